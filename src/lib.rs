@@ -1,0 +1,14 @@
+//! s3-credentials: create scoped S3 credentials, move objects and inspect buckets.
+//!
+//! Data flows one way: arguments (`cli`) -> a [`aws::Context`] -> a service client
+//! (`aws::iam`, `aws::sts`, `aws::s3`) -> a signed request (`aws::http`, `aws::sigv4`)
+//! -> a typed response -> output (`output`). Commands never build URLs or sign;
+//! clients never print.
+
+pub mod aws;
+pub mod cli;
+pub mod error;
+pub mod localserver;
+pub mod output;
+pub mod policies;
+pub mod transfer;
