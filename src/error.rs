@@ -1,1 +1,114 @@
-//! (to be written)
+//! The errors a command can end with, and how each is shown to the user.
+//!
+//! Every failure reaches `cli::run` as an [`Error`]; it prints one line on stderr
+//! (or click's three-line usage block) and picks the exit code: 2 for usage errors,
+//! as click does, 1 for everything else.
+
+use std::fmt;
+
+/// An error reported by an AWS service (or something that answered like one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsError {
+    /// The AWS error code, e.g. `NoSuchBucket`; for a body-less error (HEAD) the
+    /// code botocore uses: the status number (`404`) or the S3 convention.
+    pub code: String,
+    /// The human message from the error document (may be empty).
+    pub message: String,
+    /// The request id from the error document or the `x-amz-request-id` header.
+    pub request_id: Option<String>,
+    /// HTTP status of the response.
+    pub status: u16,
+    /// The operation name as botocore names it (`GetBucketPolicy`), for messages.
+    pub operation: String,
+}
+
+impl fmt::Display for AwsError {
+    /// botocore's wording, which the original prints in its `Error:` lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "An error occurred ({}) when calling the {} operation: {}",
+            self.code, self.operation, self.message
+        )
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+/// Everything that can end a command.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad command line: printed in click's usage format and exits 2.
+    /// `command` is the subcommand name (None for the top level).
+    Usage { command: Option<String>, message: String },
+    /// An AWS service said no. Printed as botocore words it, plus the request id.
+    Aws(AwsError),
+    /// The request never got a usable answer: connection refused or reset, timeout,
+    /// TLS failure, or a response that could not be understood.
+    Transport(String),
+    /// A plain message, printed as `Error: <message>` (click's ClickException).
+    Msg(String),
+    /// Exit with this code without printing anything more (output already written).
+    Exit(i32),
+}
+
+impl Error {
+    pub fn msg(message: impl Into<String>) -> Self {
+        Error::Msg(message.into())
+    }
+
+    pub fn usage(command: Option<&str>, message: impl Into<String>) -> Self {
+        Error::Usage {
+            command: command.map(str::to_string),
+            message: message.into(),
+        }
+    }
+
+    /// The AWS error, when this is one.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            Error::Aws(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The AWS error code, when this is an AWS error.
+    pub fn code(&self) -> Option<&str> {
+        self.aws().map(|e| e.code.as_str())
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage { .. } => 2,
+            Error::Exit(code) => *code,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage { message, .. } => f.write_str(message),
+            Error::Aws(e) => {
+                write!(f, "{e}")?;
+                match &e.request_id {
+                    Some(id) if !id.is_empty() => write!(f, " (request id: {id})"),
+                    _ => Ok(()),
+                }
+            }
+            Error::Transport(m) | Error::Msg(m) => f.write_str(m),
+            Error::Exit(code) => write!(f, "exit {code}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<AwsError> for Error {
+    fn from(e: AwsError) -> Self {
+        Error::Aws(e)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
