@@ -40,7 +40,13 @@ impl std::error::Error for AwsError {}
 pub enum Error {
     /// Bad command line: printed in click's usage format and exits 2.
     /// `command` is the subcommand name (None for the top level).
-    Usage { command: Option<String>, message: String },
+    Usage {
+        command: Option<String>,
+        message: String,
+    },
+    /// A usage error click reports before it knows the command's usage line
+    /// (`Option '-f' requires an argument.`): only `Error: ...`, exit 2.
+    UsageBare(String),
     /// An AWS service said no. Printed as botocore words it, plus the request id.
     Aws(AwsError),
     /// The request never got a usable answer: connection refused or reset, timeout,
@@ -79,7 +85,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage { .. } => 2,
+            Error::Usage { .. } | Error::UsageBare(_) => 2,
             Error::Exit(code) => *code,
             _ => 1,
         }
@@ -97,7 +103,7 @@ impl fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
-            Error::Transport(m) | Error::Msg(m) => f.write_str(m),
+            Error::Transport(m) | Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Exit(code) => write!(f, "exit {code}"),
         }
     }

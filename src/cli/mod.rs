@@ -1,5 +1,120 @@
 //! The command line: parse argv, run one command, map errors to exit codes.
 
-pub fn run(_args: Vec<std::ffi::OsString>) -> i32 {
-    0
+use std::ffi::OsString;
+use std::io::Write;
+
+use crate::error::Error;
+
+pub mod args;
+pub mod help;
+pub mod policy;
+pub mod spec;
+
+use args::{Matches, Parsed};
+
+/// Run the tool with these arguments (without the program name); returns the exit code.
+pub fn run(argv: Vec<OsString>) -> i32 {
+    match dispatch(&argv) {
+        Ok(()) => 0,
+        Err(e) => report(&e),
+    }
+}
+
+fn dispatch(argv: &[OsString]) -> Result<(), Error> {
+    let Some(first) = argv.first() else {
+        // click prints the help on stderr and exits 2 when no command is given.
+        eprint!("{}", help::top_level());
+        return Err(Error::Exit(2));
+    };
+    let first = first.to_string_lossy();
+    match first.as_ref() {
+        "--version" => return print(format!("{}\n", help::VERSION_LINE)),
+        "--help" => return print(help::top_level()),
+        _ => {}
+    }
+    if first.starts_with('-') && first.len() > 1 {
+        if argv.iter().any(|a| a == "--version") {
+            return print(format!("{}\n", help::VERSION_LINE));
+        }
+        let mut message = format!("No such option {}.", args::py_str(&first));
+        let close = args::close_matches(&first, &["--version".into(), "--help".into()]);
+        if !close.is_empty() {
+            message.push(' ');
+            message.push_str(&args::format_possibilities(close));
+        }
+        return Err(Error::usage(None, message));
+    }
+    let Some(spec) = spec::find(&first) else {
+        let names: Vec<String> = spec::COMMANDS.iter().map(|c| c.name.to_string()).collect();
+        let mut message = format!("No such command {}.", args::py_str(&first));
+        let close = args::close_matches(&first, &names);
+        if !close.is_empty() {
+            message.push(' ');
+            message.push_str(&args::format_possibilities(close));
+        }
+        return Err(Error::usage(None, message));
+    };
+    match args::parse(spec, &argv[1..])? {
+        Parsed::Help => print(help::command(spec)),
+        Parsed::Run(m) => execute(&m),
+    }
+}
+
+fn execute(m: &Matches) -> Result<(), Error> {
+    match m.spec.name {
+        "policy" => policy::policy(m),
+        name => Err(Error::msg(format!("{name} is not implemented yet"))),
+    }
+}
+
+/// Print the error as click would and return the exit code.
+fn report(e: &Error) -> i32 {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let _ = match e {
+        Error::Exit(_) => Ok(()),
+        Error::Usage { command, message } => {
+            let (usage, try_cmd) = match command.as_deref().and_then(spec::find) {
+                Some(spec) => (spec.usage_line(), format!("s3-credentials {}", spec.name)),
+                None => (
+                    "Usage: s3-credentials [OPTIONS] COMMAND [ARGS]...".to_string(),
+                    "s3-credentials".to_string(),
+                ),
+            };
+            write!(
+                err,
+                "{usage}\nTry '{try_cmd} --help' for help.\n\nError: {message}\n"
+            )
+        }
+        other => writeln!(err, "Error: {other}"),
+    };
+    e.exit_code()
+}
+
+/// Write to stdout; a closed pipe (`| head`) ends the command quietly.
+pub fn print(text: impl AsRef<str>) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_ref().as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// `click.echo`: the text and a newline.
+pub fn echo(text: impl AsRef<str>) -> Result<(), Error> {
+    print(format!("{}\n", text.as_ref()))
+}
+
+/// `click.echo(..., err=True)`.
+pub fn echo_err(text: impl AsRef<str>) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+}
+
+/// An error writing to stdout: a reader that went away is not worth a message.
+pub fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::Exit(1)
+    } else {
+        Error::msg(format!("could not write output: {}", args::io_reason(&e)))
+    }
 }
