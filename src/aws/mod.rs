@@ -3,6 +3,7 @@
 use std::fmt;
 
 pub mod sigv4;
+pub mod xml;
 
 /// A set of AWS keys. `Debug` never shows the secret or the token.
 #[derive(Clone, PartialEq, Eq)]
