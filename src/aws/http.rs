@@ -120,11 +120,8 @@ impl Response {
 
     /// The body as an XML tree; a malformed body is a transport error.
     pub fn xml(&self, operation: &str) -> Result<xml::Element, Error> {
-        xml::parse(&self.body).map_err(|e| {
-            Error::Transport(format!(
-                "Unable to parse the {operation} response: {e}"
-            ))
-        })
+        xml::parse(&self.body)
+            .map_err(|e| Error::Transport(format!("Unable to parse the {operation} response: {e}")))
     }
 }
 
@@ -269,7 +266,11 @@ impl Http {
 
     fn agent_for(&self, url: &str) -> Result<&Agent, Error> {
         let proxy = proxy_for(url);
-        let cell = if proxy.is_some() { &self.proxied } else { &self.direct };
+        let cell = if proxy.is_some() {
+            &self.proxied
+        } else {
+            &self.direct
+        };
         cell.get_or_init(|| self.build_agent(proxy.as_deref()))
             .as_ref()
             .map_err(|e| Error::msg(e.clone()))
@@ -293,9 +294,9 @@ impl Http {
             tls = tls.root_certs(RootCerts::new_with_certs(&certs));
         }
         let proxy = match proxy {
-            Some(p) => Some(
-                ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?,
-            ),
+            Some(p) => {
+                Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
+            }
             None => None,
         };
         let config = Agent::config_builder()
@@ -414,7 +415,11 @@ impl Http {
         std::thread::sleep(Duration::from_millis(delay as u64));
     }
 
-    fn attempt(&self, target: SigningTarget<'_>, req: &Request) -> Result<Streaming, TransportFailure> {
+    fn attempt(
+        &self,
+        target: SigningTarget<'_>,
+        req: &Request,
+    ) -> Result<Streaming, TransportFailure> {
         let url = req.url();
         let agent = self.agent_for(&url).map_err(|e| TransportFailure {
             message: e.to_string(),
@@ -491,9 +496,8 @@ impl Http {
 
 fn open_range(path: &PathBuf, offset: u64, len: u64) -> Result<impl Read, TransportFailure> {
     use std::io::{Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).map_err(|e| {
-        not_retryable(format!("Could not read {}: {e}", path.display()))
-    })?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| not_retryable(format!("Could not read {}: {e}", path.display())))?;
     file.seek(SeekFrom::Start(offset))
         .map_err(|e| not_retryable(format!("Could not read {}: {e}", path.display())))?;
     Ok(file.take(len))
@@ -671,7 +675,11 @@ fn proxy_for(url: &str) -> Option<String> {
         .unwrap_or_default();
     let host = authority(url);
     let host = host.rsplit_once(':').map_or(host, |(h, p)| {
-        if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
+        if p.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
     });
     if bypasses_proxy(host, &no_proxy) {
         None
@@ -683,18 +691,29 @@ fn proxy_for(url: &str) -> Option<String> {
 /// NO_PROXY matching as curl and botocore do it: `*`, exact hosts, and domain
 /// suffixes with or without a leading dot.
 pub fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-    no_proxy.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
-        if entry == "*" {
-            return true;
-        }
-        let entry = entry.to_ascii_lowercase();
-        let entry = entry.rsplit_once(':').map_or(entry.as_str(), |(h, p)| {
-            if p.bytes().all(|b| b.is_ascii_digit()) { h } else { entry.as_str() }
-        });
-        let entry = entry.trim_start_matches('.');
-        host == entry || host.ends_with(&format!(".{entry}"))
-    })
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry.to_ascii_lowercase();
+            let entry = entry.rsplit_once(':').map_or(entry.as_str(), |(h, p)| {
+                if p.bytes().all(|b| b.is_ascii_digit()) {
+                    h
+                } else {
+                    entry.as_str()
+                }
+            });
+            let entry = entry.trim_start_matches('.');
+            host == entry || host.ends_with(&format!(".{entry}"))
+        })
 }
 
 /// An HTTP date (`Sat, 28 Nov 2026 22:57:41 GMT`).
@@ -729,7 +748,10 @@ mod tests {
             b"<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>nope</Message></Error><RequestId>R2</RequestId></ErrorResponse>",
             "GetUser",
         );
-        assert_eq!((iam.code.as_str(), iam.message.as_str()), ("NoSuchEntity", "nope"));
+        assert_eq!(
+            (iam.code.as_str(), iam.message.as_str()),
+            ("NoSuchEntity", "nope")
+        );
         assert_eq!(iam.request_id.as_deref(), Some("R2"));
     }
 
@@ -737,10 +759,16 @@ mod tests {
     fn bodiless_and_garbage_errors_use_the_status() {
         for body in [&b""[..], b"<html>oops", b"not xml at all"] {
             let e = parse_error_body(404, body, "HeadObject");
-            assert_eq!(e.to_string(), "An error occurred (404) when calling the HeadObject operation: Not Found");
+            assert_eq!(
+                e.to_string(),
+                "An error occurred (404) when calling the HeadObject operation: Not Found"
+            );
         }
         let e = parse_error_body(503, b"", "ListUsers");
-        assert_eq!((e.code.as_str(), e.message.as_str()), ("503", "Service Unavailable"));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("503", "Service Unavailable")
+        );
         assert!(retryable(&e));
     }
 

@@ -2,8 +2,18 @@
 
 use std::fmt;
 
+pub mod config;
+pub mod context;
+pub mod credentials;
+pub mod http;
+pub mod iam;
+pub mod ini;
+pub mod s3;
 pub mod sigv4;
+pub mod sts;
 pub mod xml;
+
+pub use context::{AwsOptions, Context};
 
 /// A set of AWS keys. `Debug` never shows the secret or the token.
 #[derive(Clone, PartialEq, Eq)]

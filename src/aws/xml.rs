@@ -206,3 +206,141 @@ mod tests {
         assert_eq!(parse(doc.as_bytes()).unwrap().text, s);
     }
 }
+
+/// How one member of a response structure becomes JSON, as botocore parses it.
+/// These tables sit next to each client's parsers and list members in the order
+/// of botocore's output shape, which is the order the original prints them in.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Str,
+    Int,
+    Bool,
+    /// A timestamp, printed as Python prints a UTC datetime.
+    Time,
+    /// An IAM policy document: URL-encoded JSON, decoded and parsed (botocore's
+    /// `json_decode_policies` handler does the same).
+    Policy,
+    Struct(&'static [Field]),
+    /// A wrapped list: `<Name><item>..</item><item>..</item></Name>`.
+    List(&'static str, &'static Kind),
+    /// A flattened list: the member element itself repeats in its parent.
+    Flat(&'static Kind),
+}
+
+/// A member name and how to convert it.
+#[derive(Debug, Clone, Copy)]
+pub struct Field(pub &'static str, pub Kind);
+
+/// Convert a structure element using a member table; members absent from the
+/// document are absent from the result.
+pub fn to_json(el: &Element, fields: &[Field]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for Field(name, kind) in fields {
+        if let Kind::Flat(item) = kind {
+            let items: Vec<serde_json::Value> = el.children(name).map(|c| value(c, item)).collect();
+            if !items.is_empty() {
+                map.insert((*name).to_string(), serde_json::Value::Array(items));
+            }
+        } else if let Some(child) = el.child(name) {
+            map.insert((*name).to_string(), value(child, kind));
+        }
+    }
+    serde_json::Value::Object(map)
+}
+
+fn value(el: &Element, kind: &Kind) -> serde_json::Value {
+    use serde_json::Value;
+    match kind {
+        Kind::Str => Value::String(el.text.clone()),
+        Kind::Int => el
+            .text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(el.text.clone())),
+        Kind::Bool => Value::Bool(el.text.trim().eq_ignore_ascii_case("true")),
+        Kind::Time => match crate::output::parse_aws_timestamp(&el.text) {
+            Some(t) => Value::String(crate::output::py_datetime(t)),
+            None => Value::String(el.text.clone()),
+        },
+        Kind::Policy => decode_policy(&el.text),
+        Kind::Struct(fields) => to_json(el, fields),
+        Kind::List(item_name, item) => {
+            Value::Array(el.children(item_name).map(|c| value(c, item)).collect())
+        }
+        Kind::Flat(item) => value(el, item),
+    }
+}
+
+/// IAM returns policy documents URL-encoded; decode and parse them, keeping the
+/// text as a string when it is not JSON (as botocore does).
+pub fn decode_policy(text: &str) -> serde_json::Value {
+    let decoded = percent_decode(text);
+    serde_json::from_str(&decoded).unwrap_or(serde_json::Value::String(decoded))
+}
+
+/// `urllib.parse.unquote`: %XX sequences decoded as UTF-8, everything else kept
+/// (a `+` stays a `+`).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    const TAG: &[Field] = &[Field("Key", Kind::Str), Field("Value", Kind::Str)];
+    const THING: &[Field] = &[
+        Field("Name", Kind::Str),
+        Field("Size", Kind::Int),
+        Field("On", Kind::Bool),
+        Field("When", Kind::Time),
+        Field("Doc", Kind::Policy),
+        Field("Tags", Kind::List("member", &Kind::Struct(TAG))),
+        Field("Alg", Kind::Flat(&Kind::Str)),
+        Field("Missing", Kind::Str),
+    ];
+
+    #[test]
+    fn members_in_table_order_absent_ones_skipped() {
+        let el = parse(
+            b"<T><Alg>CRC32</Alg><When>2026-11-28T22:57:20.370918Z</When><Size>12</Size><Name>n</Name>\
+              <On>true</On><Doc>%7B%22b%22%3A1%2C%22a%22%3A%22x+y%22%7D</Doc>\
+              <Tags><member><Value>v</Value><Key>k</Key></member></Tags><Alg>SHA1</Alg></T>",
+        )
+        .unwrap();
+        let json = to_json(&el, THING);
+        assert_eq!(
+            crate::output::dumps(&json, None),
+            r#"{"Name": "n", "Size": 12, "On": true, "When": "2026-11-28 22:57:20.370918+00:00", "Doc": {"b": 1, "a": "x+y"}, "Tags": [{"Key": "k", "Value": "v"}], "Alg": ["CRC32", "SHA1"]}"#
+        );
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b%2"), "a b%2");
+        assert_eq!(percent_decode("%E2%9C%93%zz"), "✓%zz");
+        assert_eq!(
+            decode_policy("not json"),
+            serde_json::Value::String("not json".into())
+        );
+    }
+}

@@ -7,6 +7,7 @@ use crate::error::Error;
 
 pub mod args;
 pub mod help;
+pub mod iam;
 pub mod policy;
 pub mod spec;
 
@@ -63,6 +64,7 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
 fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
+        "whoami" => iam::whoami(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }

@@ -1,0 +1,121 @@
+//! The `Context`: credentials, region, endpoints and transport, resolved once per
+//! command from the common options and the environment, plus the query-protocol
+//! call that IAM and STS share.
+
+use std::time::Duration;
+
+use super::config::{self, Endpoint, Env, ProcessEnv, Service};
+use super::credentials::{self, CliAuth};
+use super::http::{Http, Request, SigningTarget, Timeouts};
+use super::sigv4::{self, Mode};
+use super::xml::Element;
+use super::{Credentials, iam::Iam, s3::S3, sts::Sts};
+use crate::error::Error;
+
+/// What the common AWS options gave.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub auth: CliAuth,
+    pub endpoint_url: Option<String>,
+}
+
+/// Everything a service client needs.
+pub struct Context {
+    pub credentials: Credentials,
+    pub region: String,
+    pub s3_endpoint: Endpoint,
+    pub iam_endpoint: Endpoint,
+    pub sts_endpoint: Endpoint,
+    pub http: Http,
+}
+
+impl Context {
+    /// Resolve from the process environment.
+    pub fn new(opts: &AwsOptions) -> Result<Context, Error> {
+        Self::with_env(opts, &ProcessEnv)
+    }
+
+    pub fn with_env(opts: &AwsOptions, env: &dyn Env) -> Result<Context, Error> {
+        let files = config::load_shared_files(env)?;
+        let profile = config::profile_name(env);
+        let region = config::region(env, &files, &profile);
+        let cli = opts.endpoint_url.as_deref();
+        let endpoint = |service| config::endpoint(service, cli, env, &files, &profile, &region);
+        let s3_endpoint = endpoint(Service::S3)?;
+        let iam_endpoint = endpoint(Service::Iam)?;
+        let sts_endpoint = endpoint(Service::Sts)?;
+        let credentials =
+            credentials::resolve(&opts.auth, env, &files, &profile, &sts_endpoint.url)?;
+        let retry = config::retry_config(env, &files, &profile)?;
+        let mut timeouts = Timeouts::default();
+        if let Some(secs) = env
+            .var("S3_CREDENTIALS_READ_TIMEOUT")
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| *s > 0.0)
+        {
+            timeouts.read = Duration::from_secs_f64(secs);
+        }
+        let http = Http::new(retry, config::ca_bundle(env, &files, &profile), timeouts);
+        Ok(Context {
+            credentials,
+            region,
+            s3_endpoint,
+            iam_endpoint,
+            sts_endpoint,
+            http,
+        })
+    }
+
+    pub fn iam(&self) -> Iam<'_> {
+        Iam { ctx: self }
+    }
+
+    pub fn sts(&self) -> Sts<'_> {
+        Sts { ctx: self }
+    }
+
+    pub fn s3(&self) -> S3<'_> {
+        S3::new(self)
+    }
+
+    /// One query-protocol call (IAM, STS): a signed form POST; returns the
+    /// `<ActionResult>` element of the response.
+    pub fn query(
+        &self,
+        service: Service,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Element, Error> {
+        let endpoint = match service {
+            Service::Iam => &self.iam_endpoint,
+            Service::Sts => &self.sts_endpoint,
+            Service::S3 => &self.s3_endpoint,
+        };
+        let mut form = format!("Action={action}&Version={version}");
+        for (name, value) in params {
+            form.push('&');
+            form.push_str(&sigv4::uri_encode(name, true));
+            form.push('=');
+            form.push_str(&sigv4::uri_encode(value, true));
+        }
+        let req = Request::new("POST", &endpoint.url, "/")
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
+            .body(form.into_bytes());
+        let signing_region = config::signing_region(service, &self.region);
+        let target = SigningTarget {
+            credentials: &self.credentials,
+            region: &signing_region,
+            service: service.id(),
+            mode: Mode::Generic,
+        };
+        let resp = self.http.send(target, &req, action)?;
+        let root = resp.xml(action)?;
+        let result_name = format!("{action}Result");
+        // Actions without output (DeleteUser...) have no Result element.
+        Ok(root.child(&result_name).cloned().unwrap_or_default())
+    }
+}

@@ -1,0 +1,358 @@
+//! IAM over the query protocol (Version 2010-05-08): every call the tool makes,
+//! with Marker/IsTruncated paging. Responses come back as JSON values shaped and
+//! ordered as botocore returns them, policy documents decoded.
+
+use serde_json::Value;
+
+use super::config::Service;
+use super::context::Context;
+use super::xml::{Element, Field, Kind, to_json};
+use crate::error::Error;
+
+const VERSION: &str = "2010-05-08";
+
+const TAG: &[Field] = &[Field("Key", Kind::Str), Field("Value", Kind::Str)];
+const TAGS: Kind = Kind::List("member", &Kind::Struct(TAG));
+const BOUNDARY: &[Field] = &[
+    Field("PermissionsBoundaryType", Kind::Str),
+    Field("PermissionsBoundaryArn", Kind::Str),
+];
+
+pub const USER: &[Field] = &[
+    Field("Path", Kind::Str),
+    Field("UserName", Kind::Str),
+    Field("UserId", Kind::Str),
+    Field("Arn", Kind::Str),
+    Field("CreateDate", Kind::Time),
+    Field("PasswordLastUsed", Kind::Time),
+    Field("PermissionsBoundary", Kind::Struct(BOUNDARY)),
+    Field("Tags", TAGS),
+];
+
+pub const ROLE: &[Field] = &[
+    Field("Path", Kind::Str),
+    Field("RoleName", Kind::Str),
+    Field("RoleId", Kind::Str),
+    Field("Arn", Kind::Str),
+    Field("CreateDate", Kind::Time),
+    Field("AssumeRolePolicyDocument", Kind::Policy),
+    Field("Description", Kind::Str),
+    Field("MaxSessionDuration", Kind::Int),
+    Field("MaxSigninSessionDuration", Kind::Int),
+    Field("PermissionsBoundary", Kind::Struct(BOUNDARY)),
+    Field("Tags", TAGS),
+    Field(
+        "RoleLastUsed",
+        Kind::Struct(&[
+            Field("LastUsedDate", Kind::Time),
+            Field("Region", Kind::Str),
+        ]),
+    ),
+    Field(
+        "SourceRoleTemplate",
+        Kind::Struct(&[
+            Field("TemplateArn", Kind::Str),
+            Field("TemplateMinorVersion", Kind::Int),
+        ]),
+    ),
+];
+
+/// CreateAccessKey's AccessKey, printed by `create`.
+pub const ACCESS_KEY: &[Field] = &[
+    Field("UserName", Kind::Str),
+    Field("AccessKeyId", Kind::Str),
+    Field("Status", Kind::Str),
+    Field("SecretAccessKey", Kind::Str),
+    Field("CreateDate", Kind::Time),
+];
+
+const ACCESS_KEY_METADATA: &[Field] = &[
+    Field("UserName", Kind::Str),
+    Field("AccessKeyId", Kind::Str),
+    Field("Status", Kind::Str),
+    Field("CreateDate", Kind::Time),
+];
+
+const ROLE_POLICY: &[Field] = &[
+    Field("RoleName", Kind::Str),
+    Field("PolicyName", Kind::Str),
+    Field("PolicyDocument", Kind::Policy),
+];
+
+const ATTACHED_POLICY: &[Field] = &[
+    Field("PolicyName", Kind::Str),
+    Field("PolicyArn", Kind::Str),
+];
+
+pub const POLICY: &[Field] = &[
+    Field("PolicyName", Kind::Str),
+    Field("PolicyId", Kind::Str),
+    Field("Arn", Kind::Str),
+    Field("Path", Kind::Str),
+    Field("DefaultVersionId", Kind::Str),
+    Field("AttachmentCount", Kind::Int),
+    Field("PermissionsBoundaryUsageCount", Kind::Int),
+    Field("IsAttachable", Kind::Bool),
+    Field("Description", Kind::Str),
+    Field("CreateDate", Kind::Time),
+    Field("UpdateDate", Kind::Time),
+    Field("Tags", TAGS),
+];
+
+const POLICY_VERSION: &[Field] = &[
+    Field("Document", Kind::Policy),
+    Field("VersionId", Kind::Str),
+    Field("IsDefaultVersion", Kind::Bool),
+    Field("CreateDate", Kind::Time),
+];
+
+pub struct Iam<'a> {
+    pub(crate) ctx: &'a Context,
+}
+
+impl Iam<'_> {
+    fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Element, Error> {
+        self.ctx.query(Service::Iam, VERSION, action, params)
+    }
+
+    /// Every page of a Marker-paged list: the `member`s of `list` in each result.
+    fn paged(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+        list: &str,
+        mut each: impl FnMut(&Element) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut marker: Option<String> = None;
+        loop {
+            let mut all: Vec<(&str, &str)> = params.to_vec();
+            if let Some(m) = &marker {
+                all.push(("Marker", m));
+            }
+            let result = self.call(action, &all)?;
+            if let Some(items) = result.child(list) {
+                for item in items.children("member") {
+                    each(item)?;
+                }
+            }
+            let truncated = result.text_of("IsTruncated") == Some("true");
+            match result.text_of("Marker").filter(|m| !m.is_empty()) {
+                Some(next) if truncated && marker.as_deref() != Some(next) => {
+                    marker = Some(next.to_string());
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// Every page, with each item converted by `fields`.
+    fn paged_json(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+        list: &str,
+        fields: &'static [Field],
+    ) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        self.paged(action, params, list, |item| {
+            out.push(to_json(item, fields));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every page of a list of plain names.
+    fn paged_names(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+        list: &str,
+    ) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        self.paged(action, params, list, |item| {
+            out.push(item.text.clone());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// GetUser; `Ok(None)` when the user does not exist.
+    pub fn get_user(&self, user: &str) -> Result<Option<Value>, Error> {
+        match self.call("GetUser", &[("UserName", user)]) {
+            Ok(result) => Ok(result.child("User").map(|u| to_json(u, USER))),
+            Err(e) if e.code() == Some("NoSuchEntity") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn create_user(&self, user: &str, boundary: Option<&str>) -> Result<(), Error> {
+        let mut params = vec![("UserName", user)];
+        if let Some(b) = boundary {
+            params.push(("PermissionsBoundary", b));
+        }
+        self.call("CreateUser", &params).map(drop)
+    }
+
+    pub fn put_user_policy(&self, user: &str, name: &str, document: &str) -> Result<(), Error> {
+        self.call(
+            "PutUserPolicy",
+            &[
+                ("UserName", user),
+                ("PolicyName", name),
+                ("PolicyDocument", document),
+            ],
+        )
+        .map(drop)
+    }
+
+    /// CreateAccessKey: the AccessKey structure (it holds the secret).
+    pub fn create_access_key(&self, user: &str) -> Result<Value, Error> {
+        let result = self.call("CreateAccessKey", &[("UserName", user)])?;
+        result
+            .child("AccessKey")
+            .map(|k| to_json(k, ACCESS_KEY))
+            .ok_or_else(|| {
+                Error::Transport("The CreateAccessKey response holds no AccessKey".into())
+            })
+    }
+
+    pub fn list_users(&self) -> Result<Vec<Value>, Error> {
+        self.paged_json("ListUsers", &[], "Users", USER)
+    }
+
+    /// ListUsers, page by page, handing each user to `each` as it arrives.
+    pub fn for_each_user(
+        &self,
+        mut each: impl FnMut(Value) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.paged("ListUsers", &[], "Users", |item| each(to_json(item, USER)))
+    }
+
+    /// ListRoles, page by page.
+    pub fn for_each_role(
+        &self,
+        mut each: impl FnMut(Value) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.paged("ListRoles", &[], "Roles", |item| each(to_json(item, ROLE)))
+    }
+
+    pub fn list_role_policies(&self, role: &str) -> Result<Vec<String>, Error> {
+        self.paged_names("ListRolePolicies", &[("RoleName", role)], "PolicyNames")
+    }
+
+    /// GetRolePolicy: `{RoleName, PolicyName, PolicyDocument}`.
+    pub fn get_role_policy(&self, role: &str, name: &str) -> Result<Value, Error> {
+        let result = self.call("GetRolePolicy", &[("RoleName", role), ("PolicyName", name)])?;
+        Ok(to_json(&result, ROLE_POLICY))
+    }
+
+    pub fn list_attached_role_policies(&self, role: &str) -> Result<Vec<Value>, Error> {
+        self.paged_json(
+            "ListAttachedRolePolicies",
+            &[("RoleName", role)],
+            "AttachedPolicies",
+            ATTACHED_POLICY,
+        )
+    }
+
+    /// GetPolicy: the Policy structure.
+    pub fn get_policy(&self, arn: &str) -> Result<Value, Error> {
+        let result = self.call("GetPolicy", &[("PolicyArn", arn)])?;
+        Ok(result
+            .child("Policy")
+            .map_or(Value::Null, |p| to_json(p, POLICY)))
+    }
+
+    /// GetPolicyVersion: the PolicyVersion structure, document decoded.
+    pub fn get_policy_version(&self, arn: &str, version: &str) -> Result<Value, Error> {
+        let result = self.call(
+            "GetPolicyVersion",
+            &[("PolicyArn", arn), ("VersionId", version)],
+        )?;
+        Ok(result
+            .child("PolicyVersion")
+            .map_or(Value::Null, |p| to_json(p, POLICY_VERSION)))
+    }
+
+    pub fn list_user_policies(&self, user: &str) -> Result<Vec<String>, Error> {
+        self.paged_names("ListUserPolicies", &[("UserName", user)], "PolicyNames")
+    }
+
+    /// GetUserPolicy: the decoded policy document.
+    pub fn get_user_policy(&self, user: &str, name: &str) -> Result<Value, Error> {
+        let result = self.call("GetUserPolicy", &[("UserName", user), ("PolicyName", name)])?;
+        Ok(result
+            .child("PolicyDocument")
+            .map_or(Value::Null, |d| super::xml::decode_policy(&d.text)))
+    }
+
+    pub fn list_access_keys(&self, user: &str) -> Result<Vec<Value>, Error> {
+        self.paged_json(
+            "ListAccessKeys",
+            &[("UserName", user)],
+            "AccessKeyMetadata",
+            ACCESS_KEY_METADATA,
+        )
+    }
+
+    pub fn delete_access_key(&self, user: &str, key_id: &str) -> Result<(), Error> {
+        self.call(
+            "DeleteAccessKey",
+            &[("UserName", user), ("AccessKeyId", key_id)],
+        )
+        .map(drop)
+    }
+
+    pub fn delete_user_policy(&self, user: &str, name: &str) -> Result<(), Error> {
+        self.call(
+            "DeleteUserPolicy",
+            &[("UserName", user), ("PolicyName", name)],
+        )
+        .map(drop)
+    }
+
+    pub fn delete_user(&self, user: &str) -> Result<(), Error> {
+        self.call("DeleteUser", &[("UserName", user)]).map(drop)
+    }
+
+    /// GetRole: the role's ARN, or `Ok(None)` when it does not exist.
+    pub fn get_role_arn(&self, role: &str) -> Result<Option<String>, Error> {
+        match self.call("GetRole", &[("RoleName", role)]) {
+            Ok(result) => Ok(result.path_text(&["Role", "Arn"]).map(str::to_string)),
+            Err(e) if e.code() == Some("NoSuchEntity") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// CreateRole; returns the new role's ARN.
+    pub fn create_role(
+        &self,
+        role: &str,
+        description: &str,
+        trust_policy: &str,
+        max_session_duration: u64,
+    ) -> Result<String, Error> {
+        let max = max_session_duration.to_string();
+        let result = self.call(
+            "CreateRole",
+            &[
+                ("Description", description),
+                ("RoleName", role),
+                ("AssumeRolePolicyDocument", trust_policy),
+                ("MaxSessionDuration", &max),
+            ],
+        )?;
+        Ok(result
+            .path_text(&["Role", "Arn"])
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    pub fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), Error> {
+        self.call(
+            "AttachRolePolicy",
+            &[("RoleName", role), ("PolicyArn", policy_arn)],
+        )
+        .map(drop)
+    }
+}
