@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// An error reported by an AWS service (or something that answered like one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsError {
     /// The AWS error code, e.g. `NoSuchBucket`; for a body-less error (HEAD) the
     /// code botocore uses: the status number (`404`) or the S3 convention.
@@ -20,6 +20,9 @@ pub struct AwsError {
     pub status: u16,
     /// The operation name as botocore names it (`GetBucketPolicy`), for messages.
     pub operation: String,
+    /// The bucket's region, when S3 said where the bucket really is
+    /// (`x-amz-bucket-region`, or `<Region>` in AuthorizationHeaderMalformed).
+    pub region: Option<String>,
 }
 
 impl fmt::Display for AwsError {

@@ -5,6 +5,7 @@
 //! -> a typed response -> output (`output`). Commands never build URLs or sign;
 //! clients never print.
 
+pub mod assume;
 pub mod aws;
 pub mod cli;
 pub mod error;

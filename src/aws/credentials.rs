@@ -677,6 +677,7 @@ fn parse_sts_reply(reply: &Reply) -> Result<Credentials, Error> {
         request_id: find("RequestId").or_else(|| reply.request_id.clone()),
         status: reply.status,
         operation: WEB_IDENTITY_OP.into(),
+        region: None,
     }))
 }
 

@@ -587,6 +587,9 @@ fn read_error(resp: Streaming, operation: &str) -> ErrorResponse {
         .read_to_vec()
         .unwrap_or_default();
     let mut err = parse_error_body(status, &bytes, operation);
+    if let Some(region) = header(&headers, "x-amz-bucket-region") {
+        err.region = Some(region.to_string());
+    }
     if err.request_id.is_none() {
         err.request_id = header(&headers, "x-amz-request-id")
             .or_else(|| header(&headers, "x-amzn-requestid"))
@@ -606,6 +609,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         request_id: None,
         status,
         operation: operation.to_string(),
+        region: None,
     };
     if let Ok(root) = xml::parse(body) {
         let error = if root.name == "Error" {
@@ -622,6 +626,10 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         err.request_id = root
             .text_of("RequestId")
             .or_else(|| error.and_then(|e| e.text_of("RequestId")))
+            .map(str::to_string);
+        err.region = error
+            .and_then(|e| e.text_of("Region"))
+            .filter(|r| !r.is_empty())
             .map(str::to_string);
     }
     err

@@ -12,6 +12,8 @@ use quick_xml::events::Event;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
     pub name: String,
+    /// Attributes by local name (`xsi:type` is `type`), values unescaped.
+    pub attrs: Vec<(String, String)>,
     pub text: String,
     pub children: Vec<Element>,
 }
@@ -25,6 +27,14 @@ impl Element {
     /// Every child with this name, in document order.
     pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The value of an attribute, by local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The text of the first child with this name.
@@ -80,15 +90,9 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     loop {
         let event = reader.read_event().map_err(|e| XmlError(e.to_string()))?;
         match event {
-            Event::Start(start) => stack.push(Element {
-                name: local(start.name().as_ref()),
-                ..Element::default()
-            }),
+            Event::Start(start) => stack.push(element(&start)?),
             Event::Empty(start) => {
-                let el = Element {
-                    name: local(start.name().as_ref()),
-                    ..Element::default()
-                };
+                let el = element(&start)?;
                 attach(&mut stack, &mut root, el)?;
             }
             Event::End(_) => {
@@ -128,6 +132,23 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
         return Err(XmlError("document ended inside an element".into()));
     }
     root.ok_or_else(|| XmlError("empty document".into()))
+}
+
+fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, XmlError> {
+    let mut attrs = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| XmlError(e.to_string()))?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| XmlError(e.to_string()))?
+            .into_owned();
+        attrs.push((local(attr.key.as_ref()), value));
+    }
+    Ok(Element {
+        name: local(start.name().as_ref()),
+        attrs,
+        ..Element::default()
+    })
 }
 
 fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) -> Result<(), XmlError> {
@@ -221,6 +242,8 @@ pub enum Kind {
     /// `json_decode_policies` handler does the same).
     Policy,
     Struct(&'static [Field]),
+    /// An attribute of the structure element itself (`xsi:type` -> `Attr("type")`).
+    Attr(&'static str),
     /// A wrapped list: `<Name><item>..</item><item>..</item></Name>`.
     List(&'static str, &'static Kind),
     /// A flattened list: the member element itself repeats in its parent.
@@ -236,7 +259,14 @@ pub struct Field(pub &'static str, pub Kind);
 pub fn to_json(el: &Element, fields: &[Field]) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for Field(name, kind) in fields {
-        if let Kind::Flat(item) = kind {
+        if let Kind::Attr(attr) = kind {
+            if let Some(v) = el.attr(attr) {
+                map.insert(
+                    (*name).to_string(),
+                    serde_json::Value::String(v.to_string()),
+                );
+            }
+        } else if let Kind::Flat(item) = kind {
             let items: Vec<serde_json::Value> = el.children(name).map(|c| value(c, item)).collect();
             if !items.is_empty() {
                 map.insert((*name).to_string(), serde_json::Value::Array(items));
@@ -269,6 +299,9 @@ fn value(el: &Element, kind: &Kind) -> serde_json::Value {
             Value::Array(el.children(item_name).map(|c| value(c, item)).collect())
         }
         Kind::Flat(item) => value(el, item),
+        Kind::Attr(attr) => el
+            .attr(attr)
+            .map_or(Value::Null, |v| Value::String(v.to_string())),
     }
 }
 
@@ -331,6 +364,16 @@ mod shape_tests {
         assert_eq!(
             crate::output::dumps(&json, None),
             r#"{"Name": "n", "Size": 12, "On": true, "When": "2026-11-28 22:57:20.370918+00:00", "Doc": {"b": 1, "a": "x+y"}, "Tags": [{"Key": "k", "Value": "v"}], "Alg": ["CRC32", "SHA1"]}"#
+        );
+    }
+
+    #[test]
+    fn attributes_by_local_name() {
+        const GRANTEE: &[Field] = &[Field("ID", Kind::Str), Field("Type", Kind::Attr("type"))];
+        let el = parse(br#"<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc</ID></Grantee>"#).unwrap();
+        assert_eq!(
+            crate::output::dumps(&to_json(&el, GRANTEE), None),
+            r#"{"ID": "abc", "Type": "CanonicalUser"}"#
         );
     }
 

@@ -1,0 +1,105 @@
+//! Temporary credentials: make sure the `s3-credentials.AmazonS3FullAccess` role
+//! exists, then AssumeRole with a session policy that narrows it. Shared by
+//! `create --duration` and `localserver`.
+
+use std::time::{Duration, Instant};
+
+use crate::aws::Context;
+use crate::aws::sts::AssumedRole;
+use crate::error::Error;
+use crate::output::dumps;
+use crate::policies;
+
+pub const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
+const ROLE_DESCRIPTION: &str = "Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets";
+const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
+/// The role allows sessions of up to 12 hours, the longest `--duration` accepts.
+const MAX_SESSION: u64 = 12 * 60 * 60;
+
+/// How long to keep retrying AssumeRole on a role IAM has not finished creating.
+pub const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
+
+/// The role's ARN, creating the role (trusting the account root, with
+/// AmazonS3FullAccess attached) when it does not exist. Returns whether it was
+/// created just now.
+pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
+    let account = ctx.sts().account_id()?;
+    let iam = ctx.iam();
+    if let Some(arn) = iam.get_role_arn(ROLE_NAME)? {
+        return Ok((arn, false));
+    }
+    let trust = dumps(&policies::assume_role_trust_policy(&account), None);
+    let arn = iam.create_role(ROLE_NAME, ROLE_DESCRIPTION, &trust, MAX_SESSION)?;
+    iam.attach_role_policy(ROLE_NAME, S3_FULL_ACCESS)?;
+    Ok((arn, true))
+}
+
+/// AssumeRole, retrying with backoff while IAM has not yet propagated a new role
+/// (AWS answers AccessDenied for some seconds after CreateRole). `log` receives
+/// the waiting messages (stderr in the CLI).
+pub fn assume(
+    ctx: &Context,
+    role_arn: &str,
+    session_name: &str,
+    policy: &str,
+    duration: u64,
+    role_is_new: bool,
+    log: &mut dyn FnMut(&str),
+) -> Result<AssumedRole, Error> {
+    let started = Instant::now();
+    let mut delay = Duration::from_secs(2);
+    loop {
+        match ctx
+            .sts()
+            .assume_role(role_arn, session_name, policy, duration)
+        {
+            Ok(role) => return Ok(role),
+            Err(e)
+                if role_is_new
+                    && e.code() == Some("AccessDenied")
+                    && started.elapsed() + delay < PROPAGATION_WAIT =>
+            {
+                log(&format!(
+                    "Role {role_arn} is not assumable yet (IAM is still propagating it); retrying in {}s",
+                    delay.as_secs()
+                ));
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(Duration::from_secs(16));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// RoleSessionName allows `[\w+=,.@-]`, 2 to 64 characters; the original passes
+/// `s3.read-only.bucket1,bucket2` unchanged and AWS rejects long bucket lists.
+/// Keep the name when it is valid, otherwise make it valid and short.
+pub fn session_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if cleaned.len() <= 64 {
+        cleaned
+    } else {
+        cleaned[..64].to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names_stay_valid() {
+        assert_eq!(session_name("s3.read-only.a,b"), "s3.read-only.a,b");
+        assert_eq!(session_name("s3.custom.ü"), "s3.custom.-");
+        assert_eq!(session_name(&"x".repeat(100)).len(), 64);
+    }
+}
