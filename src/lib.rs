@@ -10,6 +10,7 @@ pub mod aws;
 pub mod cli;
 pub mod error;
 pub mod localserver;
+pub mod mime;
 pub mod output;
 pub mod policies;
 pub mod transfer;

@@ -26,6 +26,9 @@ const MAX_BUFFERED: u64 = 256 * 1024 * 1024;
 pub enum Body {
     Empty,
     Bytes(Vec<u8>),
+    /// Bytes shared with the caller (a buffered part of a stream being uploaded), so
+    /// that building the request and retrying it copy nothing.
+    Shared(std::sync::Arc<Vec<u8>>),
     File {
         path: PathBuf,
         offset: u64,
@@ -38,6 +41,7 @@ impl Body {
         match self {
             Body::Empty => 0,
             Body::Bytes(b) => b.len() as u64,
+            Body::Shared(b) => b.len() as u64,
             Body::File { len, .. } => *len,
         }
     }
@@ -430,9 +434,10 @@ impl Http {
         let payload_hash = match (&req.payload_hash, &req.body) {
             (Some(h), _) => h.clone(),
             (None, Body::Bytes(b)) => hex::encode(sha2_digest(b)),
+            (None, Body::Shared(b)) => hex::encode(sha2_digest(b)),
             (None, _) => sigv4::EMPTY_SHA256.to_string(),
         };
-        if let Body::Bytes(_) | Body::File { .. } = req.body {
+        if let Body::Bytes(_) | Body::Shared(_) | Body::File { .. } = req.body {
             headers.push(("content-length".to_string(), req.body.len().to_string()));
         }
         let signer = Signer {
@@ -464,6 +469,10 @@ impl Http {
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
                 .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
             Body::Bytes(bytes) => builder
+                .body(bytes.as_slice())
+                .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+            Body::Shared(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
                 .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),

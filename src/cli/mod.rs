@@ -8,6 +8,7 @@ use crate::error::Error;
 pub mod args;
 pub mod help;
 pub mod iam;
+pub mod objects;
 pub mod policy;
 pub mod spec;
 
@@ -65,6 +66,11 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "put-object" => objects::put_object(m),
+        "get-object" => objects::get_object(m),
+        "put-objects" => objects::put_objects(m),
+        "get-objects" => objects::get_objects(m),
+        "delete-objects" => objects::delete_objects(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }

@@ -96,6 +96,15 @@ const STATEMENT: OptSpec = multiple(typed(
     Conv::Statement,
 ));
 const SILENT_S: OptSpec = with_short(flag("silent", "Don't show a progress bar"), 's');
+/// Not in the original: how many requests the transfer commands run at once.
+const WORKERS: OptSpec = typed(
+    text(
+        "workers",
+        "Number of parallel requests (default 8, or $S3_CREDENTIALS_WORKERS)",
+    ),
+    "INTEGER",
+    Conv::Int,
+);
 
 const CREATE: CommandSpec = CommandSpec {
     name: "create",
@@ -264,14 +273,17 @@ const GET_OBJECT: CommandSpec = CommandSpec {
       s3-credentials get-object my-bucket hello.txt -o hello.txt",
     args: &[arg("BUCKET"), arg("KEY")],
     opts: &[
-        &[with_short(
-            typed(
-                text("output", "Write to this file, not standard output"),
-                "FILE",
-                Conv::OutFile,
+        &[
+            with_short(
+                typed(
+                    text("output", "Write to this file, not standard output"),
+                    "FILE",
+                    Conv::OutFile,
+                ),
+                'o',
             ),
-            'o',
-        )],
+            WORKERS,
+        ],
         AWS,
     ],
 };
@@ -314,6 +326,7 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
                 'p',
             ),
             SILENT_S,
+            WORKERS,
         ],
         AWS,
     ],
@@ -546,6 +559,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
                 "Content-Type to send (guessed from the file extension by default)",
             ),
             SILENT_S,
+            WORKERS,
         ],
         AWS,
     ],
@@ -581,6 +595,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
             text("prefix", "Prefix to put before the keys in the bucket"),
             SILENT_S,
             flag("dry-run", "Print what would be uploaded, upload nothing"),
+            WORKERS,
         ],
         AWS,
     ],
