@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+pub mod config;
+pub mod credentials;
+pub mod ini;
 pub mod sigv4;
 
 /// A set of AWS keys. `Debug` never shows the secret or the token.
