@@ -8,6 +8,7 @@
 pub mod http;
 pub mod mock;
 pub mod moto;
+pub mod original;
 pub mod s3s;
 pub mod sigv4;
 
