@@ -43,18 +43,19 @@ enum CopyError {
     Local(Error),
 }
 
-/// Read `body` to its end, handing each piece to `sink` with its object offset.
+/// Read `body` to its end, handing each piece to `sink` with its object offset;
+/// `offset` moves past every byte delivered, also when the connection then breaks.
 fn copy_body(
     body: &mut dyn Read,
-    mut offset: u64,
+    offset: &mut u64,
     skip: &mut u64,
     sink: &mut Sink,
     progress: &Progress,
-) -> Result<u64, CopyError> {
+) -> Result<(), CopyError> {
     let mut buf = vec![0u8; BUF];
     loop {
         let n = match body.read(&mut buf) {
-            Ok(0) => return Ok(offset),
+            Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(CopyError::Network(e)),
@@ -67,9 +68,9 @@ fn copy_body(
         if piece.is_empty() {
             continue;
         }
-        sink(offset, piece).map_err(CopyError::Local)?;
+        sink(*offset, piece).map_err(CopyError::Local)?;
         progress.add(piece.len() as u64);
-        offset += piece.len() as u64;
+        *offset += piece.len() as u64;
     }
 }
 
@@ -139,11 +140,8 @@ fn fetch_span(
             (None, None) => 0,
         };
         let mut reader = resp.body.as_reader();
-        let broken = match copy_body(&mut reader, pos, &mut skip, sink, progress) {
-            Ok(end) => {
-                pos = end;
-                None
-            }
+        let broken = match copy_body(&mut reader, &mut pos, &mut skip, sink, progress) {
+            Ok(()) => None,
             Err(CopyError::Local(e)) => return Err(e),
             Err(CopyError::Network(e)) => Some(e.to_string()),
         };

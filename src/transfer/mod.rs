@@ -96,8 +96,11 @@ impl Settings {
     /// The part size for an object of `size` bytes: the configured size, grown (in whole
     /// MiB) until the object fits in 10,000 parts.
     pub fn part_size_for(&self, size: u64) -> u64 {
-        let needed = size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
-        self.part_size.max(needed)
+        if size.div_ceil(self.part_size) <= MAX_PARTS {
+            self.part_size
+        } else {
+            size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB
+        }
     }
 
     /// The size of part `index` (0-based) of a stream of unknown length: the configured
