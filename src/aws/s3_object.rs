@@ -52,19 +52,27 @@ pub const CHECKSUM_HEADERS: &[&str] = &["crc32", "crc64nvme", "sha256", "crc32c"
 
 impl ObjectInfo {
     fn from_headers(header: impl Fn(&str) -> Option<String>) -> ObjectInfo {
+        // The checksum of a multipart object is a checksum of its parts' checksums
+        // ("...-3", type COMPOSITE) unless the server says FULL_OBJECT; moto leaves out
+        // both the suffix and the type, so an ETag of a multipart upload ("...-3")
+        // without FULL_OBJECT counts as composite too. Only whole-object checksums
+        // can be checked against the bytes.
+        let etag = header("etag");
+        let kind = header("x-amz-checksum-type");
+        let multipart = etag
+            .as_deref()
+            .is_some_and(|e| e.trim_matches('"').contains('-'));
+        let composite = kind.as_deref() == Some("COMPOSITE")
+            || (multipart && kind.as_deref() != Some("FULL_OBJECT"));
         let checksum = CHECKSUM_HEADERS.iter().find_map(|alg| {
             let value = header(&format!("x-amz-checksum-{alg}"))?;
-            // A composite checksum of a multipart object ("...-3") is not a checksum of
-            // the bytes: skip it; so is one the server says is composite.
-            let composite = value.contains('-')
-                || header("x-amz-checksum-type").is_some_and(|t| t == "COMPOSITE");
-            (!composite).then(|| (alg.to_string(), value))
+            (!composite && !value.contains('-')).then(|| (alg.to_string(), value))
         });
         ObjectInfo {
             size: header("content-length")
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(0),
-            etag: header("etag"),
+            etag,
             checksum,
         }
     }
@@ -312,7 +320,7 @@ mod tests {
         let headers = [
             ("content-length", "5"),
             ("etag", "\"abc-2\""),
-            ("x-amz-checksum-crc32", "AAAAAA==-2"),
+            ("x-amz-checksum-crc32", "AAAAAA=="),
         ];
         let info = ObjectInfo::from_headers(|n| {
             headers
