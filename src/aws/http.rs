@@ -315,7 +315,15 @@ impl Http {
             .proxy(proxy)
             .max_idle_connections_per_host(16)
             .build();
-        Ok(config.into())
+        // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP connector,
+        // which ACKs promptly (see tcp.rs).
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(super::tcp::QuickAckTcp)
+                .chain(RustlsConnector::default());
+        let resolver = ureq::unversioned::resolver::DefaultResolver::default();
+        Ok(Agent::with_parts(config, connector, resolver))
     }
 
     /// Send with retries and read the whole response. Any status outside 2xx

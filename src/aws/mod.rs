@@ -13,6 +13,7 @@ pub mod s3;
 pub mod s3_object;
 pub mod sigv4;
 pub mod sts;
+pub mod tcp;
 pub mod xml;
 
 pub use context::{AwsOptions, Context};

@@ -339,4 +339,53 @@ mod tests {
         });
         assert_eq!(info.checksum, Some(("crc32".into(), "EjRWeA==".into())));
     }
+
+    fn info(headers: &[(&str, &str)]) -> ObjectInfo {
+        ObjectInfo::from_headers(|n| {
+            headers
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn full_object_checksums_of_multipart_objects_are_checked() {
+        let full = info(&[
+            ("etag", "\"abc-2\""),
+            ("x-amz-checksum-crc64nvme", "AAAAAAAAAAA="),
+            ("x-amz-checksum-type", "FULL_OBJECT"),
+        ]);
+        assert_eq!(
+            full.checksum,
+            Some(("crc64nvme".into(), "AAAAAAAAAAA=".into()))
+        );
+        let suffixed = info(&[("x-amz-checksum-crc32", "AAAAAA==-3")]);
+        assert_eq!(suffixed.checksum, None);
+    }
+
+    #[test]
+    fn payloads_are_signed_over_http_and_unsigned_over_https() {
+        let payload = Payload {
+            body: Body::Bytes(b"x".to_vec()),
+            crc32: crc32fast::hash(b"x"),
+            sha256: Some("ab".repeat(32)),
+        };
+        let http = S3::with_payload(
+            Request::new("PUT", "http://127.0.0.1:9000", "/b/k"),
+            &payload,
+        );
+        assert_eq!(http.payload_hash.as_deref(), Some("ab".repeat(32).as_str()));
+        let https = S3::with_payload(
+            Request::new("PUT", "https://s3.amazonaws.com", "/b/k"),
+            &payload,
+        );
+        assert_eq!(https.payload_hash.as_deref(), Some(UNSIGNED_PAYLOAD));
+        let crc = https
+            .headers
+            .iter()
+            .find(|(k, _)| k == "x-amz-checksum-crc32")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(crc, Some(crc32_base64(crc32fast::hash(b"x")).as_str()));
+    }
 }
