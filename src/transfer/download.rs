@@ -43,6 +43,26 @@ enum CopyError {
     Local(Error),
 }
 
+thread_local! {
+    /// One read buffer per worker thread, reused for every object it fetches (a fresh
+    /// 256 KiB buffer per small object costs more than the object).
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Run `f` with this thread's read buffer.
+fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            if buf.len() < BUF {
+                buf.resize(BUF, 0);
+            }
+            f(&mut buf)
+        }
+        // Already in use further up this thread's stack: use a buffer of its own.
+        Err(_) => f(&mut vec![0u8; BUF]),
+    })
+}
+
 /// Read `body` to its end, handing each piece to `sink` with its object offset;
 /// `offset` moves past every byte delivered, also when the connection then breaks.
 fn copy_body(
@@ -52,9 +72,19 @@ fn copy_body(
     sink: &mut Sink,
     progress: &Progress,
 ) -> Result<(), CopyError> {
-    let mut buf = vec![0u8; BUF];
+    with_buffer(|buf| copy_body_with(body, offset, skip, sink, progress, buf))
+}
+
+fn copy_body_with(
+    body: &mut dyn Read,
+    offset: &mut u64,
+    skip: &mut u64,
+    sink: &mut Sink,
+    progress: &Progress,
+    buf: &mut [u8],
+) -> Result<(), CopyError> {
     loop {
-        let n = match body.read(&mut buf) {
+        let n = match body.read(buf) {
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -366,17 +396,18 @@ fn verify_file(src: Source, info: &ObjectInfo, file: &File, dest: &Path) -> Resu
     let Some(mut v) = Verifier::new(alg) else {
         return Ok(());
     };
-    let mut buf = vec![0u8; BUF];
     let mut offset = 0u64;
-    loop {
-        let n = file
-            .read_at(&mut buf, offset)
-            .map_err(|e| write_error(dest, &e))?;
-        if n == 0 {
-            break;
+    with_buffer(|buf| {
+        loop {
+            let n = file
+                .read_at(buf, offset)
+                .map_err(|e| write_error(dest, &e))?;
+            if n == 0 {
+                return Ok::<(), Error>(());
+            }
+            v.update(&buf[..n]);
+            offset += n as u64;
         }
-        v.update(&buf[..n]);
-        offset += n as u64;
-    }
+    })?;
     check(src, info.checksum.as_ref(), Some(v))
 }
