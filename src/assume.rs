@@ -16,7 +16,8 @@ const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 /// The role allows sessions of up to 12 hours, the longest `--duration` accepts.
 const MAX_SESSION: u64 = 12 * 60 * 60;
 
-/// How long to keep retrying AssumeRole on a role IAM has not finished creating.
+/// How long to keep retrying AssumeRole on a role IAM has not finished creating
+/// (with the default first wait of 2 s; the limit is 30 first waits).
 pub const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
 /// The role's ARN, creating the role (trusting the account root, with
@@ -50,7 +51,8 @@ pub fn ensure_role_noting(
 
 /// The first wait before retrying AssumeRole on a new role: 2 s, or
 /// `S3_CREDENTIALS_ASSUME_RETRY_BASE_MS` milliseconds (tests set it small so that the
-/// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first.
+/// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first,
+/// and retrying stops after 30 times the first wait ([`PROPAGATION_WAIT`] by default).
 fn first_retry_delay() -> Duration {
     std::env::var("S3_CREDENTIALS_ASSUME_RETRY_BASE_MS")
         .ok()
@@ -81,6 +83,7 @@ pub fn assume(
 ) -> Result<AssumedRole, Error> {
     let started = Instant::now();
     let first = first_retry_delay();
+    let limit = first * 30;
     let mut delay = first;
     loop {
         match ctx
@@ -91,7 +94,7 @@ pub fn assume(
             Err(e)
                 if role_is_new
                     && e.code() == Some("AccessDenied")
-                    && started.elapsed() + delay < PROPAGATION_WAIT =>
+                    && started.elapsed() + delay < limit =>
             {
                 log(&format!(
                     "Role {role_arn} is not assumable yet (IAM is still propagating it); retrying in {}",

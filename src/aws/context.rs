@@ -95,9 +95,9 @@ impl Context {
         let mut form = format!("Action={action}&Version={version}");
         for (name, value) in params {
             form.push('&');
-            form.push_str(&sigv4::uri_encode(name, true));
+            form.push_str(&form_encode(name));
             form.push('=');
-            form.push_str(&sigv4::uri_encode(value, true));
+            form.push_str(&form_encode(value));
         }
         let req = Request::new("POST", &endpoint.url, "/")
             .header(
@@ -117,5 +117,25 @@ impl Context {
         let result_name = format!("{action}Result");
         // Actions without output (DeleteUser...) have no Result element.
         Ok(root.child(&result_name).cloned().unwrap_or_default())
+    }
+}
+
+/// A form value as botocore encodes it (`urllib.parse.urlencode`: unreserved
+/// characters kept, space as `+`, everything else `%XX`). The signature covers the
+/// body either way, but moto checks it against its own re-encoding of the parsed
+/// form, so a policy document with `%20` for its spaces fails there.
+fn form_encode(text: &str) -> String {
+    sigv4::uri_encode(text, true).replace("%20", "+")
+}
+
+#[cfg(test)]
+mod form_tests {
+    #[test]
+    fn form_values_are_encoded_like_urlencode() {
+        // Python: urllib.parse.urlencode({"P": '{"A": ["s3:*"], "R": "a/b~c+d"}'})
+        assert_eq!(
+            super::form_encode(r#"{"A": ["s3:*"], "R": "a/b~c+d"}"#),
+            "%7B%22A%22%3A+%5B%22s3%3A%2A%22%5D%2C+%22R%22%3A+%22a%2Fb~c%2Bd%22%7D"
+        );
     }
 }
