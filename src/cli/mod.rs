@@ -9,6 +9,7 @@ pub mod args;
 pub mod create;
 pub mod help;
 pub mod iam;
+pub mod localserver;
 pub mod policy;
 pub mod spec;
 
@@ -71,6 +72,7 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "list-roles" => iam::list_roles(m),
         "list-user-policies" => iam::list_user_policies(m),
         "delete-user" => iam::delete_user(m),
+        "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }
