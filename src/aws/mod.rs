@@ -9,6 +9,7 @@ pub mod http;
 pub mod iam;
 pub mod ini;
 pub mod s3;
+pub mod s3_bucket;
 pub mod sigv4;
 pub mod sts;
 pub mod xml;

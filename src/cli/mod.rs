@@ -6,6 +6,7 @@ use std::io::Write;
 use crate::error::Error;
 
 pub mod args;
+pub mod buckets;
 pub mod help;
 pub mod iam;
 pub mod policy;
@@ -65,6 +66,15 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "list-buckets" => buckets::list_buckets(m),
+        "list-bucket" => buckets::list_bucket(m),
+        "get-cors-policy" => buckets::get_cors_policy(m),
+        "set-cors-policy" => buckets::set_cors_policy(m),
+        "get-bucket-policy" => buckets::get_bucket_policy(m),
+        "set-bucket-policy" => buckets::set_bucket_policy(m),
+        "get-public-access-block" => buckets::get_public_access_block(m),
+        "set-public-access-block" => buckets::set_public_access_block(m),
+        "debug-bucket" => buckets::debug_bucket(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }
