@@ -49,6 +49,9 @@ impl fmt::Debug for CliAuth {
     }
 }
 
+/// Access key, secret key and session token, each possibly absent.
+pub type AuthKeys = (Option<String>, Option<String>, Option<String>);
+
 /// The original's exact words.
 const AUTH_CONFLICT: &str =
     "--auth cannot be used with --access-key, --secret-key or --session-token";
@@ -134,7 +137,7 @@ pub fn resolve(
 
 /// The keys given on the command line or in the `--auth` content. Empty values
 /// count as absent, as the original passes only truthy values to boto3.
-fn explicit_keys(cli: &CliAuth) -> Result<(Option<String>, Option<String>, Option<String>), Error> {
+fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let (access, secret, token) = (
         nonempty(&cli.access_key),
@@ -157,9 +160,7 @@ fn explicit_keys(cli: &CliAuth) -> Result<(Option<String>, Option<String>, Optio
 /// where the first section (in file order) that has `aws_access_key_id` gives
 /// `aws_access_key_id`, `aws_secret_access_key` and `aws_session_token`.
 /// Returns (access key, secret key, session token); all `None` if nothing matched.
-pub fn parse_auth_content(
-    text: &str,
-) -> Result<(Option<String>, Option<String>, Option<String>), Error> {
+pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
     let text = text.trim();
     if text.starts_with('{') {
         let invalid = |why: String| Error::Msg(format!("Invalid JSON in --auth file: {why}"));
@@ -720,9 +721,10 @@ fn xml_leaves(xml: &str) -> Result<Vec<(String, String)>, quick_xml::Error> {
                 text.clear();
             }
             Event::Empty(e) => {
-                let local = e.local_name();
-                let name: &str = local.as_ref();
-                out.push((format!("{}/{name}", path.join("/")), String::new()));
+                let name = e.local_name();
+                path.push(String::from(name.as_ref()));
+                out.push((path.join("/"), String::new()));
+                path.pop();
             }
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::CData(c) => text.push_str(&c),
@@ -954,7 +956,7 @@ impl ImdsSettings {
                 .and_then(read_reply);
             match result {
                 Ok(r) if r.status == 200 => return Token::Got(r.body),
-                Ok(r) if matches!(r.status, 403 | 404 | 405) => return Token::Unsupported,
+                Ok(r) if matches!(r.status, 403..=405) => return Token::Unsupported,
                 Ok(r) if r.status == 400 => return Token::Failed,
                 Ok(_) => {}
                 // Something accepted the connection but did not answer in time:
@@ -1003,5 +1005,951 @@ enum Token {
 
 #[cfg(test)]
 mod tests {
-    //TESTS
+    use super::*;
+    use crate::aws::config::MapEnv;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::thread::JoinHandle;
+    use std::time::Instant;
+
+    // -- helpers -----------------------------------------------------------
+
+    /// A unique temp file, removed on drop.
+    struct TempFile(PathBuf);
+    impl TempFile {
+        fn new(name: &str, text: &str) -> Self {
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "s3creds-credentials-{}-{}-{name}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            std::fs::write(&path, text).unwrap();
+            TempFile(path)
+        }
+        fn path(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    const CREDS_PATH: &str = "/nonexistent/s3creds/credentials";
+    const CONFIG_PATH: &str = "/nonexistent/s3creds/config";
+
+    fn files(credentials: &str, config: &str) -> SharedFiles {
+        SharedFiles::from_text(
+            credentials,
+            config,
+            Path::new(CREDS_PATH),
+            Path::new(CONFIG_PATH),
+        )
+        .unwrap()
+    }
+
+    /// An environment that never reaches the real metadata service.
+    fn env(pairs: &[(&str, &str)]) -> MapEnv {
+        let mut e = MapEnv::from_pairs(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        for (k, v) in pairs {
+            e.0.insert(k.to_string(), v.to_string());
+        }
+        e
+    }
+
+    fn keys(a: &str, s: &str, t: Option<&str>) -> Credentials {
+        Credentials {
+            access_key_id: a.into(),
+            secret_access_key: s.into(),
+            session_token: t.map(str::to_string),
+        }
+    }
+
+    fn cli(a: Option<&str>, s: Option<&str>, t: Option<&str>, auth: Option<&str>) -> CliAuth {
+        let own = |v: Option<&str>| v.map(str::to_string);
+        CliAuth {
+            access_key: own(a),
+            secret_key: own(s),
+            session_token: own(t),
+            auth_content: own(auth),
+        }
+    }
+
+    fn resolve_with(c: &CliAuth, e: &MapEnv, f: &SharedFiles) -> Result<Credentials, Error> {
+        resolve(c, e, f, &config::profile_name(e), "http://127.0.0.1:9")
+    }
+
+    /// One request as the mock server saw it.
+    #[derive(Debug)]
+    struct Seen {
+        method: String,
+        path: String,
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+
+    impl Seen {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// A loopback HTTP server answering `count` requests (one per connection) with
+    /// `respond`; joining the handle gives the requests it saw.
+    fn serve(
+        count: usize,
+        respond: impl Fn(&Seen) -> (u16, String) + Send + 'static,
+    ) -> (String, JoinHandle<Vec<Seen>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let handle = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let mut seen = Vec::new();
+            while seen.len() < count && Instant::now() < deadline {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                    Err(e) => panic!("accept: {e}"),
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i;
+                    }
+                    let n = stream.read(&mut chunk).unwrap();
+                    assert!(n > 0, "connection closed mid-request");
+                    buf.extend_from_slice(&chunk[..n]);
+                };
+                let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+                let mut lines = head.split("\r\n");
+                let mut first = lines.next().unwrap().split(' ');
+                let (method, path) = (first.next().unwrap(), first.next().unwrap());
+                let headers: Vec<(String, String)> = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .collect();
+                let length: usize = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    .map_or(0, |(_, v)| v.parse().unwrap());
+                let mut body = buf[head_end + 4..].to_vec();
+                while body.len() < length {
+                    let n = stream.read(&mut chunk).unwrap();
+                    assert!(n > 0, "connection closed mid-body");
+                    body.extend_from_slice(&chunk[..n]);
+                }
+                let request = Seen {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    headers,
+                    body: String::from_utf8(body).unwrap(),
+                };
+                let (status, text) = respond(&request);
+                let response = format!(
+                    "HTTP/1.1 {status} Whatever\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+                stream.write_all(response.as_bytes()).unwrap();
+                seen.push(request);
+            }
+            seen
+        });
+        (base, handle)
+    }
+
+    fn form_decode(body: &str) -> Vec<(String, String)> {
+        let decode = |s: &str| {
+            let bytes = s.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'%' => {
+                        out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    }
+                    b'+' => {
+                        out.push(b' ');
+                        i += 1;
+                    }
+                    b => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            String::from_utf8(out).unwrap()
+        };
+        body.split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (decode(k), decode(v))
+            })
+            .collect()
+    }
+
+    // -- --auth ------------------------------------------------------------
+
+    #[test]
+    fn auth_json() {
+        let got = parse_auth_content(
+            "  {\"AccessKeyId\": \"AKID\", \"SecretAccessKey\": \"S\", \"SessionToken\": \"T\", \"Expiration\": \"x\"}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            (Some("AKID".into()), Some("S".into()), Some("T".into()))
+        );
+        let got =
+            parse_auth_content("{\"AccessKeyId\": \"AKID\", \"SessionToken\": null}").unwrap();
+        assert_eq!(got, (Some("AKID".into()), None, None));
+    }
+
+    #[test]
+    fn auth_json_errors_do_not_echo_the_input() {
+        for text in [
+            "{\"AccessKeyId\": \"AKID\", \"SecretAccessKey\": \"TOPSECRET\"",
+            "{\"SecretAccessKey\": \"TOPSECRET\" \"x\": 1}",
+            "{'SecretAccessKey': 'TOPSECRET'}",
+        ] {
+            let err = parse_auth_content(text).unwrap_err().to_string();
+            assert!(err.starts_with("Invalid JSON in --auth file: "), "{err}");
+            assert!(!err.contains("TOPSECRET"), "{err}");
+        }
+        let err = parse_auth_content("{\"AccessKeyId\": 5}")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Invalid JSON in --auth file: AccessKeyId must be a string"
+        );
+    }
+
+    #[test]
+    fn auth_ini_first_section_with_the_key_wins() {
+        let text = "[other]\nregion = x\n\n[first]\naws_access_key_id = A1\n\
+                    aws_secret_access_key = S1\naws_session_token = T1\n\
+                    [second]\naws_access_key_id = A2\naws_secret_access_key = S2\n";
+        assert_eq!(
+            parse_auth_content(text).unwrap(),
+            (Some("A1".into()), Some("S1".into()), Some("T1".into()))
+        );
+        assert_eq!(
+            parse_auth_content("[x]\naws_access_key_id: A\n").unwrap(),
+            (Some("A".into()), None, None)
+        );
+        assert_eq!(
+            parse_auth_content("[x]\nfoo = 1\n").unwrap(),
+            (None, None, None)
+        );
+        let err = parse_auth_content("aws_secret_access_key = TOPSECRET\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Invalid INI in --auth file: line 1"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("TOPSECRET"));
+    }
+
+    #[test]
+    fn auth_conflicts_with_key_options() {
+        let f = files("", "");
+        for c in [
+            cli(Some("A"), None, None, Some("{}")),
+            cli(None, Some("S"), None, Some("{}")),
+            cli(None, None, Some("T"), Some("{}")),
+        ] {
+            let err = resolve_with(&c, &env(&[]), &f).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                "--auth cannot be used with --access-key, --secret-key or --session-token"
+            );
+        }
+    }
+
+    #[test]
+    fn auth_content_gives_the_keys() {
+        let f = files("", "");
+        let e = env(&[
+            ("AWS_ACCESS_KEY_ID", "ENV"),
+            ("AWS_SECRET_ACCESS_KEY", "ENVS"),
+        ]);
+        let c = cli(
+            None,
+            None,
+            None,
+            Some("[default]\naws_access_key_id=A\naws_secret_access_key=S\n"),
+        );
+        assert_eq!(resolve_with(&c, &e, &f).unwrap(), keys("A", "S", None));
+        // Missing secret in --auth is the explicit partial-credentials error.
+        let c = cli(None, None, None, Some("{\"AccessKeyId\": \"A\"}"));
+        let err = resolve_with(&c, &e, &f).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "Partial credentials found in explicit, missing: aws_secret_access_key"
+        );
+        // An --auth file without keys falls through to the chain, as in the original.
+        let c = cli(None, None, None, Some("[x]\nfoo = 1\n"));
+        assert_eq!(resolve_with(&c, &e, &f).unwrap(), keys("ENV", "ENVS", None));
+    }
+
+    // -- options and environment ------------------------------------------
+
+    #[test]
+    fn explicit_keys_beat_the_environment() {
+        let f = files(
+            "[default]\naws_access_key_id = F\naws_secret_access_key = FS\n",
+            "",
+        );
+        let e = env(&[
+            ("AWS_ACCESS_KEY_ID", "ENV"),
+            ("AWS_SECRET_ACCESS_KEY", "ENVS"),
+        ]);
+        let c = cli(Some("A"), Some("S"), Some("T"), None);
+        assert_eq!(resolve_with(&c, &e, &f).unwrap(), keys("A", "S", Some("T")));
+
+        let err = resolve_with(&cli(Some("A"), None, None, None), &e, &f).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Partial credentials found in explicit, missing: aws_secret_access_key"
+        );
+        let err = resolve_with(&cli(None, Some("S"), None, None), &e, &f).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Partial credentials found in explicit, missing: aws_access_key_id"
+        );
+        // A token alone is ignored; empty options count as absent.
+        let c = cli(Some(""), None, Some("T"), None);
+        assert_eq!(resolve_with(&c, &e, &f).unwrap(), keys("ENV", "ENVS", None));
+    }
+
+    #[test]
+    fn environment_credentials() {
+        let f = files(
+            "[default]\naws_access_key_id = F\naws_secret_access_key = FS\n",
+            "",
+        );
+        let none = CliAuth::default();
+        let e = env(&[
+            ("AWS_ACCESS_KEY_ID", "A"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+            ("AWS_SESSION_TOKEN", "T"),
+        ]);
+        assert_eq!(
+            resolve_with(&none, &e, &f).unwrap(),
+            keys("A", "S", Some("T"))
+        );
+        let e = env(&[
+            ("AWS_ACCESS_KEY_ID", "A"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+            ("AWS_SESSION_TOKEN", "T"),
+            ("AWS_SECURITY_TOKEN", "OLD"),
+        ]);
+        assert_eq!(
+            resolve_with(&none, &e, &f).unwrap(),
+            keys("A", "S", Some("OLD"))
+        );
+        let e = env(&[("AWS_ACCESS_KEY_ID", "A")]);
+        assert_eq!(
+            resolve_with(&none, &e, &f).unwrap_err().to_string(),
+            "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY"
+        );
+        // A secret alone is not a start: the profile is used.
+        let e = env(&[("AWS_SECRET_ACCESS_KEY", "S"), ("AWS_ACCESS_KEY_ID", "")]);
+        assert_eq!(resolve_with(&none, &e, &f).unwrap(), keys("F", "FS", None));
+    }
+
+    // -- profiles ----------------------------------------------------------
+
+    #[test]
+    fn profile_from_credentials_file_then_config_file() {
+        let creds = "[default]\naws_access_key_id = CA\naws_secret_access_key = CS\n\
+                     aws_session_token = CT\n[both]\naws_access_key_id = CB\naws_secret_access_key = CBS\n";
+        let conf = "[default]\naws_access_key_id = XA\naws_secret_access_key = XS\n\
+                    [profile both]\naws_access_key_id = XB\naws_secret_access_key = XBS\n\
+                    [profile x]\naws_access_key_id = XX\naws_secret_access_key = XXS\naws_session_token = XT\n\
+                    [x]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n";
+        let f = files(creds, conf);
+        let none = CliAuth::default();
+        assert_eq!(
+            resolve_with(&none, &env(&[]), &f).unwrap(),
+            keys("CA", "CS", Some("CT"))
+        );
+        let e = env(&[("AWS_PROFILE", "both")]);
+        assert_eq!(
+            resolve_with(&none, &e, &f).unwrap(),
+            keys("CB", "CBS", None)
+        );
+        // `[profile x]` in the config file, not `[x]`.
+        let e = env(&[("AWS_PROFILE", "x")]);
+        assert_eq!(
+            resolve_with(&none, &e, &f).unwrap(),
+            keys("XX", "XXS", Some("XT"))
+        );
+        // Only in the config file.
+        let f = files("", conf);
+        assert_eq!(
+            resolve_with(&none, &env(&[]), &f).unwrap(),
+            keys("XA", "XS", None)
+        );
+    }
+
+    #[test]
+    fn profile_partial_keys() {
+        let none = CliAuth::default();
+        let f = files("[default]\naws_access_key_id = A\n", "");
+        assert_eq!(
+            resolve_with(&none, &env(&[]), &f).unwrap_err().to_string(),
+            "Partial credentials found in shared-credentials-file, missing: aws_secret_access_key"
+        );
+        let f = files("", "[default]\naws_access_key_id = A\n");
+        assert_eq!(
+            resolve_with(&none, &env(&[]), &f).unwrap_err().to_string(),
+            "Partial credentials found in config-file, missing: aws_secret_access_key"
+        );
+    }
+
+    #[test]
+    fn missing_profile() {
+        let f = files("[dev]\nregion = x\n", "[profile cfg]\nregion = y\n");
+        let e = env(&[("AWS_PROFILE", "nope")]);
+        // Even explicit keys do not get past it, as with boto3.
+        let c = cli(Some("A"), Some("S"), None, None);
+        assert_eq!(
+            resolve_with(&c, &e, &f).unwrap_err().to_string(),
+            "The config profile (nope) could not be found"
+        );
+        let e = env(&[("AWS_PROFILE", "default")]);
+        assert_eq!(
+            resolve_with(&c, &e, &f).unwrap_err().to_string(),
+            "The config profile (default) could not be found"
+        );
+        // Profiles that exist in either file are fine.
+        for p in ["dev", "cfg"] {
+            let e = env(&[("AWS_PROFILE", p)]);
+            assert_eq!(resolve_with(&c, &e, &f).unwrap(), keys("A", "S", None));
+        }
+        // An unset profile may be missing.
+        assert_eq!(
+            resolve_with(&c, &env(&[]), &f).unwrap(),
+            keys("A", "S", None)
+        );
+    }
+
+    #[test]
+    fn unsupported_profiles_are_named() {
+        let none = CliAuth::default();
+        let f = files(
+            "[base]\naws_access_key_id = A\naws_secret_access_key = S\n",
+            "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n\
+             [profile sso]\nsso_account_id = 1\nsso_role_name = r\n\
+             [profile both]\nrole_arn = arn:aws:iam::1:role/r\naws_access_key_id = A\naws_secret_access_key = S\n",
+        );
+        for (p, what) in [("role", "role_arn"), ("sso", "SSO"), ("both", "role_arn")] {
+            let e = env(&[("AWS_PROFILE", p)]);
+            let err = resolve_with(&none, &e, &f).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("The config profile ({p}) ")),
+                "{err}"
+            );
+            assert!(
+                err.contains(what) && err.contains("export-credentials"),
+                "{err}"
+            );
+        }
+        // Environment keys still come first, as in botocore.
+        let e = env(&[
+            ("AWS_PROFILE", "role"),
+            ("AWS_ACCESS_KEY_ID", "E"),
+            ("AWS_SECRET_ACCESS_KEY", "ES"),
+        ]);
+        assert_eq!(resolve_with(&none, &e, &f).unwrap(), keys("E", "ES", None));
+    }
+
+    // -- credential_process -------------------------------------------------
+
+    #[cfg(unix)]
+    #[test]
+    fn credential_process_success() {
+        let f = files(
+            "",
+            "[profile p]\ncredential_process = printf '%s' '{\"Version\": 1, \"AccessKeyId\": \"PA\", \
+             \"SecretAccessKey\": \"PS\", \"SessionToken\": \"PT\", \"Expiration\": \"2030-01-01T00:00:00Z\"}'\n",
+        );
+        let e = env(&[("AWS_PROFILE", "p")]);
+        assert_eq!(
+            resolve_with(&CliAuth::default(), &e, &f).unwrap(),
+            keys("PA", "PS", Some("PT"))
+        );
+        // In the credentials file too (botocore reads the merged profile); static keys
+        // in the credentials file come first.
+        let f = files(
+            "[default]\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"QA\",\"SecretAccessKey\":\"QS\"}'\n",
+            "[default]\naws_access_key_id = CFG\naws_secret_access_key = CFGS\n",
+        );
+        assert_eq!(
+            resolve_with(&CliAuth::default(), &env(&[]), &f).unwrap(),
+            keys("QA", "QS", None)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn credential_process_failures() {
+        let run = |command: &str| {
+            let f = files("", &format!("[default]\ncredential_process = {command}\n"));
+            resolve_with(&CliAuth::default(), &env(&[]), &f)
+                .unwrap_err()
+                .to_string()
+        };
+        let err = run("echo 'token expired' >&2; exit 3");
+        assert_eq!(
+            err,
+            "Error when retrieving credentials from custom-process: credential_process exited \
+             with status 3: token expired"
+        );
+        let err = run("printf 'AccessKeyId=AKIA SecretAccessKey=TOPSECRET'");
+        assert!(err.contains("not valid JSON"), "{err}");
+        assert!(!err.contains("TOPSECRET"), "{err}");
+        let err = run(
+            "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"TOPSECRET\"'",
+        );
+        assert!(
+            err.contains("not valid JSON") && !err.contains("TOPSECRET"),
+            "{err}"
+        );
+        let err = run(
+            "printf '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"TOPSECRET\"}'",
+        );
+        assert!(
+            err.contains("Unsupported version '2'") && !err.contains("TOPSECRET"),
+            "{err}"
+        );
+        let err = run("printf '{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"TOPSECRET\"}'");
+        assert!(err.contains("<Version key not provided>"), "{err}");
+        let err = run("printf '{\"Version\": 1, \"AccessKeyId\": \"A\"}'");
+        assert!(
+            err.ends_with("Missing required key in response: 'SecretAccessKey'"),
+            "{err}"
+        );
+    }
+
+    // -- container credentials ----------------------------------------------
+
+    fn container_json() -> String {
+        "{\"AccessKeyId\": \"CA\", \"SecretAccessKey\": \"CS\", \"Token\": \"CT\", \
+         \"Expiration\": \"2030-01-01T00:00:00Z\", \"RoleArn\": \"x\"}"
+            .to_string()
+    }
+
+    #[test]
+    fn container_credentials_full_uri() {
+        let (base, server) = serve(1, |_| (200, container_json()));
+        let e = env(&[
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                &format!("{base}/v2/credentials?id=1"),
+            ),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer abc"),
+        ]);
+        let got = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap();
+        assert_eq!(got, keys("CA", "CS", Some("CT")));
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].method, "GET");
+        assert_eq!(seen[0].path, "/v2/credentials?id=1");
+        assert_eq!(seen[0].header("authorization"), Some("Bearer abc"));
+        assert_eq!(seen[0].header("accept"), Some("application/json"));
+    }
+
+    #[test]
+    fn container_token_file_wins_over_token() {
+        let token = TempFile::new("pod-token", "from-file\n");
+        let (base, server) = serve(1, |_| (200, container_json()));
+        let e = env(&[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &base),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-env"),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token.path()),
+        ]);
+        resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap();
+        let seen = server.join().unwrap();
+        assert_eq!(seen[0].header("authorization"), Some("from-file"));
+    }
+
+    #[test]
+    fn container_host_check() {
+        let e = env(&[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://example.com/creds",
+        )]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("Unsupported host 'example.com'"), "{err}");
+        for ok in [
+            "https://example.com/x",
+            "http://127.0.0.2:8/x",
+            "http://[::1]:8/x",
+            "http://localhost/x",
+            "http://169.254.170.23/v1/credentials",
+        ] {
+            assert!(check_container_url(ok).is_ok(), "{ok}");
+        }
+        assert!(check_container_url("http://[fd00:ec2::24]/x").is_err());
+        assert!(check_container_url("file:///etc/passwd").is_err());
+    }
+
+    #[test]
+    fn container_errors() {
+        let (base, server) = serve(1, |_| (500, "{\"SecretAccessKey\": \"TOPSECRET\"}".into()));
+        let err = fetch_container(&base, None, 1, Duration::ZERO)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Error when retrieving credentials from container-role: Received non 200 response \
+             500 from container metadata"
+        );
+        server.join().unwrap();
+        let (base, server) = serve(1, |_| (200, "{\"SecretAccessKey\": \"TOPSECRET\",".into()));
+        let err = fetch_container(&base, None, 1, Duration::ZERO)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Unable to parse JSON") && !err.contains("TOPSECRET"),
+            "{err}"
+        );
+        server.join().unwrap();
+    }
+
+    // -- EC2 instance metadata ----------------------------------------------
+
+    fn imds_responder(v2: bool) -> impl Fn(&Seen) -> (u16, String) + Send + 'static {
+        move |r: &Seen| match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", "/latest/api/token") if v2 => (200, "TOKEN123".into()),
+            ("PUT", _) => (403, String::new()),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => (200, "my-role".into()),
+            ("GET", "/latest/meta-data/iam/security-credentials/my-role") => (
+                200,
+                "{\"Code\": \"Success\", \"AccessKeyId\": \"IA\", \"SecretAccessKey\": \"IS\", \
+                 \"Token\": \"IT\", \"Expiration\": \"2030-01-01T00:00:00Z\"}"
+                    .into(),
+            ),
+            _ => (404, String::new()),
+        }
+    }
+
+    #[test]
+    fn imds_v2() {
+        let (base, server) = serve(3, imds_responder(true));
+        let e = MapEnv::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &format!("{base}/"))]);
+        let got = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap();
+        assert_eq!(got, keys("IA", "IS", Some("IT")));
+        let seen = server.join().unwrap();
+        let calls: Vec<_> = seen
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("PUT", "/latest/api/token"),
+                ("GET", "/latest/meta-data/iam/security-credentials/"),
+                ("GET", "/latest/meta-data/iam/security-credentials/my-role"),
+            ]
+        );
+        assert_eq!(
+            seen[0].header("x-aws-ec2-metadata-token-ttl-seconds"),
+            Some("21600")
+        );
+        assert_eq!(seen[0].header("x-aws-ec2-metadata-token"), None);
+        for r in &seen[1..] {
+            assert_eq!(r.header("x-aws-ec2-metadata-token"), Some("TOKEN123"));
+        }
+    }
+
+    #[test]
+    fn imds_v1_fallback() {
+        let (base, server) = serve(3, imds_responder(false));
+        let e = MapEnv::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &base)]);
+        let got = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap();
+        assert_eq!(got, keys("IA", "IS", Some("IT")));
+        let seen = server.join().unwrap();
+        assert_eq!(seen[0].method, "PUT");
+        assert!(
+            seen[1..]
+                .iter()
+                .all(|r| r.header("x-aws-ec2-metadata-token").is_none())
+        );
+
+        // With v1 disabled the 403 ends the search.
+        let (base, server) = serve(1, imds_responder(false));
+        let e = MapEnv::from_pairs(&[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &base),
+            ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+        ]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("Unable to locate credentials"),
+            "{err}"
+        );
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn imds_error_document_is_no_credentials() {
+        let (base, server) = serve(3, |r: &Seen| match r.path.as_str() {
+            "/latest/api/token" => (200, "T".into()),
+            "/latest/meta-data/iam/security-credentials/" => (200, "r".into()),
+            _ => (
+                200,
+                "{\"Code\": \"AssumeRoleUnauthorizedAccess\", \"Message\": \"no\"}".into(),
+            ),
+        });
+        let e = MapEnv::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &base)]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("Unable to locate credentials"),
+            "{err}"
+        );
+        assert_eq!(server.join().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn imds_unreachable_is_no_credentials() {
+        // Bind and drop to get a port with nothing listening.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let e = MapEnv::from_pairs(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &base)]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("Unable to locate credentials"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("(disabled)"), "{err}");
+    }
+
+    // -- web identity -------------------------------------------------------
+
+    const STS_OK: &str = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>system:serviceaccount:ns:sa</SubjectFromWebIdentityToken>
+    <Credentials>
+      <AccessKeyId>ASIAWEB</AccessKeyId>
+      <SecretAccessKey>web/secret+key</SecretAccessKey>
+      <SessionToken>tok&amp;en</SessionToken>
+      <Expiration>2030-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>"#;
+
+    #[test]
+    fn web_identity_exchange() {
+        let token = TempFile::new("web-token", "eyJ.token+/=\n");
+        let (base, server) = serve(1, |_| (200, STS_OK.into()));
+        let e = env(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.path()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123:role/web"),
+            ("AWS_ROLE_SESSION_NAME", "my session"),
+        ]);
+        let f = files(
+            "[default]\naws_access_key_id = F\naws_secret_access_key = FS\n",
+            "",
+        );
+        let got = resolve(&CliAuth::default(), &e, &f, "default", &base).unwrap();
+        assert_eq!(got, keys("ASIAWEB", "web/secret+key", Some("tok&en")));
+
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            (seen[0].method.as_str(), seen[0].path.as_str()),
+            ("POST", "/")
+        );
+        assert!(
+            seen[0]
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            seen[0].header("authorization"),
+            None,
+            "the call is unsigned"
+        );
+        let form = form_decode(&seen[0].body);
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(field("Action"), Some("AssumeRoleWithWebIdentity"));
+        assert_eq!(field("Version"), Some("2011-06-15"));
+        assert_eq!(field("RoleArn"), Some("arn:aws:iam::123:role/web"));
+        assert_eq!(field("RoleSessionName"), Some("my session"));
+        assert_eq!(field("WebIdentityToken"), Some("eyJ.token+/="));
+    }
+
+    #[test]
+    fn web_identity_from_profile_with_default_session_name() {
+        let token = TempFile::new("web-token-profile", "tok");
+        let (base, server) = serve(1, |_| (200, STS_OK.into()));
+        let f = files(
+            "",
+            &format!(
+                "[profile w]\nweb_identity_token_file = {}\nrole_arn = arn:aws:iam::1:role/p\n",
+                token.path()
+            ),
+        );
+        let e = env(&[("AWS_PROFILE", "w")]);
+        let got = resolve(&CliAuth::default(), &e, &f, "w", &base).unwrap();
+        assert_eq!(got.access_key_id, "ASIAWEB");
+        let seen = server.join().unwrap();
+        let form = form_decode(&seen[0].body);
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(field("RoleArn").as_deref(), Some("arn:aws:iam::1:role/p"));
+        assert!(
+            field("RoleSessionName")
+                .unwrap()
+                .starts_with("botocore-session-")
+        );
+    }
+
+    #[test]
+    fn web_identity_error_document() {
+        let token = TempFile::new("web-token-err", "bad");
+        let (base, server) = serve(1, |_| {
+            (
+                400,
+                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                 <Type>Sender</Type><Code>InvalidIdentityToken</Code>\
+                 <Message>Couldn't retrieve verification key from your identity provider</Message>\
+                 </Error><RequestId>req-9</RequestId></ErrorResponse>"
+                    .into(),
+            )
+        });
+        let e = env(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.path()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123:role/web"),
+        ]);
+        let err = resolve(&CliAuth::default(), &e, &files("", ""), "default", &base).unwrap_err();
+        assert_eq!(
+            err.aws(),
+            Some(&AwsError {
+                code: "InvalidIdentityToken".into(),
+                message: "Couldn't retrieve verification key from your identity provider".into(),
+                request_id: Some("req-9".into()),
+                status: 400,
+                operation: "AssumeRoleWithWebIdentity".into(),
+                region: None,
+            })
+        );
+        assert_eq!(server.join().unwrap().len(), 1, "not retried");
+    }
+
+    #[test]
+    fn web_identity_needs_a_role() {
+        let e = env(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token")]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+        assert!(
+            err.to_string().contains("has no role ARN configured"),
+            "{err}"
+        );
+    }
+
+    // -- nothing found ------------------------------------------------------
+
+    #[test]
+    fn nothing_found_names_the_files() {
+        let err = resolve_with(&CliAuth::default(), &env(&[]), &files("", ""))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "Unable to locate credentials. Looked in: --access-key/--secret-key, --auth, \
+                 environment variables, web identity token, shared credentials file ({CREDS_PATH}), \
+                 config file ({CONFIG_PATH}), container credentials, EC2 instance metadata (disabled). \
+                 You can configure credentials by running \"aws configure\"."
+            )
+        );
+    }
+
+    #[test]
+    fn loaded_files_end_to_end() {
+        let creds = TempFile::new(
+            "e2e-credentials",
+            "[dev]\naws_access_key_id = D\naws_secret_access_key = DS\n",
+        );
+        let e = env(&[
+            ("AWS_SHARED_CREDENTIALS_FILE", creds.path()),
+            ("AWS_CONFIG_FILE", "/nonexistent/s3creds/config"),
+            ("AWS_PROFILE", "dev"),
+        ]);
+        let f = config::load_shared_files(&e).unwrap();
+        assert_eq!(
+            resolve_with(&CliAuth::default(), &e, &f).unwrap(),
+            keys("D", "DS", None)
+        );
+    }
+
+    // -- pieces -------------------------------------------------------------
+
+    #[test]
+    fn xml_paths_and_entities() {
+        let leaves = xml_leaves("<a><b>x &lt;&#65;&gt; <![CDATA[<c>]]></b><e/></a>").unwrap();
+        assert_eq!(
+            leaves,
+            [
+                ("a/b".to_string(), "x <A> <c>".to_string()),
+                ("a/e".to_string(), String::new()),
+                ("a".to_string(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn proxies_from_env() {
+        let e = MapEnv::from_pairs(&[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", "localhost,.internal.example"),
+        ]);
+        assert!(env_proxy(&e, "https://sts.us-east-1.amazonaws.com/").is_some());
+        assert!(env_proxy(&e, "http://sts.us-east-1.amazonaws.com/").is_none());
+        assert!(env_proxy(&e, "https://localhost:8443/").is_none());
+        assert!(env_proxy(&e, "https://sts.internal.example/").is_none());
+        let e = MapEnv::from_pairs(&[("https_proxy", "http://proxy:3128"), ("no_proxy", "*")]);
+        assert!(env_proxy(&e, "https://sts.amazonaws.com/").is_none());
+    }
+
+    #[test]
+    fn debug_redacts() {
+        let c = cli(
+            Some("AKID"),
+            Some("TOPSECRET"),
+            Some("TOKEN"),
+            Some("CONTENT"),
+        );
+        let shown = format!("{c:?}");
+        assert!(shown.contains("AKID"));
+        for secret in ["TOPSECRET", "TOKEN\"", "CONTENT"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
 }

@@ -40,7 +40,7 @@ impl std::error::Error for IniError {}
 /// The name of configparser's defaults section.
 const DEFAULT_SECTION: &str = "DEFAULT";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 struct Section {
     name: String,
     /// Keys in first-seen order; a repeated key replaces the value in place.
@@ -57,10 +57,22 @@ impl Section {
 }
 
 /// A parsed INI document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Ini {
     sections: Vec<Section>,
     defaults: Section,
+}
+
+/// Sections and keys only: the values may be secrets.
+impl fmt::Debug for Ini {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for s in std::iter::once(&self.defaults).chain(&self.sections) {
+            let keys: Vec<&str> = s.entries.iter().map(|(k, _)| k.as_str()).collect();
+            map.entry(&s.name, &keys);
+        }
+        map.finish()
+    }
 }
 
 impl Ini {
@@ -375,6 +387,14 @@ mod tests {
     fn crlf_and_bom() {
         let ini = parse("\u{feff}[a]\r\nk = v\r\n").unwrap();
         assert_eq!(ini.get("a", "k"), Some("v"));
+    }
+
+    #[test]
+    fn debug_shows_keys_not_values() {
+        let ini = parse("[a]\naws_secret_access_key = TOPSECRET\n").unwrap();
+        let shown = format!("{ini:?}");
+        assert!(shown.contains("aws_secret_access_key"), "{shown}");
+        assert!(!shown.contains("TOPSECRET"), "{shown}");
     }
 
     #[test]

@@ -761,6 +761,25 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The common AWS options (`--access-key`, `--secret-key`, `--session-token`,
+/// `--endpoint-url`, `--auth`) of a parsed command.
+pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
+    Ok(crate::aws::AwsOptions {
+        auth: crate::aws::credentials::CliAuth {
+            access_key: m.text("access-key")?.filter(|s| !s.is_empty()),
+            secret_key: m.text("secret-key")?.filter(|s| !s.is_empty()),
+            session_token: m.text("session-token")?.filter(|s| !s.is_empty()),
+            auth_content: m.file_text("auth"),
+        },
+        endpoint_url: m.text("endpoint-url")?.filter(|s| !s.is_empty()),
+    })
+}
+
+/// A [`crate::aws::Context`] from the common AWS options and the environment.
+pub fn context(m: &Matches) -> Result<crate::aws::Context, Error> {
+    crate::aws::Context::new(&aws_options(m)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,23 +847,4 @@ mod tests {
         }
         assert_eq!(parse_bool("maybe"), None);
     }
-}
-
-/// The common AWS options (`--access-key`, `--secret-key`, `--session-token`,
-/// `--endpoint-url`, `--auth`) of a parsed command.
-pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
-    Ok(crate::aws::AwsOptions {
-        auth: crate::aws::credentials::CliAuth {
-            access_key: m.text("access-key")?.filter(|s| !s.is_empty()),
-            secret_key: m.text("secret-key")?.filter(|s| !s.is_empty()),
-            session_token: m.text("session-token")?.filter(|s| !s.is_empty()),
-            auth_content: m.file_text("auth"),
-        },
-        endpoint_url: m.text("endpoint-url")?.filter(|s| !s.is_empty()),
-    })
-}
-
-/// A [`crate::aws::Context`] from the common AWS options and the environment.
-pub fn context(m: &Matches) -> Result<crate::aws::Context, Error> {
-    crate::aws::Context::new(&aws_options(m)?)
 }
