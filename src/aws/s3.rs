@@ -477,6 +477,147 @@ mod tests {
         assert_eq!(unquote_plus("a+b%2Bc%0D"), "a b+c\r");
     }
 
+    fn context(region: &str, endpoint: Option<&str>) -> Context {
+        let mut pairs = vec![
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_REGION", region),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ];
+        if let Some(url) = endpoint {
+            pairs.push(("AWS_ENDPOINT_URL_S3", url));
+        }
+        let env = crate::aws::config::MapEnv::from_pairs(&pairs);
+        Context::with_env(&crate::aws::AwsOptions::default(), &env).unwrap()
+    }
+
+    fn url(s3: &S3<'_>, bucket: &str, key: Option<&str>) -> String {
+        let region = s3.region_for(Some(bucket));
+        let (base, path) = s3.address(Some(bucket), key, &region);
+        format!("{base}{path}")
+    }
+
+    // The region cache is process-wide: each test uses bucket names of its own.
+
+    #[test]
+    fn aws_addressing_virtual_hosted_unless_dotted() {
+        let ctx = context("us-east-1", None);
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-plain", Some("a b/ü")),
+            "https://addr-plain.s3.amazonaws.com/a%20b/%C3%BC"
+        );
+        assert_eq!(
+            url(&s3, "addr-plain", None),
+            "https://addr-plain.s3.amazonaws.com/"
+        );
+        // The original's own example of a dotted name: path-style.
+        assert_eq!(
+            url(&s3, "static.niche-museums.com", Some("index.html")),
+            "https://s3.amazonaws.com/static.niche-museums.com/index.html"
+        );
+        assert_eq!(
+            url(&s3, "Legacy_Name", None),
+            "https://s3.amazonaws.com/Legacy_Name"
+        );
+        let (base, path) = s3.address(None, None, "us-east-1");
+        assert_eq!(
+            (base.as_str(), path.as_str()),
+            ("https://s3.amazonaws.com", "/")
+        );
+    }
+
+    #[test]
+    fn learnt_regions_move_requests_to_that_regions_endpoint() {
+        let ctx = context("eu-west-1", None);
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-moving", None),
+            "https://addr-moving.s3.eu-west-1.amazonaws.com/"
+        );
+        s3.remember("addr-moving", "us-east-1");
+        assert_eq!(
+            url(&s3, "addr-moving", None),
+            "https://addr-moving.s3.amazonaws.com/"
+        );
+        s3.remember("addr.dotted.moving", "ap-southeast-2");
+        assert_eq!(
+            url(&s3, "addr.dotted.moving", Some("k")),
+            "https://s3.ap-southeast-2.amazonaws.com/addr.dotted.moving/k"
+        );
+        // Another client in the same process knows it too.
+        let other = context("eu-west-1", None);
+        assert_eq!(other.s3().region_for(Some("addr-moving")), "us-east-1");
+        // A region that is not a DNS label never reaches a host name.
+        s3.remember("addr-moving", "evil.example/x");
+        assert_eq!(s3.region_for(Some("addr-moving")), "us-east-1");
+    }
+
+    #[test]
+    fn custom_endpoints_are_path_style_in_every_region() {
+        let ctx = context("us-east-1", Some("http://127.0.0.1:9000"));
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-custom", Some("k&1")),
+            "http://127.0.0.1:9000/addr-custom/k%261"
+        );
+        s3.remember("addr-custom", "eu-west-1");
+        assert_eq!(s3.region_for(Some("addr-custom")), "eu-west-1");
+        assert_eq!(
+            url(&s3, "addr-custom", None),
+            "http://127.0.0.1:9000/addr-custom"
+        );
+        // Learnt per endpoint: the same name on AWS is another bucket.
+        assert_eq!(
+            context("us-east-1", None)
+                .s3()
+                .region_for(Some("addr-custom")),
+            "us-east-1"
+        );
+    }
+
+    #[test]
+    fn which_errors_mean_wrong_region() {
+        let op = |method, operation| Op {
+            method,
+            bucket: Some("b"),
+            key: None,
+            operation,
+        };
+        let err = |status, code: &str, region: Option<&str>| AwsError {
+            code: code.into(),
+            status,
+            region: region.map(str::to_string),
+            ..AwsError::default()
+        };
+        let get = op("GET", "ListObjectsV2");
+        assert!(wrong_region(&err(301, "PermanentRedirect", None), &get));
+        assert!(wrong_region(&err(301, "301", None), &get));
+        assert!(wrong_region(&err(307, "TemporaryRedirect", None), &get));
+        assert!(wrong_region(
+            &err(400, "AuthorizationHeaderMalformed", Some("us-east-1")),
+            &get
+        ));
+        assert!(!wrong_region(
+            &err(400, "AuthorizationHeaderMalformed", None),
+            &get
+        ));
+        assert!(!wrong_region(&err(400, "400", None), &get));
+        assert!(wrong_region(
+            &err(400, "400", None),
+            &op("HEAD", "HeadBucket")
+        ));
+        assert!(!wrong_region(
+            &err(403, "AccessDenied", Some("eu-west-1")),
+            &get
+        ));
+        assert!(!wrong_region(&err(404, "NoSuchBucket", None), &get));
+        let illegal = err(400, "IllegalLocationConstraintException", Some("eu-west-1"));
+        assert!(wrong_region(&illegal, &get));
+        assert!(!wrong_region(&illegal, &op("PUT", "CreateBucket")));
+    }
+
     #[test]
     fn head_404s_get_names() {
         let e = AwsError {

@@ -46,10 +46,7 @@ const WEBSITE: &[Field] = &[
         "RedirectAllRequestsTo",
         Kind::Struct(&[Field("HostName", Kind::Str), Field("Protocol", Kind::Str)]),
     ),
-    Field(
-        "IndexDocument",
-        Kind::Struct(&[Field("Suffix", Kind::Str)]),
-    ),
+    Field("IndexDocument", Kind::Struct(&[Field("Suffix", Kind::Str)])),
     Field("ErrorDocument", Kind::Struct(&[Field("Key", Kind::Str)])),
     Field(
         "RoutingRules",
@@ -391,8 +388,7 @@ fn md5(bytes: &[u8]) -> [u8; 16] {
 
 /// Standard base64 with padding (RFC 4648).
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk

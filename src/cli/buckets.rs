@@ -71,21 +71,23 @@ pub fn list_buckets(m: &Matches) -> Result<(), Error> {
         // we print exactly these columns.
         headers.extend(["bucket_acl", "public_access_block", "bucket_website"]);
     }
-    let buckets = s3.list_buckets()?;
+    // Listed only when the first item is wanted, as the original's generator does:
+    // CSV/TSV output has its header row out before a ListBuckets failure.
+    let buckets = std::iter::once_with(|| s3.list_buckets()).flat_map(|listed| match listed {
+        Ok(buckets) => buckets.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => vec![Err(e)],
+    });
     let items = buckets
-        .into_iter()
         .filter(|b| {
+            let Ok(b) = b else { return true };
             wanted.is_empty()
                 || b.get("Name")
                     .and_then(Value::as_str)
                     .is_some_and(|n| wanted.iter().any(|w| w == n))
         })
-        .map(|bucket| {
-            if details {
-                with_details(&s3, bucket)
-            } else {
-                Ok(bucket)
-            }
+        .map(|bucket| match bucket {
+            Ok(b) if details => with_details(&s3, b),
+            other => other,
         });
     write_items(items, &headers, list_format(m))
 }
@@ -140,7 +142,14 @@ pub fn list_bucket(m: &Matches) -> Result<(), Error> {
     let urls = m.flag("urls");
     let ctx = context(m)?;
     let s3 = ctx.s3();
-    let mut headers = vec!["Key", "LastModified", "ETag", "Size", "StorageClass", "Owner"];
+    let mut headers = vec![
+        "Key",
+        "LastModified",
+        "ETag",
+        "Size",
+        "StorageClass",
+        "Owner",
+    ];
     if urls {
         headers.push("URL");
     }
@@ -165,9 +174,11 @@ pub fn get_cors_policy(m: &Matches) -> Result<(), Error> {
     let ctx = context(m)?;
     let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
     // The original fails with a KeyError on a configuration without rules.
-    let rules = cors
-        .get("CORSRules")
-        .ok_or_else(|| Error::msg(format!("Bucket {bucket} has a CORS configuration without rules")))?;
+    let rules = cors.get("CORSRules").ok_or_else(|| {
+        Error::msg(format!(
+            "Bucket {bucket} has a CORS configuration without rules"
+        ))
+    })?;
     echo(dumps(rules, Some(4)))
 }
 
@@ -225,8 +236,8 @@ pub fn set_bucket_policy(m: &Matches) -> Result<(), Error> {
         policies::bucket_policy_allow_all_get(&bucket)
     } else {
         // Without either option the original crashes reading a file it never got.
-        let text = policy_file
-            .ok_or_else(|| Error::msg("Pass --policy-file or --allow-all-get"))?;
+        let text =
+            policy_file.ok_or_else(|| Error::msg("Pass --policy-file or --allow-all-get"))?;
         // A file that is not JSON is a JSONDecodeError traceback in the original.
         serde_json::from_str(&text)
             .map_err(|e| Error::msg(format!("The policy file is not valid JSON: {e}")))?
@@ -288,23 +299,28 @@ pub fn debug_bucket(m: &Matches) -> Result<(), Error> {
     let bucket = m.arg("BUCKET")?;
     let ctx = context(m)?;
     let s3 = ctx.s3();
-    let checks: [(&str, &str, &dyn Fn() -> Result<Value, Error>); 3] = [
-        ("Bucket ACL:", "bucket ACL", &|| s3.get_bucket_acl(&bucket)),
-        ("Bucket policy status:", "bucket policy status", &|| {
-            s3.get_bucket_policy_status(&bucket)
-        }),
-        ("Bucket public access block:", "bucket public access block", &|| {
-            s3.get_public_access_block(&bucket)
-        }),
-    ];
-    for (title, what, check) in checks {
-        match check() {
-            Ok(doc) => {
-                echo(title)?;
-                echo(dumps(&doc, Some(4)))?;
-            }
-            Err(e) => echo(format!("Error checking {what}: {}", exception_text(&e)))?,
-        }
-    }
+    report("Bucket ACL:", "bucket ACL", s3.get_bucket_acl(&bucket))?;
+    report(
+        "Bucket policy status:",
+        "bucket policy status",
+        s3.get_bucket_policy_status(&bucket),
+    )?;
+    report(
+        "Bucket public access block:",
+        "bucket public access block",
+        s3.get_public_access_block(&bucket),
+    )?;
     Ok(())
+}
+
+/// One debug-bucket section: the title and the document, or what went wrong (on
+/// stdout, as the original `print`s it).
+fn report(title: &str, what: &str, result: Result<Value, Error>) -> Result<(), Error> {
+    match result {
+        Ok(doc) => {
+            echo(title)?;
+            echo(dumps(&doc, Some(4)))
+        }
+        Err(e) => echo(format!("Error checking {what}: {}", exception_text(&e))),
+    }
 }
