@@ -500,6 +500,9 @@ fn list_buckets_follows_the_servers_pages() {
         .map(|r| r.query_param("continuation-token").map(str::to_string))
         .collect();
     assert_eq!(tokens.len(), 6);
-    assert!(tokens.chunks(2).all(|pair| pair[0].is_none()
-        && pair[1].as_deref() == Some("ZXUtYnVja2V0")));
+    assert!(
+        tokens
+            .chunks(2)
+            .all(|pair| pair[0].is_none() && pair[1].as_deref() == Some("ZXUtYnVja2V0"))
+    );
 }

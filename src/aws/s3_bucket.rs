@@ -1,5 +1,6 @@
 //! Bucket configuration calls: ACL, location, public access block, website, CORS
-//! and policy, read and (for CORS, public access block and policy) written.
+//! and policy, read, and CORS and public access settings written (PutBucketPolicy is
+//! `s3_create.rs`'s).
 //!
 //! Each reader returns the operation's output as botocore parses it (members in the
 //! order of botocore's output shape, absent ones left out), because the commands
@@ -8,6 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::http::{Request, Response};
+use super::md5::content_md5;
 use super::s3::S3;
 use super::xml::{Element, Field, Kind, escape, to_json};
 use crate::error::Error;
@@ -290,14 +292,6 @@ impl S3<'_> {
         })
         .map(drop)
     }
-
-    /// PutBucketPolicy with a document sent as given.
-    pub fn put_bucket_policy_document(&self, bucket: &str, policy: &str) -> Result<(), Error> {
-        self.call("PUT", Some(bucket), None, "PutBucketPolicy", |r| {
-            with_checksummed_body(r.query("policy", ""), policy.as_bytes())
-        })
-        .map(drop)
-    }
 }
 
 /// An output whose only member is the response document (botocore's `payload`).
@@ -329,115 +323,11 @@ fn cors_rule(el: &Element) -> Value {
     Value::Object(out)
 }
 
-// TODO(md5.rs): `src/aws/md5.rs` (branch `create`) provides `content_md5`; once it
-// is on main, use it and delete this private copy.
-
-/// The `Content-MD5` header value of a body: base64 of its MD5 digest.
-fn content_md5(body: &[u8]) -> String {
-    base64(&md5(body))
-}
-
-/// MD5 (RFC 1321), used only as the integrity checksum S3 asks for.
-fn md5(bytes: &[u8]) -> [u8; 16] {
-    const S: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-    // K[i] = floor(abs(sin(i + 1)) * 2^32).
-    let k: Vec<u32> = (0..64)
-        .map(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
-        .collect();
-    let mut msg = bytes.to_vec();
-    let bit_len = (bytes.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_le_bytes());
-    let mut state: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
-    for block in msg.chunks_exact(64) {
-        let m: Vec<u32> = block
-            .chunks_exact(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect();
-        let [mut a, mut b, mut c, mut d] = state;
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let rotated = a
-                .wrapping_add(f)
-                .wrapping_add(k[i])
-                .wrapping_add(m[g])
-                .rotate_left(S[(i / 16) * 4 + i % 4]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(rotated);
-        }
-        for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-            *s = s.wrapping_add(v);
-        }
-    }
-    let mut out = [0u8; 16];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_le_bytes());
-    }
-    out
-}
-
-/// Standard base64 with padding (RFC 4648).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::aws::xml::parse;
     use crate::output::dumps;
-
-    #[test]
-    fn md5_and_base64_match_rfc_vectors() {
-        // RFC 1321 appendix A.5.
-        assert_eq!(hex::encode(md5(b"")), "d41d8cd98f00b204e9800998ecf8427e");
-        assert_eq!(hex::encode(md5(b"abc")), "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(
-            hex::encode(md5(
-                b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"
-            )),
-            "57edf4a22be3c955ac49da2e2107b67a"
-        );
-        // RFC 4648 section 10.
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
-        // The header value S3 documents for an empty body.
-        assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
-    }
 
     #[test]
     fn cors_documents_as_botocore_writes_them() {

@@ -243,7 +243,7 @@ pub fn set_bucket_policy(m: &Matches) -> Result<(), Error> {
             .map_err(|e| Error::msg(format!("The policy file is not valid JSON: {e}")))?
     };
     ctx.s3()
-        .put_bucket_policy_document(&bucket, &dumps(&policy, None))
+        .put_bucket_policy(&bucket, &dumps(&policy, None))
         .map_err(click_error)?;
     echo_err(format!("Policy set:\n{}", dumps(&policy, Some(4))));
     Ok(())

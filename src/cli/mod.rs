@@ -7,8 +7,10 @@ use crate::error::Error;
 
 pub mod args;
 pub mod buckets;
+pub mod create;
 pub mod help;
 pub mod iam;
+pub mod localserver;
 pub mod policy;
 pub mod spec;
 
@@ -75,6 +77,12 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "get-public-access-block" => buckets::get_public_access_block(m),
         "set-public-access-block" => buckets::set_public_access_block(m),
         "debug-bucket" => buckets::debug_bucket(m),
+        "create" => create::create(m),
+        "list-users" => iam::list_users(m),
+        "list-roles" => iam::list_roles(m),
+        "list-user-policies" => iam::list_user_policies(m),
+        "delete-user" => iam::delete_user(m),
+        "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }
