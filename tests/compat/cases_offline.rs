@@ -199,6 +199,8 @@ fn usage_errors() -> Scenario {
         &["debug-bucket"],
         &["localserver"],
         &["localserver", "b"],
+        &["localserver", "b", "extra"],
+        &["localserver", "-p", "1"],
     ];
     for args in missing_argument {
         s = s.step(run(args));

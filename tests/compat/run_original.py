@@ -43,7 +43,8 @@ def run_step(runner, step):
     result = runner.invoke(
         cli, step["args"], input=stdin, catch_exceptions=True, prog_name="s3-credentials"
     )
-    stderr = result.stderr
+    # Not result.stderr: it turns "\r\n" into "\n".
+    stderr = result.stderr_bytes.decode("utf-8", "replace")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))
     if step.get("save_stdout"):
