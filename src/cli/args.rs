@@ -412,6 +412,11 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
     for (long, raw, opt) in values {
         converted.push((long, convert(spec, opt, &raw)?));
     }
+    // click checks the parameters that are absent in declaration order, and every
+    // command declares its arguments before its options: a missing argument is reported
+    // before a missing option (`localserver` alone: "Missing argument 'BUCKET'"). Extra
+    // arguments are reported only after all parameters were processed.
+    let (args, extra) = assign_positionals(spec, positionals)?;
     // Boolean flags given twice are still one flag; the last single value wins.
     for opt in spec.options() {
         if opt.required && !converted.iter().any(|(l, _)| *l == opt.long) {
@@ -421,8 +426,17 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             ));
         }
     }
-
-    let args = assign_positionals(spec, positionals)?;
+    if !extra.is_empty() {
+        let shown: Vec<String> = extra
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let s = if shown.len() == 1 { "" } else { "s" };
+        return Err(Error::usage(
+            Some(spec.name),
+            format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
+        ));
+    }
     Ok(Parsed::Run(Matches {
         spec,
         values: converted,
@@ -452,11 +466,12 @@ fn split_attached(raw: &OsStr) -> OsString {
 }
 
 /// Share positionals out as click does: fixed arguments first, the variadic one
-/// takes what is left.
+/// takes what is left. Returns the values of each argument and the extra positionals.
+type Assigned = (Vec<Vec<OsString>>, Vec<OsString>);
 fn assign_positionals(
     spec: &'static CommandSpec,
     mut positionals: Vec<OsString>,
-) -> Result<Vec<Vec<OsString>>, Error> {
+) -> Result<Assigned, Error> {
     let fixed_after_variadic = spec.args.iter().skip_while(|a| !a.variadic).skip(1).count();
     let mut out = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
@@ -486,18 +501,7 @@ fn assign_positionals(
         }
         out.push(taken);
     }
-    if !positionals.is_empty() {
-        let shown: Vec<String> = positionals
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        let s = if shown.len() == 1 { "" } else { "s" };
-        return Err(Error::usage(
-            Some(spec.name),
-            format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
-        ));
-    }
-    Ok(out)
+    Ok((out, positionals))
 }
 
 fn check_existing_file(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
