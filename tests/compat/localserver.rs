@@ -93,9 +93,13 @@ fn serve(program: &std::path::Path, moto: &Moto, args: &[&str]) -> Served {
     } else {
         Vec::new()
     };
-    // Ctrl+C, to this process only.
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // Ctrl+C, to this process only (through the venv's Python: `kill` may not be installed).
+    let _ = Command::new(support::repo_root().join(".venv/bin/python"))
+        .args([
+            "-c",
+            "import os, signal, sys; os.kill(int(sys.argv[1]), signal.SIGINT)",
+        ])
+        .arg(child.id().to_string())
         .status();
     let out = wait_with_timeout(child);
     let mut n = Normaliser::new(&moto.url(), &dir.path().display().to_string());
@@ -183,6 +187,14 @@ fn localserver_serves_what_the_original_serves() {
                 ours.join().expect("our localserver run"),
             )
         });
+        if std::env::var_os("COMPAT_VERBOSE").is_some() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "localserver {args:?}, original:\n{}\n{}",
+                crate::runner::show(&theirs.seen),
+                theirs.responses.join("\n---\n")
+            );
+        }
         let mut result = same(&theirs.seen, &ours.seen);
         if result.is_ok() && theirs.responses != ours.responses {
             result = Err(format!(
