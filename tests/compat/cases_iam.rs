@@ -33,6 +33,7 @@ pub fn scenarios() -> Vec<Scenario> {
         list_user_policies(),
         delete_user(),
         authenticated(),
+        authenticated_transfers(),
     ]
 }
 
@@ -446,7 +447,6 @@ fn authenticated() -> Scenario {
         .step(run(&["create", "secure", "--read-only", "-f", "ini"]).save("ro.ini"))
         .step(run(&["whoami", "--auth", "ro.ini"]))
         .step(run(&["list-bucket", "secure", "--auth", "ro.ini"]))
-        .step(run(&["get-object", "secure", "a.txt", "--auth", "ro.ini"]))
         .step(run(&["list-users", "--auth", "ro.ini"]).aws_traceback(
             "botocore.exceptions.ClientError",
             "An error occurred (AccessDenied) when calling the ListUsers operation: User: arn:aws:iam::123456789012:user/s3.read-only.secure is not authorized to perform: iam:ListUsers",
@@ -462,4 +462,21 @@ fn authenticated() -> Scenario {
             "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.",
         ))
         .step(run(&["list-buckets", "--access-key", "{admin_key}", "--secret-key", "{admin_secret}"]))
+}
+
+/// Object transfers with read-only credentials: reading works, writing is refused.
+fn authenticated_transfers() -> Scenario {
+    scenario("transfers with read-only credentials", Server::Auth)
+        .setup(Setup::Bucket("secure"))
+        .setup(Setup::Object("secure", "a.txt", b"secret data\n".to_vec()))
+        .file("b.txt", "new\n")
+        .step(run(&["create", "secure", "--read-only", "-f", "ini", "--silent"]).save("ro.ini"))
+        .step(run(&["get-object", "secure", "a.txt", "--auth", "ro.ini"]))
+        .step(run(&["get-objects", "secure", "--auth", "ro.ini", "-o", "out"]).tree("out"))
+        .step(run(&["put-object", "secure", "b.txt", "b.txt", "--auth", "ro.ini"]).aws_traceback(
+            "botocore.errorfactory.AccessDenied",
+            "An error occurred (AccessDenied) when calling the PutObject operation: Access Denied",
+        ))
+        .step(run(&["delete-objects", "secure", "a.txt", "--auth", "ro.ini"]))
+        .step(run(&["list-bucket", "secure", "--nl"]))
 }
