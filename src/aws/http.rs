@@ -195,7 +195,7 @@ fn seed() -> u64 {
 }
 
 /// A number in [0, 1) for backoff jitter (xorshift; no cryptographic use).
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     RNG.with(|r| {
         let mut x = r.get();
         x ^= x << 13;
@@ -207,7 +207,7 @@ fn jitter() -> f64 {
 }
 
 /// Error codes the standard retry mode treats as throttling or transient.
-const RETRYABLE_CODES: &[&str] = &[
+pub(crate) const RETRYABLE_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -227,7 +227,9 @@ const RETRYABLE_CODES: &[&str] = &[
     "InternalError",
 ];
 
-fn retryable(err: &AwsError) -> bool {
+/// Whether the standard retry mode retries this error: a 5xx gateway status or a
+/// throttling/transient code.
+pub(crate) fn retryable(err: &AwsError) -> bool {
     matches!(err.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&err.code.as_str())
 }
 
@@ -277,21 +279,10 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        use ureq::tls::{RootCerts, TlsConfig};
+        use ureq::tls::TlsConfig;
         let mut tls = TlsConfig::builder();
         if let Some(path) = &self.ca_bundle {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
-            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
-                return Err(format!("The CA bundle {path} holds no PEM certificates"));
-            }
-            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
+            tls = tls.root_certs(ca_bundle_roots(path)?);
         }
         let proxy = match proxy {
             Some(p) => {
@@ -641,6 +632,22 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
     err
 }
 
+/// The trusted roots in a PEM CA bundle (`AWS_CA_BUNDLE` / `ca_bundle`).
+pub(crate) fn ca_bundle_roots(path: &str) -> Result<ureq::tls::RootCerts, String> {
+    let pem =
+        std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(format!("The CA bundle {path} holds no PEM certificates"));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 /// `Not Found` for 404 and so on (botocore's message for body-less errors).
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
@@ -672,9 +679,15 @@ pub fn authority(base: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
-/// apply to https URLs), unless NO_PROXY names the host.
+/// The proxy for this URL from the process environment: see [`proxy_from`].
 fn proxy_for(url: &str) -> Option<String> {
+    proxy_from(url, |name| std::env::var(name).ok())
+}
+
+/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
+/// apply to https URLs), unless NO_PROXY names the host. `var` looks a variable up,
+/// so callers holding their own environment (credentials' `Env`) choose alike.
+pub(crate) fn proxy_from(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
     let https = url.starts_with("https://");
     let names: &[&str] = if https {
         &["HTTPS_PROXY", "https_proxy"]
@@ -683,9 +696,9 @@ fn proxy_for(url: &str) -> Option<String> {
     };
     let proxy = names
         .iter()
-        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))?;
-    let no_proxy = std::env::var("NO_PROXY")
-        .or_else(|_| std::env::var("no_proxy"))
+        .find_map(|n| var(n).filter(|v| !v.is_empty()))?;
+    let no_proxy = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
         .unwrap_or_default();
     let host = authority(url);
     let host = host.rsplit_once(':').map_or(host, |(h, p)| {
