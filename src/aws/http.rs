@@ -139,6 +139,21 @@ impl Response {
         xml::parse(&self.body)
             .map_err(|e| Error::Transport(format!("Unable to parse the {operation} response: {e}")))
     }
+
+    /// The body as an XML tree whose root must be `root`: a 200 from something that
+    /// is not the service (a captive portal, a misconfigured proxy) is an error, not
+    /// an empty result.
+    pub fn xml_root(&self, operation: &str, root: &str) -> Result<xml::Element, Error> {
+        let doc = self.xml(operation)?;
+        if doc.name == root {
+            Ok(doc)
+        } else {
+            Err(Error::Transport(format!(
+                "Unable to parse the {operation} response: expected <{root}>, got <{}>",
+                doc.name
+            )))
+        }
+    }
 }
 
 /// A response whose body is still to be read (downloads).
@@ -295,11 +310,8 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        use ureq::tls::TlsConfig;
-        let mut tls = TlsConfig::builder();
-        if let Some(path) = &self.ca_bundle {
-            tls = tls.root_certs(ca_bundle_roots(path)?);
-        }
+        let tls =
+            ureq::tls::TlsConfig::builder().root_certs(root_certs(self.ca_bundle.as_deref())?);
         let proxy = match proxy {
             Some(p) => {
                 Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
@@ -534,6 +546,10 @@ fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
             format!("Could not connect to the endpoint URL: \"{url}\""),
             true,
         ),
+        // rustls reports certificate problems through io::Error.
+        E::Io(io) if io.to_string().contains("certificate") => {
+            (format!("SSL validation failed for {url} {io}"), false)
+        }
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => (
                 format!("Could not connect to the endpoint URL: \"{url}\""),
@@ -655,20 +671,28 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
     err
 }
 
-/// The trusted roots in a PEM CA bundle (`AWS_CA_BUNDLE` / `ca_bundle`).
-pub(crate) fn ca_bundle_roots(path: &str) -> Result<ureq::tls::RootCerts, String> {
-    let pem =
-        std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
-    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-        .filter_map(|item| match item {
+/// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
+/// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
+/// say) when one is configured. Every agent needs them: ureq has no roots of its own.
+pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, String> {
+    use ureq::tls::{Certificate, RootCerts};
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if let Some(path) = ca_bundle {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+        let before = roots.len();
+        roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
             _ => None,
-        })
-        .collect();
-    if certs.is_empty() {
-        return Err(format!("The CA bundle {path} holds no PEM certificates"));
+        }));
+        if roots.len() == before {
+            return Err(format!("The CA bundle {path} holds no PEM certificates"));
+        }
     }
-    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+    Ok(RootCerts::new_with_certs(&roots))
 }
 
 /// `Not Found` for 404 and so on (botocore's message for body-less errors).

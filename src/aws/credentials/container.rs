@@ -75,7 +75,7 @@ fn fetch_container(
     attempts: u32,
     pause: Duration,
 ) -> Result<Credentials, Error> {
-    let agent = agent(Duration::from_secs(2), Duration::from_secs(2), None, None);
+    let agent = agent(Duration::from_secs(2), Duration::from_secs(2), None, None)?;
     let mut attempt = 1;
     let reply = loop {
         let mut request = agent.get(url).header("Accept", "application/json");
@@ -197,6 +197,27 @@ mod tests {
         }
         assert!(check_container_url("http://[fd00:ec2::24]/x").is_err());
         assert!(check_container_url("file:///etc/passwd").is_err());
+    }
+
+    /// ureq has no roots of its own (its webpki-roots feature is off) and panics when
+    /// an agent without explicit roots opens a TLS connection: an https FULL_URI must
+    /// get an error from the handshake, not a panic.
+    #[test]
+    fn https_uses_the_embedded_roots() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/creds", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || drop(listener.accept().unwrap()));
+        let err = fetch_container(&url, None, 1, Duration::ZERO)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "Error when retrieving credentials from container-role: Received error when \
+                 attempting to retrieve container metadata"
+            ),
+            "{err}"
+        );
+        server.join().unwrap();
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl ImdsSettings {
     /// The role's credentials, or `None` for any failure: botocore treats an
     /// unreachable or unhelpful metadata service as "no credentials here".
     pub(super) fn fetch(&self) -> Option<Credentials> {
-        let agent = agent(self.timeout, self.timeout, None, None);
+        let agent = agent(self.timeout, self.timeout, None, None).ok()?;
         let token = match self.token(&agent) {
             Token::Got(token) => Some(token),
             Token::Unsupported if !self.v1_disabled => None,

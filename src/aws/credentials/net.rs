@@ -1,11 +1,11 @@
 //! The small HTTP client the network sources (web identity, container, instance
 //! metadata) share: unsigned calls with their own short timeouts, read whole. Proxy
-//! choice and CA bundles come from `aws::http`, looked up through `Env`.
+//! choice (looked up through `Env`) and trusted roots come from `aws::http`.
 
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use crate::aws::config::{self, Env, SharedFiles};
+use crate::aws::config::Env;
 use crate::aws::http;
 use crate::error::Error;
 
@@ -17,14 +17,16 @@ pub(super) struct Reply {
 }
 
 /// A small agent for one kind of call: no status-as-error, fixed timeouts, no
-/// redirects, the given proxy and roots.
+/// redirects, the given proxy, and the embedded roots plus `ca_bundle`'s (as for
+/// every other call: ureq has no roots of its own).
 pub(super) fn agent(
     connect: Duration,
     read: Duration,
     proxy: Option<ureq::Proxy>,
-    roots: Option<ureq::tls::RootCerts>,
-) -> ureq::Agent {
-    let mut builder = ureq::Agent::config_builder()
+    ca_bundle: Option<&str>,
+) -> Result<ureq::Agent, Error> {
+    let roots = http::root_certs(ca_bundle).map_err(Error::Msg)?;
+    let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .proxy(proxy)
@@ -33,11 +35,10 @@ pub(super) fn agent(
         .timeout_send_request(Some(read))
         .timeout_send_body(Some(read))
         .timeout_recv_response(Some(read))
-        .timeout_recv_body(Some(read));
-    if let Some(roots) = roots {
-        builder = builder.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
-    }
-    builder.build().into()
+        .timeout_recv_body(Some(read))
+        .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
+        .build();
+    Ok(agent.into())
 }
 
 pub(super) fn read_reply(
@@ -87,17 +88,6 @@ pub(super) fn unreachable(e: &ureq::Error) -> bool {
 pub(super) fn env_proxy(env: &dyn Env, url: &str) -> Option<ureq::Proxy> {
     let proxy = http::proxy_from(url, |name| env.var(name))?;
     ureq::Proxy::new(&proxy).ok()
-}
-
-/// Trusted roots from `AWS_CA_BUNDLE` / `ca_bundle`, when set.
-pub(super) fn bundle_roots(
-    env: &dyn Env,
-    files: &SharedFiles,
-    profile: &str,
-) -> Result<Option<ureq::tls::RootCerts>, Error> {
-    config::ca_bundle(env, files, profile)
-        .map(|path| http::ca_bundle_roots(&path).map_err(Error::Msg))
-        .transpose()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::net::{Reply, agent, bundle_roots, env_proxy, read_reply};
+use super::net::{Reply, agent, env_proxy, read_reply};
 use crate::aws::config::{self, Env, SharedFiles};
 use crate::aws::context::form_encode;
 use crate::aws::{Credentials, http, xml};
@@ -63,8 +63,8 @@ pub(super) fn fetch(
         Duration::from_secs(10),
         Duration::from_secs(60),
         env_proxy(env, &url),
-        bundle_roots(env, files, profile)?,
-    );
+        config::ca_bundle(env, files, profile).as_deref(),
+    )?;
     let attempts = config::retry_config(env, files, profile)?.max_attempts;
     let mut attempt = 1;
     loop {
