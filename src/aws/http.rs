@@ -400,7 +400,11 @@ impl Http {
                         self.backoff(attempt);
                         continue;
                     }
-                    return Err(Error::Aws(err.into_aws()));
+                    let mut err = err.into_aws();
+                    if retryable(&err) {
+                        err.retries = attempt - 1;
+                    }
+                    return Err(Error::Aws(err));
                 }
                 Err(f) => f,
             };
@@ -636,6 +640,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         status,
         operation: operation.to_string(),
         region: None,
+        retries: 0,
     };
     if let Ok(root) = xml::parse(body) {
         // S3: <Error>; query protocol: <ErrorResponse><Error>; some servers (moto's

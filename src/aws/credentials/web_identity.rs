@@ -245,6 +245,7 @@ mod tests {
                 status: 400,
                 operation: "AssumeRoleWithWebIdentity".into(),
                 region: None,
+                retries: 0,
             })
         );
         assert_eq!(server.join().unwrap().len(), 1, "not retried");
