@@ -397,3 +397,20 @@ fn a_retry_resends_the_same_body_with_a_fresh_signature() {
         assert!(r.header("authorization").is_some());
     }
 }
+
+#[test]
+fn whoami_through_the_fault_matrix() {
+    faults_common::matrix::full(&faults_common::matrix::Scenario {
+        name: "whoami",
+        args: vec!["whoami".into()],
+        setup: &|s: &MockServer| {
+            s.on(
+                Matcher::action("GetCallerIdentity"),
+                Reply::fixture(FIXTURE),
+            );
+        },
+        env: vec![],
+        outputs: vec![],
+        reset: &|| {},
+    });
+}

@@ -2,6 +2,8 @@
 //! that sets them, the table of transport faults, and the checks every failure must pass.
 #![allow(dead_code)]
 
+pub mod matrix;
+
 use std::process::Command;
 use std::time::Duration;
 
