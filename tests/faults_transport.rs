@@ -400,17 +400,15 @@ fn a_retry_resends_the_same_body_with_a_fresh_signature() {
 
 #[test]
 fn whoami_through_the_fault_matrix() {
-    faults_common::matrix::full(&faults_common::matrix::Scenario {
-        name: "whoami",
-        args: vec!["whoami".into()],
-        setup: &|s: &MockServer| {
-            s.on(
-                Matcher::action("GetCallerIdentity"),
-                Reply::fixture(FIXTURE),
-            );
-        },
-        env: vec![],
-        outputs: vec![],
-        reset: &|| {},
-    });
+    let setup = |s: &MockServer| {
+        s.on(
+            Matcher::action("GetCallerIdentity"),
+            Reply::fixture(FIXTURE),
+        );
+    };
+    faults_common::matrix::full(&faults_common::matrix::Scenario::new(
+        "whoami",
+        &["whoami"],
+        &setup,
+    ));
 }

@@ -21,6 +21,25 @@ pub struct Scenario<'a> {
     pub outputs: Vec<PathBuf>,
     /// Called before each run (for example to remove what the last one wrote).
     pub reset: &'a dyn Fn(),
+    /// The working directory, when the command reads or writes relative paths.
+    pub dir: Option<PathBuf>,
+    pub stdin: Option<Vec<u8>>,
+}
+
+impl<'a> Scenario<'a> {
+    /// A scenario with only arguments and routes.
+    pub fn new(name: &'a str, args: &[&str], setup: &'a dyn Fn(&MockServer)) -> Self {
+        Scenario {
+            name,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            setup,
+            env: Vec::new(),
+            outputs: Vec::new(),
+            reset: &|| {},
+            dir: None,
+            stdin: None,
+        }
+    }
 }
 
 /// What identifies a call: method, decoded path, the query-protocol action and the names
@@ -85,7 +104,10 @@ fn run_scenario(s: &Scenario, server: &MockServer) -> Outcome {
     for (k, v) in &s.env {
         cmd.env(k, v);
     }
-    run(&mut cmd, None)
+    if let Some(dir) = &s.dir {
+        cmd.current_dir(dir);
+    }
+    run(&mut cmd, s.stdin.as_deref())
 }
 
 /// The calls a fault-free run makes, each once, in order; and its outcome.
@@ -158,5 +180,80 @@ pub fn outlasting(s: &Scenario, call: &Call, expect: &dyn Fn(&str) -> bool) {
 pub fn full(s: &Scenario) {
     for call in transient(s) {
         outlasting(s, &call, &|_| true);
+    }
+}
+
+/// A cassette (fixtures/iam/cassettes/NAME.json, recorded from the original against moto)
+/// as a scenario: its arguments, files and stdin, and a mock that answers each request
+/// with the next recorded response. Faults sit in front of that mock, so a retried request
+/// reaches it once, as in the recording.
+pub struct Cassette {
+    pub name: String,
+    json: serde_json::Value,
+    pub dir: crate::support::TempDir,
+}
+
+impl Cassette {
+    pub fn load(name: &str) -> Cassette {
+        let path = crate::support::repo_root()
+            .join("fixtures/iam/cassettes")
+            .join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cassette {}: {e}", path.display()));
+        let json: serde_json::Value = serde_json::from_str(&text).expect("cassette JSON");
+        let dir = crate::support::TempDir::new();
+        if let Some(files) = json["files"].as_object() {
+            for (file, text) in files {
+                std::fs::write(dir.path().join(file), text.as_str().unwrap_or_default())
+                    .expect("write cassette file");
+            }
+        }
+        Cassette {
+            name: name.to_string(),
+            json,
+            dir,
+        }
+    }
+
+    pub fn args(&self) -> Vec<String> {
+        self.json["args"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| a.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    pub fn stdin(&self) -> Option<Vec<u8>> {
+        self.json["stdin"].as_str().map(|s| s.as_bytes().to_vec())
+    }
+
+    /// Adds the replaying route to `server`.
+    pub fn serve(&self, server: &MockServer) {
+        let replies: Vec<Reply> = self.json["exchanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let r = &e["response"];
+                let mut reply = Reply::status(r["status"].as_u64().unwrap_or(500) as u16)
+                    .body(r["body"].as_str().unwrap_or_default());
+                for (name, value) in r["headers"].as_object().into_iter().flatten() {
+                    reply = reply.header(name, value.as_str().unwrap_or_default());
+                }
+                reply
+            })
+            .collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        server.on(
+            Matcher::any(),
+            Reply::compute(move |_| {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                replies
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| Reply::status(500).body("cassette: no more exchanges"))
+            }),
+        );
     }
 }
