@@ -692,7 +692,13 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         if let Some(error) = error {
             if let Some(code) = error.text_of("Code").filter(|c| !c.is_empty()) {
                 err.code = code.to_string();
-                err.message = error.text_of("Message").unwrap_or_default().to_string();
+                err.message = match error.text_of("Message") {
+                    Some(m) => m.to_string(),
+                    // botocore words an S3 <Error> without a Message as "Unknown" (s3s-fs
+                    // sends those); the query protocol's parser defaults it to "".
+                    None if root.name == "Error" => "Unknown".to_string(),
+                    None => String::new(),
+                };
             }
         }
         err.request_id = root
@@ -843,6 +849,25 @@ mod tests {
             ("NoSuchEntity", "nope")
         );
         assert_eq!(iam.request_id.as_deref(), Some("R2"));
+    }
+
+    #[test]
+    fn an_s3_error_without_a_message_is_unknown_as_botocore_says() {
+        let e = parse_error_body(
+            404,
+            b"<Error><Code>NoSuchBucket</Code></Error>",
+            "ListObjectsV2",
+        );
+        assert_eq!(
+            e.to_string(),
+            "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: Unknown"
+        );
+        let iam = parse_error_body(
+            400,
+            b"<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>",
+            "GetUser",
+        );
+        assert_eq!(iam.message, "");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::io::Write;
 use crate::error::Error;
 
 pub mod args;
+pub mod buckets;
+pub mod create;
 pub mod help;
 pub mod iam;
 pub mod localserver;
@@ -66,6 +68,20 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "list-buckets" => buckets::list_buckets(m),
+        "list-bucket" => buckets::list_bucket(m),
+        "get-cors-policy" => buckets::get_cors_policy(m),
+        "set-cors-policy" => buckets::set_cors_policy(m),
+        "get-bucket-policy" => buckets::get_bucket_policy(m),
+        "set-bucket-policy" => buckets::set_bucket_policy(m),
+        "get-public-access-block" => buckets::get_public_access_block(m),
+        "set-public-access-block" => buckets::set_public_access_block(m),
+        "debug-bucket" => buckets::debug_bucket(m),
+        "create" => create::create(m),
+        "list-users" => iam::list_users(m),
+        "list-roles" => iam::list_roles(m),
+        "list-user-policies" => iam::list_user_policies(m),
+        "delete-user" => iam::delete_user(m),
         "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
