@@ -28,61 +28,51 @@ fn through_the_matrix(name: &str) {
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_new_bucket_and_user() {
     through_the_matrix("create-new-bucket");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_for_an_existing_user() {
     through_the_matrix("create-existing-user-ini");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_public_website() {
     through_the_matrix("create-public-website-region");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_with_a_policy_file() {
     through_the_matrix("create-policy-file-two-buckets");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_with_duration_and_a_new_role() {
     through_the_matrix("create-duration-new-role");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn create_with_duration_and_an_existing_role() {
     through_the_matrix("create-duration-existing-role-ini");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn list_users_over_pages() {
     through_the_matrix("list-users-paged");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn list_roles_with_details() {
     through_the_matrix("list-roles-details");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn list_user_policies() {
     through_the_matrix("list-user-policies-all");
 }
 
 #[test]
-#[ignore = "create and the IAM commands have not landed on main yet"]
 fn delete_user() {
     through_the_matrix("delete-user");
 }

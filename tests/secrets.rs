@@ -315,7 +315,6 @@ fn recorded_secret(cassette: &faults_common::matrix::Cassette) -> String {
 }
 
 #[test]
-#[ignore = "create has not landed on main yet"]
 fn create_prints_the_new_secret_on_stdout_only() {
     for name in ["create-new-bucket", "create-duration-new-role"] {
         let cassette = faults_common::matrix::Cassette::load(name);
@@ -358,7 +357,6 @@ fn create_prints_the_new_secret_on_stdout_only() {
 }
 
 #[test]
-#[ignore = "create has not landed on main yet"]
 fn create_dry_run_prints_no_secret() {
     let echo = echo_server(403);
     for args in [
