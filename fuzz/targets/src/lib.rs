@@ -21,9 +21,6 @@ use serde_json::Value;
 use std::ffi::OsString;
 use std::path::Path;
 
-/// A marker the seeds put where secrets go; no error message may ever repeat it.
-pub const SECRET_MARK: &str = "SECRETMARK";
-
 /// Every target by name, for the runners.
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("xml", xml_response),
@@ -84,10 +81,22 @@ pub fn xml_response(data: &[u8]) {
 }
 
 /// INI text: the parser, the shared-files view botocore has of it (region, retries,
-/// endpoints), and `--auth` content, which must never quote a secret back in an error.
+/// endpoints), and `--auth` content. No error message may run over more than one line,
+/// nor quote the value of a secret-holding key (`aws_secret_access_key`,
+/// `aws_session_token`, `SecretAccessKey`, `SessionToken`).
 pub fn ini_and_credentials(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
+    };
+    let secrets = secret_values(text);
+    let check = |message: String| {
+        assert!(!message.contains('\n'), "a message over two lines: {message:?}");
+        for secret in &secrets {
+            assert!(
+                !message.contains(secret.as_str()),
+                "an error message quotes the secret {secret:?}: {message}"
+            );
+        }
     };
     match ini::parse(text) {
         Ok(doc) => {
@@ -100,7 +109,7 @@ pub fn ini_and_credentials(data: &[u8]) {
                 }
             }
         }
-        Err(e) => assert_no_secret(&e.to_string()),
+        Err(e) => check(e.to_string()),
     }
     let path = Path::new("/nonexistent");
     match SharedFiles::from_text(text, text, path, path) {
@@ -108,27 +117,58 @@ pub fn ini_and_credentials(data: &[u8]) {
             let env = MapEnv::from_pairs(&[]);
             for profile in ["default", "work"] {
                 let region = config::region(&env, &files, profile);
-                let _ = config::retry_config(&env, &files, profile);
+                if let Err(e) = config::retry_config(&env, &files, profile) {
+                    check(e.to_string());
+                }
                 for service in [Service::S3, Service::Iam, Service::Sts] {
                     if let Err(e) = config::endpoint(service, None, &env, &files, profile, &region)
                     {
-                        assert_no_secret(&e.to_string());
+                        check(e.to_string());
                     }
                 }
             }
         }
-        Err(e) => assert_no_secret(&e.to_string()),
+        Err(e) => check(e.to_string()),
     }
     if let Err(e) = credentials::parse_auth_content(text) {
-        assert_no_secret(&e.to_string());
+        check(e.to_string());
     }
 }
 
-fn assert_no_secret(message: &str) {
-    assert!(
-        !message.contains(SECRET_MARK),
-        "an error message quotes a secret: {message}"
-    );
+/// The values (16 characters or more, so that no ordinary word of a message matches by
+/// chance) that secret-holding keys have anywhere in `text`, as INI lines or JSON members.
+fn secret_values(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for needle in ["\"SecretAccessKey\"", "\"SessionToken\""] {
+        for (at, _) in text.match_indices(needle) {
+            let rest = text[at + needle.len()..].trim_start();
+            let Some(rest) = rest.strip_prefix(':') else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let value = rest.split('"').next().unwrap_or_default();
+            if value.len() >= 16 {
+                out.push(value.to_string());
+            }
+        }
+    }
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let key = key.trim().trim_matches(['"', '{', ',', ' ']).to_ascii_lowercase();
+        if ["aws_secret_access_key", "aws_session_token", "secretaccesskey", "sessiontoken"]
+            .contains(&key.as_str())
+        {
+            let value = value.trim().trim_matches(['"', ',', '}', ' ']);
+            if value.len() >= 16 {
+                out.push(value.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The option converters: durations (checked against an independent reading of the
@@ -430,8 +470,8 @@ pub fn dictionary(name: &str) -> &'static [&'static [u8]] {
             b"[services s]\n",
             b"[DEFAULT]\n",
             b"aws_access_key_id = AKID\n",
-            b"aws_secret_access_key = SECRETMARK\n",
-            b"aws_session_token = SECRETMARK\n",
+            b"aws_secret_access_key = SECRETMARKSECRETMARK\n",
+            b"aws_session_token = SECRETMARKSECRETMARK\n",
             b"region = eu-west-3\n",
             b"endpoint_url = http://127.0.0.1:9000\n",
             b"services = s\n",
@@ -439,7 +479,7 @@ pub fn dictionary(name: &str) -> &'static [&'static [u8]] {
             b"max_attempts = 0\n",
             b"retry_mode = adaptive\n",
             b"\n    ",
-            b"{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"SECRETMARK\"}",
+            b"{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"SECRETMARKSECRETMARK\"}",
             b"# c\n",
             b"; c\n",
             b"=",
