@@ -153,7 +153,8 @@ pub fn transient(s: &Scenario) -> Vec<Call> {
 
 /// A 503 on `call` that outlasts the retries: exit 1, one `Error:` line at the end of
 /// stderr, nothing of the outputs left behind. `expect` checks the last line further.
-pub fn outlasting(s: &Scenario, call: &Call, expect: &dyn Fn(&str) -> bool) {
+/// Returns what the server received, for checks of what the command did on its way out.
+pub fn outlasting(s: &Scenario, call: &Call, expect: &dyn Fn(&str) -> bool) -> Vec<Recorded> {
     let what = format!("{}: 503 on {} for good", s.name, call.label());
     let server = MockServer::start();
     (s.setup)(&server);
@@ -174,6 +175,7 @@ pub fn outlasting(s: &Scenario, call: &Call, expect: &dyn Fn(&str) -> bool) {
     for path in &s.outputs {
         assert!(!path.exists(), "{what}: {} left behind", path.display());
     }
+    server.requests()
 }
 
 /// Both halves, for every call the command makes.
