@@ -197,7 +197,8 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, pool: &[Vec<u8>], dict: &[&[u8]]) 
                 let at = rng.below(len);
                 let n = 1 + rng.below((len - at).min(64));
                 let chunk = input[at..at + n].to_vec();
-                let times = 1 + rng.below(if rng.below(8) == 0 { 2000 } else { 8 });
+                let most = if rng.below(8) == 0 { 2000 } else { 8 };
+                let times = 1 + rng.below(most);
                 let mut repeated = Vec::with_capacity(n * times);
                 for _ in 0..times {
                     repeated.extend_from_slice(&chunk);
