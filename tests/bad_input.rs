@@ -607,3 +607,72 @@ fn a_file_whose_name_is_not_utf8_uploads() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(server.requests()[0].body, b"hello");
 }
+
+// ---- --policy-file ----
+
+#[test]
+fn policy_files_for_set_bucket_policy() {
+    let dir = TempDir::new();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let missing = dir.path().join("nope.json");
+    let server = MockServer::start();
+    // click.File's errors, in the original's words.
+    let out = cli(
+        &[
+            "set-bucket-policy",
+            "b",
+            "--policy-file",
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_usage_error(
+        &out,
+        "set-bucket-policy",
+        &format!(
+            "Error: Invalid value for '--policy-file': '{}': No such file or directory",
+            missing.display()
+        ),
+    );
+    let out = cli(
+        &[
+            "set-bucket-policy",
+            "b",
+            "--policy-file",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_usage_error(
+        &out,
+        "set-bucket-policy",
+        &format!(
+            "Error: Invalid value for '--policy-file': '{}': Is a directory",
+            dir.path().display()
+        ),
+    );
+    // Where the original crashes (JSONDecodeError, UnicodeDecodeError): one line, and
+    // nothing is sent.
+    let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+    for (what, bytes) in [
+        ("invalid JSON", &b"{bad"[..]),
+        ("empty", b""),
+        ("not UTF-8", b"\xff\xfe{}"),
+        ("deep", deep.as_bytes()),
+    ] {
+        let file = write("policy.json", bytes);
+        let mut cmd = keyed();
+        cmd.args(["set-bucket-policy", "b", "--policy-file", &file])
+            .args(["--endpoint-url", &server.url()]);
+        let out = run(&mut cmd, None);
+        assert!(out.code == 1 || out.code == 2, "{what}: {}", out.stderr);
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("Error: "), "{what}: {}", out.stderr);
+        assert_no_panic(&out, what);
+    }
+    assert!(server.requests().is_empty(), "a policy was sent");
+}

@@ -139,7 +139,13 @@ pub fn ini_and_credentials(data: &[u8]) {
 /// chance) that secret-holding keys have anywhere in `text`, as INI lines or JSON members.
 fn secret_values(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for needle in ["\"SecretAccessKey\"", "\"SessionToken\""] {
+    // JSON members count only in JSON content (as `--auth` reads it); in an INI file the
+    // same text is just part of some other key's value.
+    let json = text.trim().starts_with('{');
+    for needle in ["\"SecretAccessKey\"", "\"SessionToken\""]
+        .into_iter()
+        .filter(|_| json)
+    {
         for (at, _) in text.match_indices(needle) {
             let rest = text[at + needle.len()..].trim_start();
             let Some(rest) = rest.strip_prefix(':') else {
