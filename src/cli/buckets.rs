@@ -8,39 +8,12 @@
 use serde_json::Value;
 
 use super::args::{Matches, context};
-use super::{echo, echo_err, stdout_error};
+use super::{echo, echo_err, list_format, print_list};
 use crate::aws::s3::S3;
 use crate::aws::s3_bucket::{CorsRule, PublicAccessSettings};
 use crate::error::Error;
-use crate::output::{Format, ListError, dumps, py_repr, write_list_fallible};
+use crate::output::{dumps, py_repr};
 use crate::policies;
-
-/// The original's `output()` format choice: `--nl` wins, then `--tsv`, then `--csv`.
-fn list_format(m: &Matches) -> Format {
-    if m.flag("nl") {
-        Format::Nl
-    } else if m.flag("tsv") {
-        Format::Tsv
-    } else if m.flag("csv") {
-        Format::Csv
-    } else {
-        Format::Json
-    }
-}
-
-/// Stream items to stdout in the chosen format; stop at the first failing item.
-fn write_items(
-    items: impl Iterator<Item = Result<Value, Error>>,
-    headers: &[&str],
-    format: Format,
-) -> Result<(), Error> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
-        ListError::Io(io) => stdout_error(io),
-        ListError::Item(e) => e,
-    })
-}
 
 /// `raise click.ClickException(e)` for a botocore `ClientError`: `Error: ` and
 /// botocore's message, without our request id suffix.
@@ -89,7 +62,7 @@ pub fn list_buckets(m: &Matches) -> Result<(), Error> {
             Ok(b) if details => with_details(&s3, b),
             other => other,
         });
-    write_items(items, &headers, list_format(m))
+    print_list(items, &headers, list_format(m))
 }
 
 /// The `--details` members, added in the original's order. ACL and location
@@ -165,7 +138,7 @@ pub fn list_bucket(m: &Matches) -> Result<(), Error> {
         }
         Ok(item)
     });
-    write_items(items, &headers, list_format(m))
+    print_list(items, &headers, list_format(m))
 }
 
 /// `get-cors-policy BUCKET`

@@ -140,3 +140,34 @@ pub fn stdout_error(e: std::io::Error) -> Error {
         Error::msg(format!("could not write output: {}", args::io_reason(&e)))
     }
 }
+
+/// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
+/// `--nl` wins, then `--tsv`, then `--csv`.
+pub fn list_format(m: &Matches) -> crate::output::Format {
+    use crate::output::Format;
+    if m.flag("nl") {
+        Format::Nl
+    } else if m.flag("tsv") {
+        Format::Tsv
+    } else if m.flag("csv") {
+        Format::Csv
+    } else {
+        Format::Json
+    }
+}
+
+/// The original's `output()` to stdout: items printed as they arrive, stopping at
+/// the first one that fails (a page that could not be fetched).
+pub fn print_list(
+    items: impl Iterator<Item = Result<serde_json::Value, Error>>,
+    headers: &[&str],
+    format: crate::output::Format,
+) -> Result<(), Error> {
+    use crate::output::{ListError, write_list_fallible};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
+        ListError::Io(io) => stdout_error(io),
+        ListError::Item(e) => e,
+    })
+}

@@ -162,3 +162,10 @@ pub fn aws_error_line(code: &str, operation: &str, message: &str) -> String {
         "Error: An error occurred ({code}) when calling the {operation} operation: {message} (request id: MOCKREQUESTID)\n"
     )
 }
+
+/// The AWS error line after `retries` retries, which botocore counts in its message.
+pub fn aws_error_line_after(code: &str, operation: &str, message: &str, retries: u32) -> String {
+    format!(
+        "Error: An error occurred ({code}) when calling the {operation} operation (reached max retries: {retries}): {message} (request id: MOCKREQUESTID)\n"
+    )
+}
