@@ -88,7 +88,12 @@ pub fn ini_and_credentials(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let secrets = secret_values(text);
+    // A value that also appears elsewhere in the input (inside another key's value, say)
+    // may be quoted for that other key's sake: only values found once are checked.
+    let secrets: Vec<String> = secret_values(text)
+        .into_iter()
+        .filter(|v| text.matches(v.as_str()).count() == 1)
+        .collect();
     let check = |message: String| {
         assert!(!message.contains('\n'), "a message over two lines: {message:?}");
         for secret in &secrets {
