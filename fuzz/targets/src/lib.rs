@@ -88,21 +88,31 @@ pub fn ini_and_credentials(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // A value that also appears elsewhere in the input (inside another key's value, say)
-    // may be quoted for that other key's sake: only values found once are checked.
-    let secrets: Vec<String> = secret_values(text)
-        .into_iter()
-        .filter(|v| text.matches(v.as_str()).count() == 1)
-        .collect();
-    let check = |message: String| {
-        assert!(!message.contains('\n'), "a message over two lines: {message:?}");
-        for secret in &secrets {
-            assert!(
-                !message.contains(secret.as_str()),
-                "an error message quotes the secret {secret:?}: {message}"
-            );
+    let messages = config_errors(text);
+    for m in &messages {
+        assert!(!m.contains('\n'), "a message over two lines: {m:?}");
+    }
+    // A message quotes a secret when it holds the value, and stops holding it once that
+    // value is changed in the input (text a message holds anyway is not a quote).
+    for secret in secret_values(text) {
+        if text.matches(secret.as_str()).count() != 1
+            || !messages.iter().any(|m| m.contains(secret.as_str()))
+        {
+            continue;
         }
-    };
+        let changed = text.replace(secret.as_str(), &"Q".repeat(secret.len()));
+        let after = config_errors(&changed);
+        assert!(
+            after.iter().any(|m| m.contains(secret.as_str())),
+            "an error message quotes the secret {secret:?}: {messages:?}"
+        );
+    }
+}
+
+/// Every error message the INI text can give: parsing, the shared-files settings
+/// (region, retries, endpoints for two profiles), and `--auth` content.
+fn config_errors(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
     match ini::parse(text) {
         Ok(doc) => {
             let sections: Vec<String> = doc.sections().map(str::to_string).collect();
@@ -114,7 +124,7 @@ pub fn ini_and_credentials(data: &[u8]) {
                 }
             }
         }
-        Err(e) => check(e.to_string()),
+        Err(e) => out.push(e.to_string()),
     }
     let path = Path::new("/nonexistent");
     match SharedFiles::from_text(text, text, path, path) {
@@ -123,21 +133,22 @@ pub fn ini_and_credentials(data: &[u8]) {
             for profile in ["default", "work"] {
                 let region = config::region(&env, &files, profile);
                 if let Err(e) = config::retry_config(&env, &files, profile) {
-                    check(e.to_string());
+                    out.push(e.to_string());
                 }
                 for service in [Service::S3, Service::Iam, Service::Sts] {
                     if let Err(e) = config::endpoint(service, None, &env, &files, profile, &region)
                     {
-                        check(e.to_string());
+                        out.push(e.to_string());
                     }
                 }
             }
         }
-        Err(e) => check(e.to_string()),
+        Err(e) => out.push(e.to_string()),
     }
     if let Err(e) = credentials::parse_auth_content(text) {
-        check(e.to_string());
+        out.push(e.to_string());
     }
+    out
 }
 
 /// The values (16 characters or more, so that no ordinary word of a message matches by
