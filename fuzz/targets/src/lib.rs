@@ -22,7 +22,10 @@ use std::ffi::OsString;
 use std::path::Path;
 
 /// Every target by name, for the runners.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A fuzz target: one input, panics on a broken property.
+pub type Target = fn(&[u8]);
+
+pub const TARGETS: &[(&str, Target)] = &[
     ("xml", xml_response),
     ("ini", ini_and_credentials),
     ("params", params),
@@ -180,9 +183,17 @@ fn secret_values(text: &str) -> Vec<String> {
         let Some((key, value)) = line.split_once(['=', ':']) else {
             continue;
         };
-        let key = key.trim().trim_matches(['"', '{', ',', ' ']).to_ascii_lowercase();
-        if ["aws_secret_access_key", "aws_session_token", "secretaccesskey", "sessiontoken"]
-            .contains(&key.as_str())
+        let key = key
+            .trim()
+            .trim_matches(['"', '{', ',', ' '])
+            .to_ascii_lowercase();
+        if [
+            "aws_secret_access_key",
+            "aws_session_token",
+            "secretaccesskey",
+            "sessiontoken",
+        ]
+        .contains(&key.as_str())
         {
             let value = value.trim().trim_matches(['"', ',', '}', ' ']);
             if value.len() >= 16 {
@@ -284,7 +295,11 @@ pub fn sigv4_canonical(data: &[u8]) {
                 || (b == b'/' && !encode_slash)),
             "{enc:?}"
         );
-        assert_eq!(xml::percent_decode(&enc), *path, "encoding does not round-trip");
+        assert_eq!(
+            xml::percent_decode(&enc),
+            *path,
+            "encoding does not round-trip"
+        );
     }
 
     let query: Vec<(String, String)> = f
@@ -312,15 +327,16 @@ pub fn sigv4_canonical(data: &[u8]) {
         .take(8)
         .filter_map(|h| h.split_once(':'))
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .chain(std::iter::once(("host".to_string(), "example.com".to_string())))
+        .chain(std::iter::once((
+            "host".to_string(),
+            "example.com".to_string(),
+        )))
         .collect();
-    let when = time::OffsetDateTime::from_unix_timestamp(
-        i64::from(u32::from_le_bytes(
-            data.get(..4)
-                .and_then(|b| b.try_into().ok())
-                .unwrap_or([0; 4]),
-        )),
-    )
+    let when = time::OffsetDateTime::from_unix_timestamp(i64::from(u32::from_le_bytes(
+        data.get(..4)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or([0; 4]),
+    )))
     .expect("a u32 of seconds is a valid time");
     let signer = Signer {
         access_key: "AKIDEXAMPLE",
@@ -352,7 +368,11 @@ pub fn sigv4_canonical(data: &[u8]) {
                 .map(|(k, v)| format!("{k}: {}", v.split("Signature=").next().unwrap_or(v)))
                 .collect()
         };
-        assert_eq!(unsigned(&out), unsigned(&again), "the secret changed more than the signature");
+        assert_eq!(
+            unsigned(&out),
+            unsigned(&again),
+            "the secret changed more than the signature"
+        );
         let sig = auth.rsplit("Signature=").next().unwrap_or_default();
         assert_eq!(sig.len(), 64, "{auth:?}");
         let presigned = signer.presign_query(method, path, &query, &headers, 3600, mode);
@@ -403,7 +423,14 @@ pub fn endpoint_url(data: &[u8]) {
     let url = String::from_utf8_lossy(data);
     let env = MapEnv::from_pairs(&[]);
     let files = SharedFiles::default();
-    match config::endpoint(Service::S3, Some(&url), &env, &files, "default", "us-east-1") {
+    match config::endpoint(
+        Service::S3,
+        Some(&url),
+        &env,
+        &files,
+        "default",
+        "us-east-1",
+    ) {
         Ok(ep) => {
             let rest = ep
                 .url
@@ -428,7 +455,10 @@ pub fn json_output(data: &[u8]) {
     };
     for indent in [None, Some(2), Some(4)] {
         let printed = output::dumps(&value, indent);
-        assert!(printed.is_ascii(), "dumps must escape non-ASCII: {printed:?}");
+        assert!(
+            printed.is_ascii(),
+            "dumps must escape non-ASCII: {printed:?}"
+        );
         let back: Value = serde_json::from_str(&printed)
             .unwrap_or_else(|e| panic!("dumps printed invalid JSON {printed:?}: {e}"));
         assert!(same_json(&back, &value), "{printed:?} is not {text:?}");
@@ -521,27 +551,91 @@ pub fn dictionary(name: &str) -> &'static [&'static [u8]] {
             b":",
         ],
         "params" => &[
-            b"15m", b"12h", b"3600s", b"900", b"43200", b"{\"Effect\": \"Allow\"", b"\"Action\": [\"s3:*\"]",
-            b"\"Resource\": \"*\"}", b"true", b"--read-only", b"0", b"9",
+            b"15m",
+            b"12h",
+            b"3600s",
+            b"900",
+            b"43200",
+            b"{\"Effect\": \"Allow\"",
+            b"\"Action\": [\"s3:*\"]",
+            b"\"Resource\": \"*\"}",
+            b"true",
+            b"--read-only",
+            b"0",
+            b"9",
         ],
         "sigv4" => &[
-            b"/", b"/..", b"/.", b"//", b"%2F", b"%", b"\xff", b"=", b"host:", b"x-amz-date:",
-            b"content-type: a  b ", b"GET", b"PUT", b"\xc3\xa9", b"+", b"~",
+            b"/",
+            b"/..",
+            b"/.",
+            b"//",
+            b"%2F",
+            b"%",
+            b"\xff",
+            b"=",
+            b"host:",
+            b"x-amz-date:",
+            b"content-type: a  b ",
+            b"GET",
+            b"PUT",
+            b"\xc3\xa9",
+            b"+",
+            b"~",
         ],
         "cli" => &[
-            b"\0--duration\0", b"\015m\0", b"\0--policy\0", b"\0{\"Version\": 1}\0",
-            b"\0--statement\0", b"\0--auth\0", b"\0--format\0", b"\0json\0", b"\0--help\0",
-            b"\0--\0", b"\0-d\0", b"\0-cs\0", b"\0--port\0", b"\065536\0", b"\0--endpoint-url=",
-            b"\0--read-only\0", b"\0--write-only\0", b"\0bucket\0", b"\0--csv\0",
+            b"\0--duration\0",
+            b"\x0015m\0",
+            b"\0--policy\0",
+            b"\0{\"Version\": 1}\0",
+            b"\0--statement\0",
+            b"\0--auth\0",
+            b"\0--format\0",
+            b"\0json\0",
+            b"\0--help\0",
+            b"\0--\0",
+            b"\0-d\0",
+            b"\0-cs\0",
+            b"\0--port\0",
+            b"\x0065536\0",
+            b"\0--endpoint-url=",
+            b"\0--read-only\0",
+            b"\0--write-only\0",
+            b"\0bucket\0",
+            b"\0--csv\0",
         ],
         "endpoint" => &[
-            b"http://", b"https://", b"127.0.0.1", b":9000", b"[::1]", b"%eth0", b"/", b"?", b"#",
-            b"@", b":0", b":65536", b"localhost", b"HTTP://",
+            b"http://",
+            b"https://",
+            b"127.0.0.1",
+            b":9000",
+            b"[::1]",
+            b"%eth0",
+            b"/",
+            b"?",
+            b"#",
+            b"@",
+            b":0",
+            b":65536",
+            b"localhost",
+            b"HTTP://",
         ],
         "json" => &[
-            b"{\"Key\": ", b"\"Size\": ", b"1e400", b"-0.0", b"1.5e-7", b"\"\\ud83d\\ude00\"",
-            b"\"\\u0000\"", b"[", b"]", b"{", b"}", b"null", b"12345678901234567890",
-            b"Sat, 28 Nov 2026 22:57:41 GMT", b"2026-11-28T22:57:20.370918Z", b"1700000000.5",
+            b"{\"Key\": ",
+            b"\"Size\": ",
+            b"1e400",
+            b"-0.0",
+            b"1.5e-7",
+            b"\"\\ud83d\\ude00\"",
+            b"\"\\u0000\"",
+            b"[",
+            b"]",
+            b"{",
+            b"}",
+            b"null",
+            b"12345678901234567890",
+            b"Sat, 28 Nov 2026 22:57:41 GMT",
+            b"2026-11-28T22:57:20.370918Z",
+            b"1700000000.5",
         ],
         _ => &[],
     }

@@ -45,7 +45,10 @@ fn main() -> ExitCode {
         eprintln!("SECONDS must be a number");
         return ExitCode::from(2);
     };
-    let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or_else(clock_seed);
+    let seed: u64 = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(clock_seed);
     parent(name, Duration::from_secs(secs), seed)
 }
 
@@ -163,7 +166,11 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -257,7 +264,11 @@ fn worker(args: &[String]) -> ExitCode {
         run(&input);
         if started.elapsed() > SLOW {
             let path = save(name, "slow", &input);
-            eprintln!("slow input ({:?}) saved as {}", started.elapsed(), path.display());
+            eprintln!(
+                "slow input ({:?}) saved as {}",
+                started.elapsed(),
+                path.display()
+            );
         }
         execs += 1;
         // Drift: let some mutants become parents, in a bounded pool.
