@@ -664,6 +664,9 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 /// The original's DurationParam: `^(\d+)(m|h|s)?$`, then 15 minutes to 12 hours.
 pub fn parse_duration(s: &str) -> Result<u64, String> {
     const FORM: &str = "Duration must be of form 3600s or 15m or 2h";
+    // Python's `$` also matches just before a final newline, so the original takes
+    // "900\n" as 900 seconds.
+    let s = s.strip_suffix('\n').unwrap_or(s);
     let (digits, unit) = match s.char_indices().last() {
         Some((i, c @ ('s' | 'm' | 'h'))) => (&s[..i], Some(c)),
         _ => (s, None),
@@ -796,7 +799,12 @@ mod tests {
         assert_eq!(parse_duration("12h"), Ok(43200));
         let form = Err("Duration must be of form 3600s or 15m or 2h".to_string());
         let range = Err("Duration must be between 15 minutes and 12 hours".to_string());
-        for bad in ["abc", "-5", "1d", "", "m", "1.5h", " 900", "15M"] {
+        // Found while writing the params fuzz target's reference; checked against the original.
+        assert_eq!(parse_duration("900\n"), Ok(900));
+        assert_eq!(parse_duration("15m\n"), Ok(900));
+        for bad in [
+            "abc", "-5", "1d", "", "m", "1.5h", " 900", "15M", "\n", "900\n\n", "900\r\n",
+        ] {
             assert_eq!(parse_duration(bad), form, "{bad}");
         }
         for bad in [
