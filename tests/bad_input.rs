@@ -462,7 +462,6 @@ fn read_timeouts_too_large_for_a_duration_fall_back_to_the_default() {
 const BAD_BUCKETS: &[&str] = &["", "a/b", "../etc", "b?x", "b#x", "x y", "caf\u{e9}"];
 
 #[test]
-#[ignore = "reported: invalid bucket names are sent (percent-encoded) instead of refused; an empty one turns list-bucket into GET /"]
 fn invalid_bucket_names_are_refused_before_any_request() {
     let long = "a".repeat(256);
     let mut names: Vec<&str> = BAD_BUCKETS.to_vec();
@@ -475,7 +474,8 @@ fn invalid_bucket_names_are_refused_before_any_request() {
             vec!["get-public-access-block", name],
             vec!["set-bucket-policy", name, "--allow-all-get"],
             vec!["debug-bucket", name],
-            vec!["create", name, "--dry-run"],
+            // (--dry-run prints any name, as the original does.)
+            vec!["create", name],
         ] {
             let server = MockServer::start();
             let mut cmd = keyed();

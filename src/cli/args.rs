@@ -61,6 +61,9 @@ pub enum ArgConv {
     Text,
     /// click.Path(exists=True, dir_okay=False, allow_dash=True): an existing file or `-`.
     ExistingFileOrDash,
+    /// A bucket name requests will carry: botocore's rule, checked before any request
+    /// (the original fails the same way, with a ParamValidationError traceback).
+    Bucket,
 }
 
 /// One positional argument.
@@ -494,6 +497,11 @@ fn assign_positionals(
                 format!("Missing argument {}.", py_str(&shown)),
             ));
         }
+        if arg.conv == ArgConv::Bucket {
+            for value in &taken {
+                check_bucket(spec, arg.name, value)?;
+            }
+        }
         if arg.conv == ArgConv::ExistingFileOrDash {
             for value in &taken {
                 check_existing_file(spec, arg.name, value)?;
@@ -502,6 +510,28 @@ fn assign_positionals(
         out.push(taken);
     }
     Ok((out, positionals))
+}
+
+/// botocore's bucket-name rule: `^[a-zA-Z0-9.\-_]{1,255}$`.
+pub fn valid_bucket_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
+    let text = value.to_string_lossy();
+    if valid_bucket_name(&text) {
+        return Ok(());
+    }
+    Err(invalid_arg(
+        spec,
+        name,
+        format!(
+            "Invalid bucket name \"{text}\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{{1,255}}$\""
+        ),
+    ))
 }
 
 fn check_existing_file(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
