@@ -17,4 +17,6 @@ pub mod localserver;
 pub mod mime;
 pub mod output;
 pub mod policies;
+#[cfg(test)]
+mod testutil;
 pub mod transfer;

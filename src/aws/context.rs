@@ -46,14 +46,20 @@ impl Context {
         let sts_endpoint = endpoint(Service::Sts)?;
         let credentials =
             credentials::resolve(&opts.auth, env, &files, &profile, &sts_endpoint.url)?;
+        crate::error::register_secret(&credentials.secret_access_key);
+        if let Some(token) = &credentials.session_token {
+            crate::error::register_secret(token);
+        }
         let retry = config::retry_config(env, &files, &profile)?;
         let mut timeouts = Timeouts::default();
         if let Some(secs) = env
             .var("S3_CREDENTIALS_READ_TIMEOUT")
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|s| *s > 0.0)
+            // from_secs_f64 panics on inf, NaN and values past u64 seconds.
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
         {
-            timeouts.read = Duration::from_secs_f64(secs);
+            timeouts.read = secs;
         }
         let http = Http::new(retry, config::ca_bundle(env, &files, &profile), timeouts);
         Ok(Context {
@@ -95,9 +101,9 @@ impl Context {
         let mut form = format!("Action={action}&Version={version}");
         for (name, value) in params {
             form.push('&');
-            form.push_str(&sigv4::uri_encode(name, true));
+            form.push_str(&form_encode(name));
             form.push('=');
-            form.push_str(&sigv4::uri_encode(value, true));
+            form.push_str(&form_encode(value));
         }
         let req = Request::new("POST", &endpoint.url, "/")
             .header(
@@ -112,10 +118,31 @@ impl Context {
             service: service.id(),
             mode: Mode::Generic,
         };
-        let resp = self.http.send(target, &req, action)?;
-        let root = resp.xml(action)?;
+        let resp = self.http.send_checked(target, &req, action)?;
+        let root = resp.xml_root(action, &format!("{action}Response"))?;
         let result_name = format!("{action}Result");
         // Actions without output (DeleteUser...) have no Result element.
         Ok(root.child(&result_name).cloned().unwrap_or_default())
+    }
+}
+
+/// Form encoding as botocore does it (Python's `urlencode`): RFC 3986 escapes with a
+/// space as `+`. Servers that re-encode the body to check the signature (moto) only
+/// agree with this spelling.
+pub fn form_encode(s: &str) -> String {
+    sigv4::uri_encode(s, true).replace("%20", "+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_encoded_like_urlencode() {
+        // Checked against Python: urllib.parse.urlencode({"p": '{"a b": "x/y~z+*"}'}).
+        assert_eq!(
+            form_encode("{\"a b\": \"x/y~z+*\"}"),
+            "%7B%22a+b%22%3A+%22x%2Fy~z%2B%2A%22%7D"
+        );
     }
 }

@@ -106,6 +106,22 @@ impl Request {
         }
         url
     }
+
+    /// The URL as botocore shows it in messages: a sub-resource without a value is
+    /// `?acl`, not `?acl=`.
+    pub fn display_url(&self) -> String {
+        let url = self.url();
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let parts: Vec<&str> = query
+                    .split('&')
+                    .map(|p| p.strip_suffix('=').unwrap_or(p))
+                    .collect();
+                format!("{base}?{}", parts.join("&"))
+            }
+            None => url,
+        }
+    }
 }
 
 /// A response read in full.
@@ -126,6 +142,21 @@ impl Response {
     pub fn xml(&self, operation: &str) -> Result<xml::Element, Error> {
         xml::parse(&self.body)
             .map_err(|e| Error::Transport(format!("Unable to parse the {operation} response: {e}")))
+    }
+
+    /// The body as an XML tree whose root must be `root`: a 200 from something that
+    /// is not the service (a captive portal, a misconfigured proxy) is an error, not
+    /// an empty result.
+    pub fn xml_root(&self, operation: &str, root: &str) -> Result<xml::Element, Error> {
+        let doc = self.xml(operation)?;
+        if doc.name == root {
+            Ok(doc)
+        } else {
+            Err(Error::Transport(format!(
+                "Unable to parse the {operation} response: expected <{root}>, got <{}>",
+                doc.name
+            )))
+        }
     }
 }
 
@@ -199,7 +230,7 @@ fn seed() -> u64 {
 }
 
 /// A number in [0, 1) for backoff jitter (xorshift; no cryptographic use).
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     RNG.with(|r| {
         let mut x = r.get();
         x ^= x << 13;
@@ -211,7 +242,7 @@ fn jitter() -> f64 {
 }
 
 /// Error codes the standard retry mode treats as throttling or transient.
-const RETRYABLE_CODES: &[&str] = &[
+pub(crate) const RETRYABLE_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -231,14 +262,27 @@ const RETRYABLE_CODES: &[&str] = &[
     "InternalError",
 ];
 
-fn retryable(err: &AwsError) -> bool {
+/// Whether the standard retry mode retries this error: a 5xx gateway status or a
+/// throttling/transient code.
+pub(crate) fn retryable(err: &AwsError) -> bool {
     matches!(err.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&err.code.as_str())
 }
 
-/// A failure before any usable response arrived.
+/// A failure before any usable response arrived, or (`aws`) a 2xx response whose body
+/// was an error document.
 struct TransportFailure {
     message: String,
     retryable: bool,
+    aws: Option<AwsError>,
+}
+
+impl TransportFailure {
+    fn into_error(self) -> Error {
+        match self.aws {
+            Some(err) => Error::Aws(err),
+            None => Error::Transport(self.message),
+        }
+    }
 }
 
 impl Http {
@@ -281,22 +325,8 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        use ureq::tls::{RootCerts, TlsConfig};
-        let mut tls = TlsConfig::builder();
-        if let Some(path) = &self.ca_bundle {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
-            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
-                return Err(format!("The CA bundle {path} holds no PEM certificates"));
-            }
-            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
-        }
+        let tls =
+            ureq::tls::TlsConfig::builder().root_certs(root_certs(self.ca_bundle.as_deref())?);
         let proxy = match proxy {
             Some(p) => {
                 Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
@@ -313,7 +343,9 @@ impl Http {
             .user_agent(concat!("s3-credentials-rs/", env!("CARGO_PKG_VERSION")))
             .tls_config(tls.build())
             .proxy(proxy)
-            .max_idle_connections_per_host(16)
+            // Every transfer worker keeps its keep-alive connection between requests.
+            .max_idle_connections(crate::transfer::MAX_WORKERS)
+            .max_idle_connections_per_host(crate::transfer::MAX_WORKERS)
             .build();
         // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP connector,
         // which ACKs promptly (see tcp.rs).
@@ -344,7 +376,49 @@ impl Http {
                 .with_config()
                 .limit(MAX_BUFFERED)
                 .read_to_vec()
+                .map_err(|e| describe(&e, &req.display_url()))?;
+            Ok(Response {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+
+    /// [`Http::send`], and a 2xx response whose body is an error document (`<Error>` or
+    /// `<ErrorResponse>`) is that error, retried when its code is transient: botocore
+    /// does this for the S3 operations that can fail after sending 200
+    /// (CompleteMultipartUpload, CopyObject, UploadPartCopy). A query-protocol API never
+    /// answers a success with an error document either, so a proxy that does is believed.
+    pub fn send_checked(
+        &self,
+        target: SigningTarget<'_>,
+        req: &Request,
+        operation: &str,
+    ) -> Result<Response, Error> {
+        self.with_retries(target, req, operation, |streaming| {
+            let Streaming {
+                status,
+                headers,
+                mut body,
+            } = streaming;
+            let body = body
+                .with_config()
+                .limit(MAX_BUFFERED)
+                .read_to_vec()
                 .map_err(|e| describe(&e, &req.url()))?;
+            if let Some(mut err) = error_document(status, &body, operation) {
+                if err.request_id.is_none() {
+                    err.request_id = header(&headers, "x-amz-request-id")
+                        .or_else(|| header(&headers, "x-amzn-requestid"))
+                        .map(str::to_string);
+                }
+                return Err(TransportFailure {
+                    message: err.to_string(),
+                    retryable: retryable(&err),
+                    aws: Some(err),
+                });
+            }
             Ok(Response {
                 status,
                 headers,
@@ -393,7 +467,11 @@ impl Http {
                         self.backoff(attempt);
                         continue;
                     }
-                    return Err(Error::Aws(err.into_aws()));
+                    let mut err = err.into_aws();
+                    if retryable(&err) {
+                        err.retries = attempt - 1;
+                    }
+                    return Err(Error::Aws(err));
                 }
                 Err(f) => f,
             };
@@ -401,7 +479,13 @@ impl Http {
                 self.backoff(attempt);
                 continue;
             }
-            return Err(Error::Transport(failure.message));
+            let mut err = failure.into_error();
+            if let Error::Aws(aws) = &mut err
+                && retryable(aws)
+            {
+                aws.retries = attempt - 1;
+            }
+            return Err(err);
         }
     }
 
@@ -433,10 +517,10 @@ impl Http {
         req: &Request,
     ) -> Result<Streaming, TransportFailure> {
         let url = req.url();
-        let agent = self.agent_for(&url).map_err(|e| TransportFailure {
-            message: e.to_string(),
-            retryable: false,
-        })?;
+        let shown = req.display_url();
+        let agent = self
+            .agent_for(&url)
+            .map_err(|e| not_retryable(e.to_string()))?;
         let mut headers = req.headers.clone();
         headers.push(("host".to_string(), authority(&req.base).to_string()));
         let payload_hash = match (&req.payload_hash, &req.body) {
@@ -477,21 +561,21 @@ impl Http {
             Body::Empty => builder
                 .body(())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::Bytes(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::Shared(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::File { path, offset, len } => {
                 let mut file = open_range(path, *offset, *len)?;
                 builder
                     .body(ureq::SendBody::from_reader(&mut file))
                     .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                    .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url)))
+                    .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown)))
             }
         }?;
         let (parts, body) = result.into_parts();
@@ -526,7 +610,18 @@ fn not_retryable(message: String) -> TransportFailure {
     TransportFailure {
         message,
         retryable: false,
+        aws: None,
     }
+}
+
+/// The error a success body holds, if it is an error document with a code.
+fn error_document(status: u16, body: &[u8], operation: &str) -> Option<AwsError> {
+    let root = xml::parse(body).ok()?;
+    if root.name != "Error" && root.name != "ErrorResponse" {
+        return None;
+    }
+    let err = parse_error_body(status, body, operation);
+    (err.code != status.to_string()).then_some(err)
 }
 
 fn sha2_digest(bytes: &[u8]) -> Vec<u8> {
@@ -543,6 +638,10 @@ fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
             format!("Could not connect to the endpoint URL: \"{url}\""),
             true,
         ),
+        // rustls reports certificate problems through io::Error.
+        E::Io(io) if io.to_string().contains("certificate") => {
+            (format!("SSL validation failed for {url} {io}"), false)
+        }
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => (
                 format!("Could not connect to the endpoint URL: \"{url}\""),
@@ -569,7 +668,11 @@ fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
         E::Tls(t) => (format!("SSL validation failed for {url} {t}"), false),
         other => (format!("Request to \"{url}\" failed: {other}"), true),
     };
-    TransportFailure { message, retryable }
+    TransportFailure {
+        message,
+        retryable,
+        aws: None,
+    }
 }
 
 /// An error response, parsed.
@@ -629,6 +732,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         status,
         operation: operation.to_string(),
         region: None,
+        retries: 0,
     };
     if let Ok(root) = xml::parse(body) {
         // S3: <Error>; query protocol: <ErrorResponse><Error>; some servers (moto's
@@ -642,7 +746,13 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         if let Some(error) = error {
             if let Some(code) = error.text_of("Code").filter(|c| !c.is_empty()) {
                 err.code = code.to_string();
-                err.message = error.text_of("Message").unwrap_or_default().to_string();
+                err.message = match error.text_of("Message") {
+                    Some(m) => m.to_string(),
+                    // botocore words an S3 <Error> without a Message as "Unknown" (s3s-fs
+                    // sends those); the query protocol's parser defaults it to "".
+                    None if root.name == "Error" => "Unknown".to_string(),
+                    None => String::new(),
+                };
             }
         }
         err.request_id = root
@@ -656,6 +766,30 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
             .map(str::to_string);
     }
     err
+}
+
+/// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
+/// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
+/// say) when one is configured. Every agent needs them: ureq has no roots of its own.
+pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, String> {
+    use ureq::tls::{Certificate, RootCerts};
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if let Some(path) = ca_bundle {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+        let before = roots.len();
+        roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+            _ => None,
+        }));
+        if roots.len() == before {
+            return Err(format!("The CA bundle {path} holds no PEM certificates"));
+        }
+    }
+    Ok(RootCerts::new_with_certs(&roots))
 }
 
 /// `Not Found` for 404 and so on (botocore's message for body-less errors).
@@ -689,9 +823,15 @@ pub fn authority(base: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
-/// apply to https URLs), unless NO_PROXY names the host.
+/// The proxy for this URL from the process environment: see [`proxy_from`].
 fn proxy_for(url: &str) -> Option<String> {
+    proxy_from(url, |name| std::env::var(name).ok())
+}
+
+/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
+/// apply to https URLs), unless NO_PROXY names the host. `var` looks a variable up,
+/// so callers holding their own environment (credentials' `Env`) choose alike.
+pub(crate) fn proxy_from(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
     let https = url.starts_with("https://");
     let names: &[&str] = if https {
         &["HTTPS_PROXY", "https_proxy"]
@@ -700,9 +840,9 @@ fn proxy_for(url: &str) -> Option<String> {
     };
     let proxy = names
         .iter()
-        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))?;
-    let no_proxy = std::env::var("NO_PROXY")
-        .or_else(|_| std::env::var("no_proxy"))
+        .find_map(|n| var(n).filter(|v| !v.is_empty()))?;
+    let no_proxy = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
         .unwrap_or_default();
     let host = authority(url);
     let host = host.rsplit_once(':').map_or(host, |(h, p)| {
@@ -793,6 +933,25 @@ mod tests {
             ("NoSuchEntity", "nope")
         );
         assert_eq!(iam.request_id.as_deref(), Some("R2"));
+    }
+
+    #[test]
+    fn an_s3_error_without_a_message_is_unknown_as_botocore_says() {
+        let e = parse_error_body(
+            404,
+            b"<Error><Code>NoSuchBucket</Code></Error>",
+            "ListObjectsV2",
+        );
+        assert_eq!(
+            e.to_string(),
+            "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: Unknown"
+        );
+        let iam = parse_error_body(
+            400,
+            b"<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>",
+            "GetUser",
+        );
+        assert_eq!(iam.message, "");
     }
 
     #[test]

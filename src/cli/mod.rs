@@ -6,8 +6,11 @@ use std::io::Write;
 use crate::error::Error;
 
 pub mod args;
+pub mod buckets;
+pub mod create;
 pub mod help;
 pub mod iam;
+pub mod localserver;
 pub mod objects;
 pub mod policy;
 pub mod spec;
@@ -71,6 +74,21 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "put-objects" => objects::put_objects(m),
         "get-objects" => objects::get_objects(m),
         "delete-objects" => objects::delete_objects(m),
+        "list-buckets" => buckets::list_buckets(m),
+        "list-bucket" => buckets::list_bucket(m),
+        "get-cors-policy" => buckets::get_cors_policy(m),
+        "set-cors-policy" => buckets::set_cors_policy(m),
+        "get-bucket-policy" => buckets::get_bucket_policy(m),
+        "set-bucket-policy" => buckets::set_bucket_policy(m),
+        "get-public-access-block" => buckets::get_public_access_block(m),
+        "set-public-access-block" => buckets::set_public_access_block(m),
+        "debug-bucket" => buckets::debug_bucket(m),
+        "create" => create::create(m),
+        "list-users" => iam::list_users(m),
+        "list-roles" => iam::list_roles(m),
+        "list-user-policies" => iam::list_user_policies(m),
+        "delete-user" => iam::delete_user(m),
+        "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }
@@ -94,7 +112,8 @@ fn report(e: &Error) -> i32 {
                 "{usage}\nTry '{try_cmd} --help' for help.\n\nError: {message}\n"
             )
         }
-        other => writeln!(err, "Error: {other}"),
+        // Servers can echo what they were sent; never let that print a secret.
+        other => writeln!(err, "Error: {}", crate::error::redact(&other.to_string())),
     };
     e.exit_code()
 }
@@ -115,7 +134,8 @@ pub fn echo(text: impl AsRef<str>) -> Result<(), Error> {
 
 /// `click.echo(..., err=True)`.
 pub fn echo_err(text: impl AsRef<str>) {
-    let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+    let text = crate::error::redact(text.as_ref());
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// An error writing to stdout: a reader that went away is not worth a message.
@@ -125,4 +145,35 @@ pub fn stdout_error(e: std::io::Error) -> Error {
     } else {
         Error::msg(format!("could not write output: {}", args::io_reason(&e)))
     }
+}
+
+/// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
+/// `--nl` wins, then `--tsv`, then `--csv`.
+pub fn list_format(m: &Matches) -> crate::output::Format {
+    use crate::output::Format;
+    if m.flag("nl") {
+        Format::Nl
+    } else if m.flag("tsv") {
+        Format::Tsv
+    } else if m.flag("csv") {
+        Format::Csv
+    } else {
+        Format::Json
+    }
+}
+
+/// The original's `output()` to stdout: items printed as they arrive, stopping at
+/// the first one that fails (a page that could not be fetched).
+pub fn print_list(
+    items: impl Iterator<Item = Result<serde_json::Value, Error>>,
+    headers: &[&str],
+    format: crate::output::Format,
+) -> Result<(), Error> {
+    use crate::output::{ListError, write_list_fallible};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
+        ListError::Io(io) => stdout_error(io),
+        ListError::Item(e) => e,
+    })
 }
