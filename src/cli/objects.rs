@@ -187,15 +187,9 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
     // (0 when that fails; the failure is reported after the download), the listing for
     // the rest. They also tell small objects (one GET) from big ones (ranges).
     let mut to_download: Vec<String> = keys.clone();
-    let mut sizes: Vec<(String, u64)> = Vec::new();
+    // The original's key_sizes dict: one entry per key, the last size seen wins.
+    let mut sizes: HashMap<String, u64> = HashMap::new();
     let mut known: HashMap<String, u64> = HashMap::new();
-    let note = |sizes: &mut Vec<(String, u64)>, key: &str, size: u64| match sizes
-        .iter_mut()
-        .find(|(k, _)| k == key)
-    {
-        Some(entry) => entry.1 = size,
-        None => sizes.push((key.to_string(), size)),
-    };
     if !keys.is_empty() && !silent {
         let stop = AtomicBool::new(false);
         let heads = pool::map(settings.workers, keys.clone(), &stop, |key| {
@@ -205,9 +199,11 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
             match head {
                 Some(Ok(size)) => {
                     known.insert(key.clone(), size);
-                    note(&mut sizes, key, size);
+                    sizes.insert(key.clone(), size);
                 }
-                Some(Err(Error::Aws(_))) | None => note(&mut sizes, key, 0),
+                Some(Err(Error::Aws(_))) | None => {
+                    sizes.insert(key.clone(), 0);
+                }
                 Some(Err(e)) => return Err(e),
             }
         }
@@ -242,7 +238,7 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
             if wanted.contains(key.as_str()) {
                 known.insert(key.clone(), *size);
                 if !silent {
-                    note(&mut sizes, key, *size);
+                    sizes.insert(key.clone(), *size);
                 }
             }
         }
@@ -256,7 +252,7 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
         ))
     })?;
 
-    let total: u64 = sizes.iter().map(|(_, s)| s).sum();
+    let total: u64 = sizes.values().sum();
     let label = format!(
         "Downloading {} ({} file{})",
         format_bytes(total),
