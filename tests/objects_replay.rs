@@ -65,6 +65,8 @@ fn put_object_sends_a_verifiable_body_with_a_guessed_type() {
         r.header("x-amz-checksum-crc32"),
         Some(crc32_header(b"Hello world\n").as_str())
     );
+    // As botocore sends it: S3 records the object's ChecksumAlgorithm from this header.
+    assert_eq!(r.header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
     // Plain HTTP: the payload hash is signed, not UNSIGNED-PAYLOAD.
     assert_eq!(
         r.header("x-amz-content-sha256"),

@@ -100,7 +100,11 @@ impl S3<'_> {
     /// Add a payload to a request: body, checksum header and the payload hash to sign.
     fn with_payload(req: Request, payload: &Payload) -> Request {
         let https = req.base.starts_with("https://");
-        let mut req = req.header("x-amz-checksum-crc32", crc32_base64(payload.crc32));
+        // The algorithm header too, as botocore sends it: S3 (and moto) record the
+        // object's ChecksumAlgorithm from it, which listings then show.
+        let mut req = req
+            .header("x-amz-sdk-checksum-algorithm", "CRC32")
+            .header("x-amz-checksum-crc32", crc32_base64(payload.crc32));
         req.payload_hash = match (&payload.sha256, https) {
             (_, true) => Some(UNSIGNED_PAYLOAD.to_string()),
             (Some(hash), false) => Some(hash.clone()),
@@ -131,9 +135,21 @@ impl S3<'_> {
 
     /// HeadObject, asking for the object's checksum when it has one.
     pub fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo, Error> {
-        let resp = self.call("HEAD", Some(bucket), Some(key), "HeadObject", |r| {
+        let result = self.call("HEAD", Some(bucket), Some(key), "HeadObject", |r| {
             r.header("x-amz-checksum-mode", "ENABLED")
-        })?;
+        });
+        let resp = match result {
+            // A HEAD 404 has no body to say whether the key or the bucket is missing
+            // (botocore prints "(404) Not Found"); one HeadBucket tells them apart.
+            Err(Error::Aws(mut e)) if e.code == "NoSuchKey" => {
+                if let Ok(false) = self.head_bucket(bucket) {
+                    e.code = "NoSuchBucket".into();
+                    e.message = "The specified bucket does not exist".into();
+                }
+                return Err(Error::Aws(e));
+            }
+            other => other?,
+        };
         Ok(ObjectInfo::from_headers(|name| {
             resp.header(name).map(str::to_string)
         }))
