@@ -366,23 +366,7 @@ impl Http {
         req: &Request,
         operation: &str,
     ) -> Result<Response, Error> {
-        self.with_retries(target, req, operation, |streaming| {
-            let Streaming {
-                status,
-                headers,
-                mut body,
-            } = streaming;
-            let body = body
-                .with_config()
-                .limit(MAX_BUFFERED)
-                .read_to_vec()
-                .map_err(|e| describe(&e, &req.display_url()))?;
-            Ok(Response {
-                status,
-                headers,
-                body,
-            })
-        })
+        self.with_retries(target, req, operation, |streaming| read_all(streaming, req))
     }
 
     /// [`Http::send`], and a 2xx response whose body is an error document (`<Error>` or
@@ -397,20 +381,11 @@ impl Http {
         operation: &str,
     ) -> Result<Response, Error> {
         self.with_retries(target, req, operation, |streaming| {
-            let Streaming {
-                status,
-                headers,
-                mut body,
-            } = streaming;
-            let body = body
-                .with_config()
-                .limit(MAX_BUFFERED)
-                .read_to_vec()
-                .map_err(|e| describe(&e, &req.url()))?;
-            if let Some(mut err) = error_document(status, &body, operation) {
+            let resp = read_all(streaming, req)?;
+            if let Some(mut err) = error_document(resp.status, &resp.body, operation) {
                 if err.request_id.is_none() {
-                    err.request_id = header(&headers, "x-amz-request-id")
-                        .or_else(|| header(&headers, "x-amzn-requestid"))
+                    err.request_id = header(&resp.headers, "x-amz-request-id")
+                        .or_else(|| header(&resp.headers, "x-amzn-requestid"))
                         .map(str::to_string);
                 }
                 return Err(TransportFailure {
@@ -419,11 +394,7 @@ impl Http {
                     aws: Some(err),
                 });
             }
-            Ok(Response {
-                status,
-                headers,
-                body,
-            })
+            Ok(resp)
         })
     }
 
@@ -627,6 +598,25 @@ fn error_document(status: u16, body: &[u8], operation: &str) -> Option<AwsError>
 fn sha2_digest(bytes: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Read a 2xx response's whole body (API documents, bounded by MAX_BUFFERED).
+fn read_all(streaming: Streaming, req: &Request) -> Result<Response, TransportFailure> {
+    let Streaming {
+        status,
+        headers,
+        mut body,
+    } = streaming;
+    let body = body
+        .with_config()
+        .limit(MAX_BUFFERED)
+        .read_to_vec()
+        .map_err(|e| describe(&e, &req.display_url()))?;
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// botocore's wording for connection-level failures.
