@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Check that a release binary is what users download: statically linked, within the size
+# budget, and working in an empty root that holds nothing but the binary and an /etc/hosts,
+# talking to a server on loopback (both by number and by the name `localhost`).
+#
+#   scripts/check-static.sh                 build with scripts/build-static.sh, then check
+#   scripts/check-static.sh PATH/TO/BINARY  check that binary (the release workflow does this)
+#
+# Budgets (bytes / KiB), overridable for experiments: SIZE_BUDGET (3 MiB) and RSS_BUDGET_KIB
+# (4 MiB, peak resident memory of `--version` and `policy`, measured when GNU time is at
+# /usr/bin/time). Startup time is measured by bench/commands.sh, not here: a timing
+# threshold on a shared CI machine would fail for reasons that are not ours.
+#
+# Needs root for chroot; without root it tries an unprivileged user namespace (unshare -r).
+# Needs python3 for the loopback server. Exits non-zero with a reason on the first failure.
+set -euo pipefail
+# A binary given as a relative path is relative to where we were called from.
+given=${1:+$(realpath "$1")}
+cd "$(dirname "$0")/.."
+
+SIZE_BUDGET=${SIZE_BUDGET:-3145728}
+RSS_BUDGET_KIB=${RSS_BUDGET_KIB:-4096}
+
+say() { printf 'check-static: %s\n' "$*"; }
+fail() { printf 'check-static: FAIL: %s\n' "$*" >&2; exit 1; }
+
+if [ -n "$given" ]; then
+    bin=$given
+else
+    bin=$(scripts/build-static.sh)
+fi
+[ -x "$bin" ] || fail "$bin is not an executable file"
+command -v readelf >/dev/null || fail "readelf (binutils) is required"
+command -v python3 >/dev/null || fail "python3 is required for the loopback server"
+
+# --- 1. Linked statically: no program interpreter, no shared libraries -------------------
+if readelf -lW "$bin" | grep -q 'INTERP'; then
+    fail "$bin asks for a program interpreter (dynamically linked): $(readelf -lW "$bin" | grep -A1 INTERP | tail -1)"
+fi
+if readelf -dW "$bin" 2>/dev/null | grep -q '(NEEDED)'; then
+    fail "$bin needs shared libraries: $(readelf -dW "$bin" | grep '(NEEDED)' | tr -s ' ' | tr '\n' ';')"
+fi
+say "statically linked: no INTERP, no NEEDED ($(readelf -hW "$bin" | sed -n 's/^ *Type: *//p'))"
+
+# --- 2. Size budget -------------------------------------------------------------------------
+size=$(stat -c %s "$bin")
+if [ "$size" -ge "$SIZE_BUDGET" ]; then
+    fail "$bin is $size bytes, over the budget of $SIZE_BUDGET bytes"
+fi
+say "size: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB), budget $SIZE_BUDGET"
+
+# The CA roots are compiled in (webpki-roots), so the binary needs no CA file: the subject
+# of Amazon's root, which every AWS endpoint chains to, is in the binary's bytes.
+grep -qa 'Amazon Root CA 1' "$bin" || fail "the Amazon root CA is not embedded in $bin"
+say "CA roots embedded (Amazon Root CA 1 found)"
+
+# --- 3. An empty root: the binary and /etc/hosts, nothing else --------------------------
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+root=$work/root
+mkdir -p "$root/etc"
+cp "$bin" "$root/s3-credentials"
+printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
+
+if [ "$(id -u)" = 0 ]; then
+    enter=("$(command -v chroot)" "$root")
+elif unshare -r true 2>/dev/null; then
+    enter=("$(command -v unshare)" -r "$(command -v chroot)" "$root")
+else
+    fail "need root (or unprivileged user namespaces) to chroot into the empty root"
+fi
+# env -i: nothing from this machine's environment leaks in (no HOME, no AWS_* settings).
+in_root() { env -i "${root_env[@]}" "${enter[@]}" /s3-credentials "$@"; }
+root_env=()
+
+# Same bytes inside the empty root as outside it: nothing the binary prints depends on files.
+for args in "--version" "policy my-bucket" "policy my-bucket --read-only --prefix a/"; do
+    # shellcheck disable=SC2086 # word splitting of $args is intended
+    outside=$(env -i "$bin" $args) || fail "'$args' failed outside the root"
+    # shellcheck disable=SC2086
+    inside=$(in_root $args) || fail "'$args' failed in the empty root"
+    [ "$inside" = "$outside" ] || fail "'$args' printed different output in the empty root"
+    [ -n "$inside" ] || fail "'$args' printed nothing"
+done
+say "--version and policy run in the empty root and print the same bytes"
+
+# --- 4. A request from the empty root to a loopback server ---------------------------------
+# A minimal STS endpoint: it answers a signed GetCallerIdentity with the response moto gave
+# for the transcript (shared/reference/original-0.17-transcript.md, `whoami`), and anything
+# else with a 400 so a wrong request cannot pass.
+cat >"$work/sts.py" <<'PY'
+import http.server, sys, urllib.parse
+
+XML = b"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:sts::123456789012:user/moto</Arn>
+    <UserId>AKIAIOSFODNN7EXAMPLE</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"""
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        form = urllib.parse.parse_qs(body.decode())
+        auth = self.headers.get("Authorization", "")
+        ok = form.get("Action") == ["GetCallerIdentity"] and auth.startswith(
+            "AWS4-HMAC-SHA256 Credential=AKIDSTATICCHECK/")
+        reply = XML if ok else b"<ErrorResponse><Error><Code>Bad</Code><Message>unexpected request</Message></Error></ErrorResponse>"
+        self.send_response(200 if ok else 400)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$work/sts.py" >"$work/port" 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$work/port" ] && break
+    sleep 0.05
+done
+port=$(cat "$work/port")
+[ -n "$port" ] || fail "the loopback server did not start: $(cat "$work/server.log")"
+
+expected='{
+    "UserId": "AKIAIOSFODNN7EXAMPLE",
+    "Account": "123456789012",
+    "Arn": "arn:aws:sts::123456789012:user/moto"
+}'
+root_env=(AWS_ACCESS_KEY_ID=AKIDSTATICCHECK AWS_SECRET_ACCESS_KEY=static-check-secret)
+for host in 127.0.0.1 localhost; do
+    got=$(in_root whoami --endpoint-url "http://$host:$port" 2>"$work/err") ||
+        fail "whoami via $host failed in the empty root: $(cat "$work/err")"
+    [ "$got" = "$expected" ] || fail "whoami via $host printed: $got"
+done
+say "whoami from the empty root reaches a loopback server by 127.0.0.1 and by localhost (/etc/hosts)"
+
+# --- 5. Peak memory of the startup commands ------------------------------------------------
+if [ -x /usr/bin/time ]; then
+    for args in "--version" "policy my-bucket"; do
+        # shellcheck disable=SC2086
+        kib=$(/usr/bin/time -f '%M' "$bin" $args 2>&1 >/dev/null | tail -1)
+        [ "$kib" -lt "$RSS_BUDGET_KIB" ] || fail "'$args' peaked at $kib KiB, budget $RSS_BUDGET_KIB KiB"
+        say "peak memory of '$args': $kib KiB (budget $RSS_BUDGET_KIB KiB)"
+    done
+else
+    say "skipped the peak-memory check: /usr/bin/time (Debian package time) is not installed"
+fi
+
+say "all checks passed for $bin"
