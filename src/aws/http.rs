@@ -432,9 +432,6 @@ impl Http {
             (None, Body::Bytes(b)) => hex::encode(sha2_digest(b)),
             (None, _) => sigv4::EMPTY_SHA256.to_string(),
         };
-        if let Body::Bytes(_) | Body::File { .. } = req.body {
-            headers.push(("content-length".to_string(), req.body.len().to_string()));
-        }
         let signer = Signer {
             access_key: &target.credentials.access_key_id,
             secret_key: &target.credentials.secret_access_key,
@@ -451,6 +448,11 @@ impl Http {
             &payload_hash,
             target.mode,
         );
+        // Content-Length is not signed (botocore does not sign it either); ureq sets it
+        // for in-memory bodies, file bodies need it spelled out.
+        if let Body::File { len, .. } = req.body {
+            headers.push(("content-length".to_string(), len.to_string()));
+        }
         let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
         for (name, value) in &headers {
             // ureq writes host and content-length itself.
@@ -612,10 +614,13 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         region: None,
     };
     if let Ok(root) = xml::parse(body) {
+        // S3: <Error>; query protocol: <ErrorResponse><Error>; some servers (moto's
+        // auth errors, EC2 style): <Response><Errors><Error>.
         let error = if root.name == "Error" {
             Some(&root)
         } else {
             root.child("Error")
+                .or_else(|| root.child("Errors").and_then(|e| e.child("Error")))
         };
         if let Some(error) = error {
             if let Some(code) = error.text_of("Code").filter(|c| !c.is_empty()) {
@@ -625,6 +630,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         }
         err.request_id = root
             .text_of("RequestId")
+            .or_else(|| root.text_of("RequestID"))
             .or_else(|| error.and_then(|e| e.text_of("RequestId")))
             .map(str::to_string);
         err.region = error
@@ -750,6 +756,15 @@ mod tests {
         assert_eq!(
             s3.to_string(),
             "An error occurred (NoSuchBucket) when calling the GetBucketAcl operation: The specified bucket does not exist"
+        );
+        let ec2 = parse_error_body(
+            403,
+            b"<Response><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>bad</Message></Error></Errors><RequestID>R3</RequestID></Response>",
+            "GetCallerIdentity",
+        );
+        assert_eq!(
+            (ec2.code.as_str(), ec2.request_id.as_deref()),
+            ("SignatureDoesNotMatch", Some("R3"))
         );
         let iam = parse_error_body(
             404,
