@@ -8,6 +8,7 @@ use crate::error::Error;
 pub mod args;
 pub mod help;
 pub mod iam;
+pub mod localserver;
 pub mod policy;
 pub mod spec;
 
@@ -65,6 +66,7 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }

@@ -1,0 +1,152 @@
+//! `localserver`: check the bucket, fetch the first credentials, then serve them until
+//! Ctrl-C or SIGTERM. The serving itself lives in `crate::localserver`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::args::{Matches, context, io_reason};
+use super::echo_err;
+use crate::error::Error;
+use crate::localserver::server::{self, Server, log_time};
+use crate::localserver::{App, AssumeRoleSource, CredentialCache, Guard, Log, SystemClock};
+use crate::policies::Permission;
+
+/// The original's defaults.
+const DEFAULT_PORT: i64 = 8094;
+const DEFAULT_HOST: &str = "localhost";
+/// Where the token comes from when `--token` is not given.
+pub const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
+
+pub fn localserver(m: &Matches) -> Result<(), Error> {
+    let bucket = m.arg("BUCKET")?;
+    let (read_only, write_only) = (m.flag("read-only"), m.flag("write-only"));
+    if read_only && write_only {
+        return Err(Error::msg(
+            "Cannot use --read-only and --write-only at the same time",
+        ));
+    }
+    let permission = Permission::from_flags(read_only, write_only);
+    let port = m.int("port").unwrap_or(DEFAULT_PORT);
+    let host = m.text("host")?.unwrap_or_else(|| DEFAULT_HOST.to_string());
+    let prefix = m.text("prefix")?.unwrap_or_else(|| "*".to_string());
+    let statements = m.statements("statement");
+    let duration = m
+        .seconds("duration")
+        .ok_or_else(|| m.usage_error("Missing option '-d' / '--duration'."))?;
+    let token = token(m)?;
+
+    let ctx = context(m)?;
+    if !ctx.s3().bucket_exists(&bucket)? {
+        return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
+    }
+
+    let stderr: Log = Arc::new(|line| echo_err(line));
+    let source = AssumeRoleSource::new(
+        ctx,
+        &bucket,
+        permission,
+        &prefix,
+        &statements,
+        duration,
+        stderr.clone(),
+    );
+    let lifetime = Duration::from_secs(duration);
+    let cache = CredentialCache::new(Box::new(source), Box::new(SystemClock), lifetime);
+
+    // As the original: credentials first, so that a role or policy problem shows now,
+    // and every failure to start reads "Failed to start server: ...".
+    echo_err("Generating initial credentials...");
+    cache.get().map_err(failed)?;
+    let timestamped: Log = Arc::new(|line| {
+        echo_err(format!(
+            "{} - {line}",
+            log_time(time::OffsetDateTime::now_utc())
+        ))
+    });
+    let cache = cache.with_log(timestamped);
+
+    // Python's bind() refuses these with this message.
+    let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
+    let addr = server::resolve(&host, port).map_err(failed_io)?;
+    let listener = Server::bind(addr).map_err(failed_io)?;
+    let bound = listener.local_addr().map_err(failed_io)?;
+    if !bound.ip().is_loopback() {
+        let advice = if token.is_some() {
+            ""
+        } else {
+            "; use --token to require a shared secret"
+        };
+        echo_err(format!(
+            "Warning: listening on {}, which is not a loopback address: anyone who can reach port {} can fetch these credentials{advice}",
+            bound.ip(),
+            bound.port()
+        ));
+    }
+    echo_err(format!(
+        "Serving {} credentials for bucket '{bucket}' at http://{}:{}/",
+        permission.as_str(),
+        url_host(&host),
+        bound.port()
+    ));
+    echo_err(format!("Duration: {duration} seconds"));
+    echo_err("Press Ctrl+C to stop");
+
+    let app = Arc::new(App {
+        cache,
+        guard: Guard::new(&host, token),
+    });
+    let stop = crate::localserver::signal::install();
+    listener.run(app, stop, stderr);
+    echo_err("\nShutting down server...");
+    Ok(())
+}
+
+/// `--token`, else `S3_CREDENTIALS_TOKEN` (ignored when empty). The token travels in a
+/// header, so it must be printable ASCII without surrounding spaces.
+fn token(m: &Matches) -> Result<Option<String>, Error> {
+    let check = |t: &str| {
+        !t.is_empty() && t.trim() == t && t.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+    };
+    const RULE: &str =
+        "the token must be printable ASCII, not empty, without leading or trailing spaces";
+    if let Some(t) = m.text("token")? {
+        if !check(&t) {
+            return Err(m.usage_error(format!("Invalid value for '--token': {RULE}")));
+        }
+        return Ok(Some(t));
+    }
+    match std::env::var(TOKEN_ENV) {
+        Ok(t) if t.is_empty() => Ok(None),
+        Ok(t) if check(&t) => Ok(Some(t)),
+        Ok(_) | Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::msg(format!("{TOKEN_ENV}: {RULE}")))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+    }
+}
+
+/// The host as it appears in a URL: IPv6 literals in brackets.
+fn url_host(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
+fn failed(message: impl std::fmt::Display) -> Error {
+    Error::msg(format!("Failed to start server: {message}"))
+}
+
+/// An OSError as Python shows it: `[Errno 98] Address already in use`.
+fn failed_io(e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(n) => failed(format!("[Errno {n}] {}", io_reason(&e))),
+        // A name that does not resolve: Python shows the resolver's reason alone.
+        None => failed(
+            io_reason(&e)
+                .trim_start_matches("failed to lookup address information: ")
+                .to_string(),
+        ),
+    }
+}
