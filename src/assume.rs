@@ -16,13 +16,24 @@ const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 /// The role allows sessions of up to 12 hours, the longest `--duration` accepts.
 const MAX_SESSION: u64 = 12 * 60 * 60;
 
-/// How long to keep retrying AssumeRole on a role IAM has not finished creating.
+/// How long to keep retrying AssumeRole on a role IAM has not finished creating
+/// (with the default first wait of 2 s; the limit is 30 first waits).
 pub const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
 /// The role's ARN, creating the role (trusting the account root, with
 /// AmazonS3FullAccess attached) when it does not exist. Returns whether it was
 /// created just now.
 pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
+    ensure_role_noting(ctx, &mut |_| {})
+}
+
+/// [`ensure_role`], telling `created` about each change as soon as it is made
+/// (`"role NAME"`, `"policy ARN attached to role NAME"`), so that a caller can say
+/// what was left behind when a later step fails.
+pub fn ensure_role_noting(
+    ctx: &Context,
+    created: &mut dyn FnMut(String),
+) -> Result<(String, bool), Error> {
     let account = ctx.sts().account_id()?;
     let iam = ctx.iam();
     if let Some(arn) = iam.get_role_arn(ROLE_NAME)? {
@@ -30,8 +41,32 @@ pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
     }
     let trust = dumps(&policies::assume_role_trust_policy(&account), None);
     let arn = iam.create_role(ROLE_NAME, ROLE_DESCRIPTION, &trust, MAX_SESSION)?;
+    created(format!("role {ROLE_NAME}"));
     iam.attach_role_policy(ROLE_NAME, S3_FULL_ACCESS)?;
+    created(format!(
+        "policy {S3_FULL_ACCESS} attached to role {ROLE_NAME}"
+    ));
     Ok((arn, true))
+}
+
+/// The first wait before retrying AssumeRole on a new role: 2 s, or
+/// `S3_CREDENTIALS_ASSUME_RETRY_BASE_MS` milliseconds (tests set it small so that the
+/// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first,
+/// and retrying stops after 30 times the first wait ([`PROPAGATION_WAIT`] by default).
+fn first_retry_delay() -> Duration {
+    std::env::var("S3_CREDENTIALS_ASSUME_RETRY_BASE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(Duration::from_secs(2), Duration::from_millis)
+}
+
+/// `2s`, or `250ms` for waits that are not whole seconds.
+fn show_delay(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
 }
 
 /// AssumeRole, retrying with backoff while IAM has not yet propagated a new role
@@ -47,7 +82,9 @@ pub fn assume(
     log: &mut dyn FnMut(&str),
 ) -> Result<AssumedRole, Error> {
     let started = Instant::now();
-    let mut delay = Duration::from_secs(2);
+    let first = first_retry_delay();
+    let limit = first * 30;
+    let mut delay = first;
     loop {
         match ctx
             .sts()
@@ -57,14 +94,14 @@ pub fn assume(
             Err(e)
                 if role_is_new
                     && e.code() == Some("AccessDenied")
-                    && started.elapsed() + delay < PROPAGATION_WAIT =>
+                    && started.elapsed() + delay < limit =>
             {
                 log(&format!(
-                    "Role {role_arn} is not assumable yet (IAM is still propagating it); retrying in {}s",
-                    delay.as_secs()
+                    "Role {role_arn} is not assumable yet (IAM is still propagating it); retrying in {}",
+                    show_delay(delay)
                 ));
                 std::thread::sleep(delay);
-                delay = (delay * 2).min(Duration::from_secs(16));
+                delay = (delay * 2).min(first * 8);
             }
             Err(e) => return Err(e),
         }
@@ -101,5 +138,11 @@ mod tests {
         assert_eq!(session_name("s3.read-only.a,b"), "s3.read-only.a,b");
         assert_eq!(session_name("s3.custom.ü"), "s3.custom.-");
         assert_eq!(session_name(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn delays_are_shown_in_whole_units() {
+        assert_eq!(show_delay(Duration::from_secs(4)), "4s");
+        assert_eq!(show_delay(Duration::from_millis(20)), "20ms");
     }
 }

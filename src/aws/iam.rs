@@ -110,9 +110,35 @@ pub struct Iam<'a> {
     pub(crate) ctx: &'a Context,
 }
 
-impl Iam<'_> {
+impl<'a> Iam<'a> {
     fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Element, Error> {
         self.ctx.query(Service::Iam, VERSION, action, params)
+    }
+
+    /// One page of a Marker-paged list: the `member`s of `list`, and the marker of
+    /// the next page (None on the last page, or when the server repeats a marker).
+    fn page(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+        list: &str,
+        marker: Option<&str>,
+    ) -> Result<(Vec<Element>, Option<String>), Error> {
+        let mut all: Vec<(&str, &str)> = params.to_vec();
+        if let Some(m) = marker {
+            all.push(("Marker", m));
+        }
+        let result = self.call(action, &all)?;
+        let items = result
+            .child(list)
+            .map(|items| items.children("member").cloned().collect())
+            .unwrap_or_default();
+        let truncated = result.text_of("IsTruncated") == Some("true");
+        let next = result
+            .text_of("Marker")
+            .filter(|m| truncated && !m.is_empty() && Some(*m) != marker)
+            .map(str::to_string);
+        Ok((items, next))
     }
 
     /// Every page of a Marker-paged list: the `member`s of `list` in each result.
@@ -125,23 +151,39 @@ impl Iam<'_> {
     ) -> Result<(), Error> {
         let mut marker: Option<String> = None;
         loop {
-            let mut all: Vec<(&str, &str)> = params.to_vec();
-            if let Some(m) = &marker {
-                all.push(("Marker", m));
+            let (items, next) = self.page(action, params, list, marker.as_deref())?;
+            for item in &items {
+                each(item)?;
             }
-            let result = self.call(action, &all)?;
-            if let Some(items) = result.child(list) {
-                for item in items.children("member") {
-                    each(item)?;
-                }
+            match next {
+                Some(next) => marker = Some(next),
+                None => return Ok(()),
             }
-            let truncated = result.text_of("IsTruncated") == Some("true");
-            match result.text_of("Marker").filter(|m| !m.is_empty()) {
-                Some(next) if truncated && marker.as_deref() != Some(next) => {
-                    marker = Some(next.to_string());
-                }
-                _ => return Ok(()),
-            }
+        }
+    }
+
+    /// A Marker-paged list as an iterator that requests each page when the items
+    /// before it have been consumed (so output can start with the first page).
+    /// After an error it yields nothing more.
+    pub fn pages(
+        &self,
+        action: &'static str,
+        params: &[(&str, &str)],
+        list: &'static str,
+        fields: &'static [Field],
+    ) -> Pages<'a> {
+        Pages {
+            iam: Iam { ctx: self.ctx },
+            action,
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+            list,
+            fields,
+            buffer: std::collections::VecDeque::new(),
+            marker: None,
+            done: false,
         }
     }
 
@@ -234,6 +276,16 @@ impl Iam<'_> {
         mut each: impl FnMut(Value) -> Result<(), Error>,
     ) -> Result<(), Error> {
         self.paged("ListRoles", &[], "Roles", |item| each(to_json(item, ROLE)))
+    }
+
+    /// ListUsers as a lazily paged iterator.
+    pub fn users(&self) -> Pages<'a> {
+        self.pages("ListUsers", &[], "Users", USER)
+    }
+
+    /// ListRoles as a lazily paged iterator.
+    pub fn roles(&self) -> Pages<'a> {
+        self.pages("ListRoles", &[], "Roles", ROLE)
     }
 
     pub fn list_role_policies(&self, role: &str) -> Result<Vec<String>, Error> {
@@ -354,5 +406,52 @@ impl Iam<'_> {
             &[("RoleName", role), ("PolicyArn", policy_arn)],
         )
         .map(drop)
+    }
+}
+
+/// The items of a Marker-paged list, page by page (see [`Iam::pages`]).
+pub struct Pages<'a> {
+    iam: Iam<'a>,
+    action: &'static str,
+    params: Vec<(String, String)>,
+    list: &'static str,
+    fields: &'static [Field],
+    buffer: std::collections::VecDeque<Value>,
+    marker: Option<String>,
+    done: bool,
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<Value, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            if self.done {
+                return None;
+            }
+            let params: Vec<(&str, &str)> = self
+                .params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            match self
+                .iam
+                .page(self.action, &params, self.list, self.marker.as_deref())
+            {
+                Ok((items, next)) => {
+                    self.buffer
+                        .extend(items.iter().map(|item| to_json(item, self.fields)));
+                    self.done = next.is_none();
+                    self.marker = next;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }

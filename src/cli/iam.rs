@@ -1,13 +1,183 @@
 //! The IAM and identity commands: whoami, list-users, list-roles,
 //! list-user-policies, delete-user.
 
+use serde_json::Value;
+
 use super::args::{Matches, context};
-use super::echo;
+use super::{echo, stdout_error};
+use crate::aws::iam::Iam;
 use crate::error::Error;
-use crate::output::dumps;
+use crate::output::{Format, ListError, dumps, write_list_fallible};
+
+/// The CSV/TSV columns of `list-users`, as the original lists them.
+const USER_HEADERS: &[&str] = &[
+    "UserName",
+    "UserId",
+    "Arn",
+    "Path",
+    "CreateDate",
+    "PasswordLastUsed",
+    "PermissionsBoundary",
+    "Tags",
+];
+
+/// The CSV/TSV columns of `list-roles`; `--details` adds two more.
+const ROLE_HEADERS: &[&str] = &[
+    "Path",
+    "RoleName",
+    "RoleId",
+    "Arn",
+    "CreateDate",
+    "AssumeRolePolicyDocument",
+    "Description",
+    "MaxSessionDuration",
+    "PermissionsBoundary",
+    "Tags",
+    "RoleLastUsed",
+];
+const ROLE_DETAIL_HEADERS: &[&str] = &["inline_policies", "attached_policies"];
 
 /// `whoami`: GetCallerIdentity, printed as the original prints it.
 pub fn whoami(m: &Matches) -> Result<(), Error> {
     let ctx = context(m)?;
     echo(dumps(&ctx.sts().get_caller_identity()?, Some(4)))
+}
+
+/// The output switches, with the original's precedence: --nl, then --tsv, then --csv.
+fn list_format(m: &Matches) -> Format {
+    if m.flag("nl") {
+        Format::Nl
+    } else if m.flag("tsv") {
+        Format::Tsv
+    } else if m.flag("csv") {
+        Format::Csv
+    } else {
+        Format::Json
+    }
+}
+
+/// The original's `output()`, to stdout, items printed as they arrive.
+fn output(
+    items: impl Iterator<Item = Result<Value, Error>>,
+    headers: &[&str],
+    format: Format,
+) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
+        ListError::Io(io) => stdout_error(io),
+        ListError::Item(e) => e,
+    })
+}
+
+/// `list-users`: every user, through every page.
+pub fn list_users(m: &Matches) -> Result<(), Error> {
+    let format = list_format(m);
+    let ctx = context(m)?;
+    output(ctx.iam().users(), USER_HEADERS, format)
+}
+
+/// `list-roles [ROLE_NAMES...] [--details]`.
+pub fn list_roles(m: &Matches) -> Result<(), Error> {
+    let format = list_format(m);
+    let names = m.arg_list("ROLE_NAMES")?;
+    let details = m.flag("details");
+    let ctx = context(m)?;
+    let iam = ctx.iam();
+    let mut headers = ROLE_HEADERS.to_vec();
+    if details {
+        headers.extend_from_slice(ROLE_DETAIL_HEADERS);
+    }
+    let roles = iam.roles().filter_map(|role| {
+        let role = match role {
+            Ok(role) => role,
+            Err(e) => return Some(Err(e)),
+        };
+        let name = role["RoleName"].as_str().unwrap_or_default().to_string();
+        if !names.is_empty() && !names.contains(&name) {
+            return None;
+        }
+        if !details {
+            return Some(Ok(role));
+        }
+        Some(add_details(&iam, role, &name))
+    });
+    output(roles, &headers, format)
+}
+
+/// `--details`: the role's inline policies (with documents) and its attached
+/// managed policies, each with its default version (with its document).
+fn add_details(iam: &Iam<'_>, mut role: Value, name: &str) -> Result<Value, Error> {
+    let mut inline = Vec::new();
+    for policy_name in iam.list_role_policies(name)? {
+        inline.push(iam.get_role_policy(name, &policy_name)?);
+    }
+    let mut attached = Vec::new();
+    for entry in iam.list_attached_role_policies(name)? {
+        let arn = entry["PolicyArn"].as_str().unwrap_or_default();
+        let mut policy = iam.get_policy(arn)?;
+        let version_id = policy["DefaultVersionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let version = iam.get_policy_version(arn, &version_id)?;
+        if let Some(object) = policy.as_object_mut() {
+            object.insert("PolicyVersion".to_string(), version);
+        }
+        attached.push(policy);
+    }
+    if let Some(object) = role.as_object_mut() {
+        object.insert("inline_policies".to_string(), Value::Array(inline));
+        object.insert("attached_policies".to_string(), Value::Array(attached));
+    }
+    Ok(role)
+}
+
+/// `list-user-policies [USERNAMES...]`: each user's inline policies, documents
+/// decoded; every user when none is named.
+pub fn list_user_policies(m: &Matches) -> Result<(), Error> {
+    let mut usernames = m.arg_list("USERNAMES")?;
+    let ctx = context(m)?;
+    let iam = ctx.iam();
+    if usernames.is_empty() {
+        usernames = iam
+            .list_users()?
+            .iter()
+            .map(|u| u["UserName"].as_str().unwrap_or_default().to_string())
+            .collect();
+    }
+    for username in &usernames {
+        echo(format!("User: {username}"))?;
+        for policy_name in iam.list_user_policies(username)? {
+            echo(format!("PolicyName: {policy_name}"))?;
+            let document = iam.get_user_policy(username, &policy_name)?;
+            echo(dumps(&document, Some(4)))?;
+        }
+    }
+    Ok(())
+}
+
+/// `delete-user USERNAMES...`: inline policies, then access keys, then the user.
+/// The original stops with a traceback at the first failure (a missing user
+/// fails ListUserPolicies); this stops there too, with one `Error:` line.
+pub fn delete_user(m: &Matches) -> Result<(), Error> {
+    let usernames = m.arg_list("USERNAMES")?;
+    let ctx = context(m)?;
+    let iam = ctx.iam();
+    for username in &usernames {
+        echo(format!("User: {username}"))?;
+        for policy_name in iam.list_user_policies(username)? {
+            iam.delete_user_policy(username, &policy_name)?;
+            echo(format!("  Deleted policy: {policy_name}"))?;
+        }
+        let keys = iam.list_access_keys(username)?;
+        for key in &keys {
+            let id = key["AccessKeyId"].as_str().unwrap_or_default();
+            iam.delete_access_key(username, id)?;
+            echo(format!("  Deleted access key: {id}"))?;
+        }
+        iam.delete_user(username)?;
+        echo("  Deleted user")?;
+    }
+    Ok(())
 }

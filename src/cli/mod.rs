@@ -6,6 +6,7 @@ use std::io::Write;
 use crate::error::Error;
 
 pub mod args;
+pub mod create;
 pub mod help;
 pub mod iam;
 pub mod localserver;
@@ -66,6 +67,11 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "create" => create::create(m),
+        "list-users" => iam::list_users(m),
+        "list-roles" => iam::list_roles(m),
+        "list-user-policies" => iam::list_user_policies(m),
+        "delete-user" => iam::delete_user(m),
         "localserver" => localserver::localserver(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
