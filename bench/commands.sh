@@ -46,6 +46,10 @@ fi
 CASES=${BENCH_CASES:-version,policy,create-dry-run,whoami,list-buckets,create,put-small,get-small,put-big,get-big}
 TOOLS=${BENCH_TOOLS:-ours,original,aws,s5cmd}
 OUT=${BENCH_OUT:-$CACHE/results/$(date -u +%Y%m%dT%H%M%SZ)}
+wants() { [[ ",$CASES," == *,$1,* ]]; }  # wants CASE: is that case in this run?
+needs_moto=false needs_transfers=false
+for c in whoami list-buckets create; do wants $c && needs_moto=true; done
+for c in put-small get-small put-big get-big; do wants $c && needs_transfers=true; done
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -98,7 +102,7 @@ venv() {
     printf '%s' "$stamp" >"$dir/.installed"
 }
 
-ORIGINAL= MOTO= AWS= S5CMD=
+ORIGINAL='' MOTO='' AWS='' S5CMD=''
 if venv original "s3-credentials==$ORIGINAL_VERSION" "moto[server]==$MOTO_VERSION"; then
     ORIGINAL=$CACHE/original/bin/s3-credentials
     MOTO=$CACHE/original/bin/moto_server
@@ -126,6 +130,7 @@ fi
 
 # s3s-fs: the copy the test setup builds, else one on PATH, else build it here.
 S3S_FS=
+$needs_transfers || S3S_FS=none
 for candidate in "$REPO/.cache/s3s-fs/bin/s3s-fs" "$(command -v s3s-fs || true)" "$HOME/.cargo/bin/s3s-fs" "$CACHE/s3s-fs/bin/s3s-fs"; do
     if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" --version 2>/dev/null | grep -qx "s3s-fs $S3S_FS_VERSION"; then
         S3S_FS=$candidate
@@ -164,27 +169,32 @@ wait_http() {  # wait_http URL NAME: until the server answers at all (any status
     die "$2 did not start (log in $OUT)"
 }
 
-MOTO_PORT=$(free_port)
-M=http://127.0.0.1:$MOTO_PORT
-MOTO_IAM_LOAD_MANAGED_POLICIES=true "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
-pids+=($!)
-wait_http "$M/moto-api/" moto
-
-DATA=$CACHE/data
-S3S_DIR=$CACHE/s3s-root
-rm -rf "$S3S_DIR" && mkdir -p "$S3S_DIR"
-S3S_PORT=$(free_port)
-S=http://127.0.0.1:$S3S_PORT
-"$S3S_FS" --host 127.0.0.1 --port "$S3S_PORT" --access-key "$AWS_ACCESS_KEY_ID" \
-    --secret-key "$AWS_SECRET_ACCESS_KEY" "$S3S_DIR" >"$OUT/s3s-fs.log" 2>&1 &
-pids+=($!)
-wait_http "$S/" s3s-fs
-
+M=http://127.0.0.1:moto-not-started
+if $needs_moto; then
+    MOTO_PORT=$(free_port)
+    M=http://127.0.0.1:$MOTO_PORT
+    MOTO_IAM_LOAD_MANAGED_POLICIES=true "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
+    pids+=($!)
+    wait_http "$M/moto-api/" moto
+fi
 # moto: a few buckets to list, and the bucket `create` attaches its policy to. Requests
 # without an Authorization header go to moto's S3, which needs no signature.
 reset_moto="curl -sf -o /dev/null -X POST $M/moto-api/reset"
 for b in bench-a bench-b bench-c bench-create; do reset_moto+=" && curl -sf -o /dev/null -X PUT $M/$b"; done
-sh -c "$reset_moto" || die "could not create the buckets on moto"
+if $needs_moto; then sh -c "$reset_moto" || die "could not create the buckets on moto"; fi
+
+S=http://127.0.0.1:s3s-fs-not-started
+DATA=$CACHE/data
+S3S_DIR=$CACHE/s3s-root
+if $needs_transfers; then
+    rm -rf "$S3S_DIR" && mkdir -p "$S3S_DIR"
+    S3S_PORT=$(free_port)
+    S=http://127.0.0.1:$S3S_PORT
+    "$S3S_FS" --host 127.0.0.1 --port "$S3S_PORT" --access-key "$AWS_ACCESS_KEY_ID" \
+        --secret-key "$AWS_SECRET_ACCESS_KEY" "$S3S_DIR" >"$OUT/s3s-fs.log" 2>&1 &
+    pids+=($!)
+    wait_http "$S/" s3s-fs
+fi
 
 # Transfer data: N small files of 4 KiB and one big file, random bytes, made once and kept.
 make_data() {
@@ -208,8 +218,6 @@ PY
     SMALL_DIR=$small/small
     BIG_FILE=$big
 }
-needs_transfers=false
-for c in put-small get-small put-big get-big; do [[ ",$CASES," == *,$c,* ]] && needs_transfers=true; done
 if $needs_transfers; then
     make_data
     # s3s-fs keeps each object as a plain file under <root>/<bucket>/<key>: the download
@@ -346,7 +354,7 @@ done
     printf 'original\t%s\n' "$("$ORIGINAL" --version)"
     [ -z "$AWS" ] || printf 'aws\t%s\n' "$("$AWS" --version 2>&1)"
     [ -z "$S5CMD" ] || printf 's5cmd\ts5cmd %s\n' "$("$S5CMD" version 2>&1)"
-    printf 'servers\tmoto %s, s3s-fs %s (stock: no TCP_NODELAY), both on 127.0.0.1\n' "$MOTO_VERSION" "$S3S_FS_VERSION"
+    printf 'servers\tmoto %s (IAM, STS), s3s-fs %s (transfers; stock: no TCP_NODELAY), both on 127.0.0.1\n' "$MOTO_VERSION" "$S3S_FS_VERSION"
     printf 'tools\t%s, GNU time\n' "$(hyperfine --version)"
     printf 'small\t%s\n' "$SMALL_FILES"
     printf 'big_mib\t%s\n' "$BIG_MIB"

@@ -21,7 +21,7 @@ CASES = [
     ("create-dry-run", "`create my-bucket --dry-run`", "cmd", None, None),
     ("whoami", "`whoami` (moto)", "cmd", 3, None),
     ("list-buckets", "`list-buckets` (moto, 4 buckets)", "cmd", 3, None),
-    ("create", "`create bench-create` (moto: 5 requests)", "cmd", None, None),
+    ("create", "`create bench-create` (moto: user, policy, key)", "cmd", None, None),
     ("put-small", "upload {small} × 4 KiB (s3s-fs)", "small", None, None),
     ("get-small", "download {small} × 4 KiB (s3s-fs)", "small", None, None),
     ("put-big", "upload {big} (s3s-fs)", "big", None, None),
@@ -147,10 +147,13 @@ def main(out):
         print("\nSkipped:")
         for why, number in sorted(reasons.items(), key=lambda kv: kv[1]):
             print(f"[{number}] {why}")
-    print("\nRuns per command: " + ", ".join(
-        f"{case} {min(n for (c, _), n in runs.items() if c == case)}"
-        + ("" if len({n for (c, _), n in runs.items() if c == case}) == 1 else "+")
-        for case, *_ in CASES if any(c == case for (c, _) in runs)))
+    spans = []
+    for case, *_ in CASES:
+        counts = sorted(n for (c, _), n in runs.items() if c == case)
+        if counts:
+            low, high = counts[0], counts[-1]
+            spans.append(f"{case} {low:,}" if low == high else f"{case} {low:,}–{high:,}")
+    print("\nTimed runs per command: " + ", ".join(spans))
     print("\nSetup:")
     for key in ["date", "machine", "ours", "original", "aws", "s5cmd", "servers", "tools"]:
         if key in meta:
