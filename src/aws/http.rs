@@ -102,6 +102,22 @@ impl Request {
         }
         url
     }
+
+    /// The URL as botocore shows it in messages: a sub-resource without a value is
+    /// `?acl`, not `?acl=`.
+    pub fn display_url(&self) -> String {
+        let url = self.url();
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let parts: Vec<&str> = query
+                    .split('&')
+                    .map(|p| p.strip_suffix('=').unwrap_or(p))
+                    .collect();
+                format!("{base}?{}", parts.join("&"))
+            }
+            None => url,
+        }
+    }
 }
 
 /// A response read in full.
@@ -332,7 +348,7 @@ impl Http {
                 .with_config()
                 .limit(MAX_BUFFERED)
                 .read_to_vec()
-                .map_err(|e| describe(&e, &req.url()))?;
+                .map_err(|e| describe(&e, &req.display_url()))?;
             Ok(Response {
                 status,
                 headers,
@@ -421,6 +437,7 @@ impl Http {
         req: &Request,
     ) -> Result<Streaming, TransportFailure> {
         let url = req.url();
+        let shown = req.display_url();
         let agent = self.agent_for(&url).map_err(|e| TransportFailure {
             message: e.to_string(),
             retryable: false,
@@ -464,17 +481,17 @@ impl Http {
             Body::Empty => builder
                 .body(())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::Bytes(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::File { path, offset, len } => {
                 let mut file = open_range(path, *offset, *len)?;
                 builder
                     .body(ureq::SendBody::from_reader(&mut file))
                     .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                    .and_then(|r| agent.run(r).map_err(|e| describe(&e, &url)))
+                    .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown)))
             }
         }?;
         let (parts, body) = result.into_parts();
@@ -625,7 +642,13 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         if let Some(error) = error {
             if let Some(code) = error.text_of("Code").filter(|c| !c.is_empty()) {
                 err.code = code.to_string();
-                err.message = error.text_of("Message").unwrap_or_default().to_string();
+                err.message = match error.text_of("Message") {
+                    Some(m) => m.to_string(),
+                    // botocore words an S3 <Error> without a Message as "Unknown" (s3s-fs
+                    // sends those); the query protocol's parser defaults it to "".
+                    None if root.name == "Error" => "Unknown".to_string(),
+                    None => String::new(),
+                };
             }
         }
         err.request_id = root
@@ -776,6 +799,25 @@ mod tests {
             ("NoSuchEntity", "nope")
         );
         assert_eq!(iam.request_id.as_deref(), Some("R2"));
+    }
+
+    #[test]
+    fn an_s3_error_without_a_message_is_unknown_as_botocore_says() {
+        let e = parse_error_body(
+            404,
+            b"<Error><Code>NoSuchBucket</Code></Error>",
+            "ListObjectsV2",
+        );
+        assert_eq!(
+            e.to_string(),
+            "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: Unknown"
+        );
+        let iam = parse_error_body(
+            400,
+            b"<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>",
+            "GetUser",
+        );
+        assert_eq!(iam.message, "");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod iam;
 pub mod ini;
 pub mod md5;
 pub mod s3;
+pub mod s3_bucket;
 pub mod s3_create;
 pub mod sigv4;
 pub mod sts;

@@ -3,12 +3,12 @@
 //! Bucket configuration and object transfers build on [`S3::call`].
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use serde_json::Value;
 
 use super::context::Context;
-use super::http::{Request, Response, SigningTarget, Streaming};
+use super::http::{Http, Request, Response, SigningTarget, Streaming};
 use super::sigv4::{Mode, uri_encode};
 use super::xml::{Element, Field, Kind, to_json};
 use crate::error::{AwsError, Error};
@@ -45,11 +45,17 @@ pub const BUCKET: &[Field] = &[
 
 pub struct S3<'a> {
     pub(crate) ctx: &'a Context,
-    /// Regions learnt for buckets during this process.
-    regions: Mutex<HashMap<String, String>>,
 }
 
+/// Regions learnt for buckets, kept for the rest of the process: every client made
+/// from any `Context` shares them, so a command that makes several clients pays for
+/// a redirect once. Keyed by where the bucket lives (the custom endpoint, or AWS)
+/// and its name.
+static REGIONS: LazyLock<Mutex<HashMap<(String, String), String>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 /// Is this bucket name usable as a DNS label (virtual-hosted addressing)?
+/// Names with dots are not: their TLS certificate would not match `*.s3.amazonaws.com`.
 pub fn dns_compatible(bucket: &str) -> bool {
     (3..=63).contains(&bucket.len())
         && bucket
@@ -57,6 +63,16 @@ pub fn dns_compatible(bucket: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !bucket.starts_with('-')
         && !bucket.ends_with('-')
+}
+
+/// botocore's `validate_region_name`: a region a server names goes into a host
+/// name, so anything but a DNS label is refused.
+fn valid_region(region: &str) -> bool {
+    let b = region.as_bytes();
+    (1..=63).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
 }
 
 /// The AWS S3 endpoint of a region (used once a bucket's region is learnt).
@@ -73,24 +89,42 @@ pub fn key_path(key: &str) -> String {
     uri_encode(key, false)
 }
 
+/// One ListObjectsV2 page: its objects (botocore's Object shape) and the token of
+/// the next page, if there is one.
+pub struct ObjectPage {
+    pub objects: Vec<Value>,
+    pub next: Option<String>,
+}
+
 impl<'a> S3<'a> {
     pub fn new(ctx: &'a Context) -> Self {
-        S3 {
-            ctx,
-            regions: Mutex::new(HashMap::new()),
-        }
+        S3 { ctx }
+    }
+
+    /// Where a bucket's learnt region is filed: per custom endpoint, or AWS.
+    fn cache_key(&self, bucket: &str) -> (String, String) {
+        let place = if self.ctx.s3_endpoint.custom {
+            self.ctx.s3_endpoint.url.clone()
+        } else {
+            String::new()
+        };
+        (place, bucket.to_string())
     }
 
     /// The region requests for this bucket are signed for.
     pub fn region_for(&self, bucket: Option<&str>) -> String {
         bucket
-            .and_then(|b| self.regions.lock().ok()?.get(b).cloned())
+            .and_then(|b| REGIONS.lock().ok()?.get(&self.cache_key(b)).cloned())
             .unwrap_or_else(|| self.ctx.region.clone())
     }
 
-    fn remember(&self, bucket: &str, region: &str) {
-        if let Ok(mut map) = self.regions.lock() {
-            map.insert(bucket.to_string(), region.to_string());
+    /// Record a bucket's region for the rest of the process.
+    pub fn remember(&self, bucket: &str, region: &str) {
+        if !valid_region(region) {
+            return;
+        }
+        if let Ok(mut map) = REGIONS.lock() {
+            map.insert(self.cache_key(bucket), region.to_string());
         }
     }
 
@@ -146,10 +180,13 @@ impl<'a> S3<'a> {
         build: impl Fn(Request) -> Request,
     ) -> Result<Response, Error> {
         self.with_region(
-            bucket,
-            key,
+            Op {
+                method,
+                bucket,
+                key,
+                operation,
+            },
             |http, target, req| http.send(target, req, operation),
-            method,
             &build,
         )
     }
@@ -164,46 +201,72 @@ impl<'a> S3<'a> {
         build: impl Fn(Request) -> Request,
     ) -> Result<Streaming, Error> {
         self.with_region(
-            bucket,
-            key,
+            Op {
+                method,
+                bucket,
+                key,
+                operation,
+            },
             |http, target, req| http.send_streaming(target, req, operation),
-            method,
             &build,
         )
     }
 
+    fn target<'r>(&'r self, region: &'r str) -> SigningTarget<'r> {
+        SigningTarget {
+            credentials: &self.ctx.credentials,
+            region,
+            service: "s3",
+            mode: Mode::S3,
+        }
+    }
+
+    /// Send, and when S3 says the bucket lives in another region, learn that
+    /// region, re-address and re-sign for it, and send once more.
     fn with_region<T>(
         &self,
-        bucket: Option<&str>,
-        key: Option<&str>,
-        send: impl Fn(&super::http::Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
-        method: &'static str,
+        op: Op<'_>,
+        send: impl Fn(&Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
         build: &dyn Fn(Request) -> Request,
     ) -> Result<T, Error> {
         let mut redirected = false;
         loop {
-            let region = self.region_for(bucket);
-            let (base, path) = self.address(bucket, key, &region);
-            let req = build(Request::new(method, &base, path));
-            let target = SigningTarget {
-                credentials: &self.ctx.credentials,
-                region: &region,
-                service: "s3",
-                mode: Mode::S3,
-            };
-            match send(&self.ctx.http, target, &req) {
+            let region = self.region_for(op.bucket);
+            let (base, path) = self.address(op.bucket, op.key, &region);
+            let req = build(Request::new(op.method, &base, path));
+            match send(&self.ctx.http, self.target(&region), &req) {
                 Err(Error::Aws(e)) => {
-                    if let (Some(b), Some(actual)) = (bucket, e.region.as_deref()) {
-                        if !redirected && actual != region && is_region_error(&e) {
-                            self.remember(b, actual);
-                            redirected = true;
-                            continue;
+                    if let Some(bucket) = op.bucket.filter(|_| !redirected) {
+                        if wrong_region(&e, &op) {
+                            let actual = e
+                                .region
+                                .clone()
+                                .or_else(|| self.probe_region(bucket, &region));
+                            if let Some(actual) = actual.filter(|a| *a != region) {
+                                if valid_region(&actual) {
+                                    self.remember(bucket, &actual);
+                                    redirected = true;
+                                    continue;
+                                }
+                            }
                         }
                     }
-                    return Err(Error::Aws(refine(e, method, key)));
+                    return Err(Error::Aws(refine(e, op.method, op.key)));
                 }
                 other => return other,
             }
+        }
+    }
+
+    /// The last resort for a redirect that did not say where to: HEAD the bucket
+    /// and read `x-amz-bucket-region`, which S3 sends with success and error alike.
+    fn probe_region(&self, bucket: &str, region: &str) -> Option<String> {
+        let (base, path) = self.address(Some(bucket), None, region);
+        let req = Request::new("HEAD", &base, path);
+        match self.ctx.http.send(self.target(region), &req, "HeadBucket") {
+            Ok(resp) => resp.header("x-amz-bucket-region").map(str::to_string),
+            Err(Error::Aws(e)) => e.region,
+            Err(_) => None,
         }
     }
 
@@ -252,6 +315,48 @@ impl<'a> S3<'a> {
         }
     }
 
+    /// One ListObjectsV2 page, from the start (`token` None) or a continuation token.
+    /// Keys come back URL-encoded (`encoding-type=url`, as botocore asks, so that
+    /// keys with characters XML 1.0 cannot carry survive) and are decoded here.
+    pub fn list_objects_page(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<ObjectPage, Error> {
+        let resp = self.call("GET", Some(bucket), None, "ListObjectsV2", |mut r| {
+            r = r.query("list-type", "2").query("encoding-type", "url");
+            if let Some(p) = prefix {
+                r = r.query("prefix", p);
+            }
+            if let Some(t) = token {
+                r = r.query("continuation-token", t);
+            }
+            r
+        })?;
+        let root = resp.xml("ListObjectsV2")?;
+        let url_encoded = root.text_of("EncodingType") == Some("url");
+        let objects = root
+            .children("Contents")
+            .map(|c| {
+                let mut obj = to_json(c, OBJECT);
+                if url_encoded {
+                    if let Some(Value::String(k)) = obj.get_mut("Key") {
+                        *k = unquote_plus(k);
+                    }
+                }
+                obj
+            })
+            .collect();
+        let truncated = root.text_of("IsTruncated") == Some("true");
+        // A server that hands back the token it was given would page forever.
+        let next = root
+            .text_of("NextContinuationToken")
+            .filter(|t| truncated && !t.is_empty() && Some(*t) != token)
+            .map(str::to_string);
+        Ok(ObjectPage { objects, next })
+    }
+
     /// ListObjectsV2 over every page; `each` receives each page's objects (as
     /// botocore's Object shape) as the page arrives.
     pub fn list_objects(
@@ -262,52 +367,45 @@ impl<'a> S3<'a> {
     ) -> Result<(), Error> {
         let mut token: Option<String> = None;
         loop {
-            let resp = self.call("GET", Some(bucket), None, "ListObjectsV2", |mut r| {
-                r = r.query("list-type", "2").query("encoding-type", "url");
-                if let Some(p) = prefix {
-                    r = r.query("prefix", p);
-                }
-                if let Some(t) = &token {
-                    r = r.query("continuation-token", t.clone());
-                }
-                r
-            })?;
-            let root = resp.xml("ListObjectsV2")?;
-            let url_encoded = root.text_of("EncodingType") == Some("url");
-            let objects = root
-                .children("Contents")
-                .map(|c| {
-                    let mut obj = to_json(c, OBJECT);
-                    if url_encoded {
-                        if let Some(Value::String(k)) = obj.get_mut("Key") {
-                            *k = unquote_plus(k);
-                        }
-                    }
-                    obj
-                })
-                .collect();
-            each(objects)?;
-            let truncated = root.text_of("IsTruncated") == Some("true");
-            match root
-                .text_of("NextContinuationToken")
-                .filter(|t| !t.is_empty())
-            {
-                Some(next) if truncated && token.as_deref() != Some(next) => {
-                    token = Some(next.to_string());
-                }
-                _ => return Ok(()),
+            let page = self.list_objects_page(bucket, prefix, token.as_deref())?;
+            each(page.objects)?;
+            match page.next {
+                Some(next) => token = Some(next),
+                None => return Ok(()),
             }
         }
     }
 
+    /// Every object under a prefix, one at a time; the next page is fetched only
+    /// when the previous one has been used up. Ends after the first error.
+    pub fn objects<'s>(
+        &'s self,
+        bucket: &'s str,
+        prefix: Option<&'s str>,
+    ) -> impl Iterator<Item = Result<Value, Error>> + 's {
+        let mut buffered = std::collections::VecDeque::new();
+        // None: finished; Some(None): first page still to fetch.
+        let mut token: Option<Option<String>> = Some(None);
+        std::iter::from_fn(move || {
+            loop {
+                if let Some(obj) = buffered.pop_front() {
+                    return Some(Ok(obj));
+                }
+                let current = token.take()?;
+                match self.list_objects_page(bucket, prefix, current.as_deref()) {
+                    Ok(page) => {
+                        buffered.extend(page.objects);
+                        token = page.next.map(Some);
+                    }
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+        })
+    }
+
     /// Every key under a prefix.
     pub fn list_keys(&self, bucket: &str, prefix: Option<&str>) -> Result<Vec<Value>, Error> {
-        let mut all = Vec::new();
-        self.list_objects(bucket, prefix, |page| {
-            all.extend(page);
-            Ok(())
-        })?;
-        Ok(all)
+        self.objects(bucket, prefix).collect()
     }
 
     /// The root element of an XML response body.
@@ -316,19 +414,25 @@ impl<'a> S3<'a> {
     }
 }
 
-/// Errors that say the request went to the wrong region.
-fn is_region_error(e: &AwsError) -> bool {
-    matches!(e.status, 301 | 307 | 400)
-        && matches!(
-            e.code.as_str(),
-            "PermanentRedirect"
-                | "301"
-                | "TemporaryRedirect"
-                | "307"
-                | "AuthorizationHeaderMalformed"
-                | "IllegalLocationConstraintException"
-                | "400"
-        )
+/// What is being sent, for the redirect decision.
+struct Op<'o> {
+    method: &'static str,
+    bucket: Option<&'o str>,
+    key: Option<&'o str>,
+    operation: &'o str,
+}
+
+/// Does this error say the request went to the wrong region? botocore's
+/// `S3RegionRedirectorv2` cases: any 301/302/307, `PermanentRedirect`,
+/// `AuthorizationHeaderMalformed` naming the region, a body-less 301/400 on a
+/// HEAD, and `IllegalLocationConstraintException` except from CreateBucket
+/// (there it means the request itself is wrong).
+fn wrong_region(e: &AwsError, op: &Op<'_>) -> bool {
+    matches!(e.status, 301 | 302 | 307)
+        || e.code == "PermanentRedirect"
+        || (e.code == "AuthorizationHeaderMalformed" && e.region.is_some())
+        || (op.method == "HEAD" && matches!(e.code.as_str(), "301" | "400"))
+        || (e.code == "IllegalLocationConstraintException" && op.operation != "CreateBucket")
 }
 
 /// Give body-less HEAD errors a name: a 404 HEAD is a missing key or bucket.
@@ -371,6 +475,147 @@ mod tests {
     #[test]
     fn listed_keys_are_decoded_like_botocore() {
         assert_eq!(unquote_plus("a+b%2Bc%0D"), "a b+c\r");
+    }
+
+    fn context(region: &str, endpoint: Option<&str>) -> Context {
+        let mut pairs = vec![
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_REGION", region),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ];
+        if let Some(url) = endpoint {
+            pairs.push(("AWS_ENDPOINT_URL_S3", url));
+        }
+        let env = crate::aws::config::MapEnv::from_pairs(&pairs);
+        Context::with_env(&crate::aws::AwsOptions::default(), &env).unwrap()
+    }
+
+    fn url(s3: &S3<'_>, bucket: &str, key: Option<&str>) -> String {
+        let region = s3.region_for(Some(bucket));
+        let (base, path) = s3.address(Some(bucket), key, &region);
+        format!("{base}{path}")
+    }
+
+    // The region cache is process-wide: each test uses bucket names of its own.
+
+    #[test]
+    fn aws_addressing_virtual_hosted_unless_dotted() {
+        let ctx = context("us-east-1", None);
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-plain", Some("a b/ü")),
+            "https://addr-plain.s3.amazonaws.com/a%20b/%C3%BC"
+        );
+        assert_eq!(
+            url(&s3, "addr-plain", None),
+            "https://addr-plain.s3.amazonaws.com/"
+        );
+        // The original's own example of a dotted name: path-style.
+        assert_eq!(
+            url(&s3, "static.niche-museums.com", Some("index.html")),
+            "https://s3.amazonaws.com/static.niche-museums.com/index.html"
+        );
+        assert_eq!(
+            url(&s3, "Legacy_Name", None),
+            "https://s3.amazonaws.com/Legacy_Name"
+        );
+        let (base, path) = s3.address(None, None, "us-east-1");
+        assert_eq!(
+            (base.as_str(), path.as_str()),
+            ("https://s3.amazonaws.com", "/")
+        );
+    }
+
+    #[test]
+    fn learnt_regions_move_requests_to_that_regions_endpoint() {
+        let ctx = context("eu-west-1", None);
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-moving", None),
+            "https://addr-moving.s3.eu-west-1.amazonaws.com/"
+        );
+        s3.remember("addr-moving", "us-east-1");
+        assert_eq!(
+            url(&s3, "addr-moving", None),
+            "https://addr-moving.s3.amazonaws.com/"
+        );
+        s3.remember("addr.dotted.moving", "ap-southeast-2");
+        assert_eq!(
+            url(&s3, "addr.dotted.moving", Some("k")),
+            "https://s3.ap-southeast-2.amazonaws.com/addr.dotted.moving/k"
+        );
+        // Another client in the same process knows it too.
+        let other = context("eu-west-1", None);
+        assert_eq!(other.s3().region_for(Some("addr-moving")), "us-east-1");
+        // A region that is not a DNS label never reaches a host name.
+        s3.remember("addr-moving", "evil.example/x");
+        assert_eq!(s3.region_for(Some("addr-moving")), "us-east-1");
+    }
+
+    #[test]
+    fn custom_endpoints_are_path_style_in_every_region() {
+        let ctx = context("us-east-1", Some("http://127.0.0.1:9000"));
+        let s3 = ctx.s3();
+        assert_eq!(
+            url(&s3, "addr-custom", Some("k&1")),
+            "http://127.0.0.1:9000/addr-custom/k%261"
+        );
+        s3.remember("addr-custom", "eu-west-1");
+        assert_eq!(s3.region_for(Some("addr-custom")), "eu-west-1");
+        assert_eq!(
+            url(&s3, "addr-custom", None),
+            "http://127.0.0.1:9000/addr-custom"
+        );
+        // Learnt per endpoint: the same name on AWS is another bucket.
+        assert_eq!(
+            context("us-east-1", None)
+                .s3()
+                .region_for(Some("addr-custom")),
+            "us-east-1"
+        );
+    }
+
+    #[test]
+    fn which_errors_mean_wrong_region() {
+        let op = |method, operation| Op {
+            method,
+            bucket: Some("b"),
+            key: None,
+            operation,
+        };
+        let err = |status, code: &str, region: Option<&str>| AwsError {
+            code: code.into(),
+            status,
+            region: region.map(str::to_string),
+            ..AwsError::default()
+        };
+        let get = op("GET", "ListObjectsV2");
+        assert!(wrong_region(&err(301, "PermanentRedirect", None), &get));
+        assert!(wrong_region(&err(301, "301", None), &get));
+        assert!(wrong_region(&err(307, "TemporaryRedirect", None), &get));
+        assert!(wrong_region(
+            &err(400, "AuthorizationHeaderMalformed", Some("us-east-1")),
+            &get
+        ));
+        assert!(!wrong_region(
+            &err(400, "AuthorizationHeaderMalformed", None),
+            &get
+        ));
+        assert!(!wrong_region(&err(400, "400", None), &get));
+        assert!(wrong_region(
+            &err(400, "400", None),
+            &op("HEAD", "HeadBucket")
+        ));
+        assert!(!wrong_region(
+            &err(403, "AccessDenied", Some("eu-west-1")),
+            &get
+        ));
+        assert!(!wrong_region(&err(404, "NoSuchBucket", None), &get));
+        let illegal = err(400, "IllegalLocationConstraintException", Some("eu-west-1"));
+        assert!(wrong_region(&illegal, &get));
+        assert!(!wrong_region(&illegal, &op("PUT", "CreateBucket")));
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::args::{Matches, context};
-use super::{echo, stdout_error};
+use super::{echo, list_format, print_list};
 use crate::aws::iam::Iam;
 use crate::error::Error;
-use crate::output::{Format, ListError, dumps, write_list_fallible};
+use crate::output::dumps;
 
 /// The CSV/TSV columns of `list-users`, as the original lists them.
 const USER_HEADERS: &[&str] = &[
@@ -43,38 +43,11 @@ pub fn whoami(m: &Matches) -> Result<(), Error> {
     echo(dumps(&ctx.sts().get_caller_identity()?, Some(4)))
 }
 
-/// The output switches, with the original's precedence: --nl, then --tsv, then --csv.
-fn list_format(m: &Matches) -> Format {
-    if m.flag("nl") {
-        Format::Nl
-    } else if m.flag("tsv") {
-        Format::Tsv
-    } else if m.flag("csv") {
-        Format::Csv
-    } else {
-        Format::Json
-    }
-}
-
-/// The original's `output()`, to stdout, items printed as they arrive.
-fn output(
-    items: impl Iterator<Item = Result<Value, Error>>,
-    headers: &[&str],
-    format: Format,
-) -> Result<(), Error> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
-        ListError::Io(io) => stdout_error(io),
-        ListError::Item(e) => e,
-    })
-}
-
 /// `list-users`: every user, through every page.
 pub fn list_users(m: &Matches) -> Result<(), Error> {
     let format = list_format(m);
     let ctx = context(m)?;
-    output(ctx.iam().users(), USER_HEADERS, format)
+    print_list(ctx.iam().users(), USER_HEADERS, format)
 }
 
 /// `list-roles [ROLE_NAMES...] [--details]`.
@@ -102,7 +75,7 @@ pub fn list_roles(m: &Matches) -> Result<(), Error> {
         }
         Some(add_details(&iam, role, &name))
     });
-    output(roles, &headers, format)
+    print_list(roles, &headers, format)
 }
 
 /// `--details`: the role's inline policies (with documents) and its attached

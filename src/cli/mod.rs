@@ -6,6 +6,7 @@ use std::io::Write;
 use crate::error::Error;
 
 pub mod args;
+pub mod buckets;
 pub mod create;
 pub mod help;
 pub mod iam;
@@ -67,6 +68,15 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "list-buckets" => buckets::list_buckets(m),
+        "list-bucket" => buckets::list_bucket(m),
+        "get-cors-policy" => buckets::get_cors_policy(m),
+        "set-cors-policy" => buckets::set_cors_policy(m),
+        "get-bucket-policy" => buckets::get_bucket_policy(m),
+        "set-bucket-policy" => buckets::set_bucket_policy(m),
+        "get-public-access-block" => buckets::get_public_access_block(m),
+        "set-public-access-block" => buckets::set_public_access_block(m),
+        "debug-bucket" => buckets::debug_bucket(m),
         "create" => create::create(m),
         "list-users" => iam::list_users(m),
         "list-roles" => iam::list_roles(m),
@@ -127,4 +137,35 @@ pub fn stdout_error(e: std::io::Error) -> Error {
     } else {
         Error::msg(format!("could not write output: {}", args::io_reason(&e)))
     }
+}
+
+/// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
+/// `--nl` wins, then `--tsv`, then `--csv`.
+pub fn list_format(m: &Matches) -> crate::output::Format {
+    use crate::output::Format;
+    if m.flag("nl") {
+        Format::Nl
+    } else if m.flag("tsv") {
+        Format::Tsv
+    } else if m.flag("csv") {
+        Format::Csv
+    } else {
+        Format::Json
+    }
+}
+
+/// The original's `output()` to stdout: items printed as they arrive, stopping at
+/// the first one that fails (a page that could not be fetched).
+pub fn print_list(
+    items: impl Iterator<Item = Result<serde_json::Value, Error>>,
+    headers: &[&str],
+    format: crate::output::Format,
+) -> Result<(), Error> {
+    use crate::output::{ListError, write_list_fallible};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
+        ListError::Io(io) => stdout_error(io),
+        ListError::Item(e) => e,
+    })
 }

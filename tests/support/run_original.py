@@ -16,5 +16,12 @@ runner = CliRunner()
 results = []
 for args in cases:
     r = runner.invoke(cli, args, catch_exceptions=False, prog_name="s3-credentials")
-    results.append({"code": r.exit_code, "stdout": r.stdout, "stderr": r.stderr})
+    # The *_bytes forms: Result.stdout turns "\r\n" into "\n", which would hide CSV line ends.
+    results.append(
+        {
+            "code": r.exit_code,
+            "stdout": r.stdout_bytes.decode("utf-8", "replace"),
+            "stderr": r.stderr_bytes.decode("utf-8", "replace"),
+        }
+    )
 json.dump(results, sys.stdout)

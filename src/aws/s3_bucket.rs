@@ -1,0 +1,387 @@
+//! Bucket configuration calls: ACL, location, public access block, website, CORS
+//! and policy, read, and CORS and public access settings written (PutBucketPolicy is
+//! `s3_create.rs`'s).
+//!
+//! Each reader returns the operation's output as botocore parses it (members in the
+//! order of botocore's output shape, absent ones left out), because the commands
+//! print those documents as they are.
+
+use serde_json::{Map, Value};
+
+use super::http::{Request, Response};
+use super::md5::content_md5;
+use super::s3::S3;
+use super::xml::{Element, Field, Kind, escape, to_json};
+use crate::error::Error;
+
+/// The S3 XML namespace botocore puts on every request document.
+const XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+const OWNER: &[Field] = &[Field("DisplayName", Kind::Str), Field("ID", Kind::Str)];
+
+const GRANTEE: &[Field] = &[
+    Field("DisplayName", Kind::Str),
+    Field("EmailAddress", Kind::Str),
+    Field("ID", Kind::Str),
+    // `xsi:type="CanonicalUser"`: an attribute of the Grantee element.
+    Field("Type", Kind::Attr("type")),
+    Field("URI", Kind::Str),
+];
+
+const GRANT: &[Field] = &[
+    Field("Grantee", Kind::Struct(GRANTEE)),
+    Field("Permission", Kind::Str),
+];
+
+/// The four settings, in botocore's PublicAccessBlockConfiguration order.
+pub const PUBLIC_ACCESS_BLOCK: &[Field] = &[
+    Field("BlockPublicAcls", Kind::Bool),
+    Field("IgnorePublicAcls", Kind::Bool),
+    Field("BlockPublicPolicy", Kind::Bool),
+    Field("RestrictPublicBuckets", Kind::Bool),
+];
+
+const POLICY_STATUS: &[Field] = &[Field("IsPublic", Kind::Bool)];
+
+const WEBSITE: &[Field] = &[
+    Field(
+        "RedirectAllRequestsTo",
+        Kind::Struct(&[Field("HostName", Kind::Str), Field("Protocol", Kind::Str)]),
+    ),
+    Field("IndexDocument", Kind::Struct(&[Field("Suffix", Kind::Str)])),
+    Field("ErrorDocument", Kind::Struct(&[Field("Key", Kind::Str)])),
+    Field(
+        "RoutingRules",
+        Kind::List(
+            "RoutingRule",
+            &Kind::Struct(&[
+                Field(
+                    "Condition",
+                    Kind::Struct(&[
+                        Field("HttpErrorCodeReturnedEquals", Kind::Str),
+                        Field("KeyPrefixEquals", Kind::Str),
+                    ]),
+                ),
+                Field(
+                    "Redirect",
+                    Kind::Struct(&[
+                        Field("HostName", Kind::Str),
+                        Field("HttpRedirectCode", Kind::Str),
+                        Field("Protocol", Kind::Str),
+                        Field("ReplaceKeyPrefixWith", Kind::Str),
+                        Field("ReplaceKeyWith", Kind::Str),
+                    ]),
+                ),
+            ]),
+        ),
+    ),
+];
+
+/// The CORSRule lists: output member name, and the element each item repeats as
+/// (the lists are flattened into the rule).
+const CORS_LISTS: &[(&str, &str)] = &[
+    ("AllowedHeaders", "AllowedHeader"),
+    ("AllowedMethods", "AllowedMethod"),
+    ("AllowedOrigins", "AllowedOrigin"),
+    ("ExposeHeaders", "ExposeHeader"),
+];
+
+/// One CORS rule to write, as the original builds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorsRule {
+    pub id: String,
+    pub allowed_origins: Vec<String>,
+    pub allowed_headers: Vec<String>,
+    pub allowed_methods: Vec<String>,
+    pub expose_headers: Vec<String>,
+    pub max_age_seconds: Option<i64>,
+}
+
+impl CorsRule {
+    /// The PutBucketCors document for this one rule. botocore writes the members in
+    /// the order the original's dict has them (ID, origins, headers, methods, expose
+    /// headers, max age); an empty list writes nothing.
+    pub fn to_xml(&self) -> String {
+        let mut xml = format!(
+            "<CORSConfiguration xmlns=\"{XMLNS}\"><CORSRule><ID>{}</ID>",
+            escape(&self.id)
+        );
+        for (tag, values) in [
+            ("AllowedOrigin", &self.allowed_origins),
+            ("AllowedHeader", &self.allowed_headers),
+            ("AllowedMethod", &self.allowed_methods),
+            ("ExposeHeader", &self.expose_headers),
+        ] {
+            for v in values {
+                xml.push_str(&format!("<{tag}>{}</{tag}>", escape(v)));
+            }
+        }
+        if let Some(max) = self.max_age_seconds {
+            xml.push_str(&format!("<MaxAgeSeconds>{max}</MaxAgeSeconds>"));
+        }
+        xml.push_str("</CORSRule></CORSConfiguration>");
+        xml
+    }
+}
+
+/// Public access block settings to write; unset ones are left out of the document
+/// (S3 then treats them as false), as the original sends only what it was given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublicAccessSettings {
+    pub block_public_acls: Option<bool>,
+    pub ignore_public_acls: Option<bool>,
+    pub block_public_policy: Option<bool>,
+    pub restrict_public_buckets: Option<bool>,
+}
+
+impl PublicAccessSettings {
+    /// Every setting false: full public access.
+    pub const ALL_OFF: PublicAccessSettings = PublicAccessSettings {
+        block_public_acls: Some(false),
+        ignore_public_acls: Some(false),
+        block_public_policy: Some(false),
+        restrict_public_buckets: Some(false),
+    };
+
+    /// The settings given, by botocore member name, in the shape's order.
+    pub fn given(&self) -> Vec<(&'static str, bool)> {
+        [
+            ("BlockPublicAcls", self.block_public_acls),
+            ("IgnorePublicAcls", self.ignore_public_acls),
+            ("BlockPublicPolicy", self.block_public_policy),
+            ("RestrictPublicBuckets", self.restrict_public_buckets),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.map(|v| (name, v)))
+        .collect()
+    }
+
+    /// The settings as the original's dict (for its message).
+    pub fn to_json(&self) -> Value {
+        let map: Map<String, Value> = self
+            .given()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::Bool(v)))
+            .collect();
+        Value::Object(map)
+    }
+
+    /// The PutPublicAccessBlock document.
+    pub fn to_xml(&self) -> String {
+        let mut xml = format!("<PublicAccessBlockConfiguration xmlns=\"{XMLNS}\">");
+        for (name, v) in self.given() {
+            xml.push_str(&format!("<{name}>{v}</{name}>"));
+        }
+        xml.push_str("</PublicAccessBlockConfiguration>");
+        xml
+    }
+}
+
+/// The root element of a response document; an empty body is an empty structure,
+/// as botocore parses it.
+fn body_root(resp: &Response, operation: &str) -> Result<Element, Error> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Element::default());
+    }
+    resp.xml(operation)
+}
+
+/// A bucket configuration PUT with the checksum S3 insists on (`Content-MD5`).
+fn with_checksummed_body(req: Request, body: &[u8]) -> Request {
+    req.header("content-md5", content_md5(body))
+        .body(body.to_vec())
+}
+
+impl S3<'_> {
+    /// A GET of one bucket subresource (`?acl`, `?cors`...).
+    fn get_subresource(
+        &self,
+        bucket: &str,
+        subresource: &'static str,
+        operation: &str,
+    ) -> Result<Response, Error> {
+        self.call("GET", Some(bucket), None, operation, |r| {
+            r.query(subresource, "")
+        })
+    }
+
+    /// GetBucketAcl: `{"Owner": {...}, "Grants": [...]}`.
+    pub fn get_bucket_acl(&self, bucket: &str) -> Result<Value, Error> {
+        let resp = self.get_subresource(bucket, "acl", "GetBucketAcl")?;
+        let root = body_root(&resp, "GetBucketAcl")?;
+        let mut out = Map::new();
+        if let Some(owner) = root.child("Owner") {
+            out.insert("Owner".into(), to_json(owner, OWNER));
+        }
+        // botocore's Grants member is the AccessControlList element, items Grant.
+        if let Some(list) = root.child("AccessControlList") {
+            let grants = list.children("Grant").map(|g| to_json(g, GRANT)).collect();
+            out.insert("Grants".into(), Value::Array(grants));
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// GetBucketLocation: the LocationConstraint, `None` for us-east-1 (S3 sends an
+    /// empty element there).
+    pub fn get_bucket_location(&self, bucket: &str) -> Result<Option<String>, Error> {
+        let resp = self.get_subresource(bucket, "location", "GetBucketLocation")?;
+        // botocore reads the root element's text, whatever the element is called.
+        let root = body_root(&resp, "GetBucketLocation")?;
+        Ok(Some(root.text).filter(|t| !t.is_empty()))
+    }
+
+    /// GetPublicAccessBlock: `{"PublicAccessBlockConfiguration": {...}}`.
+    pub fn get_public_access_block(&self, bucket: &str) -> Result<Value, Error> {
+        let resp = self.get_subresource(bucket, "publicAccessBlock", "GetPublicAccessBlock")?;
+        let root = body_root(&resp, "GetPublicAccessBlock")?;
+        Ok(payload(
+            "PublicAccessBlockConfiguration",
+            to_json(&root, PUBLIC_ACCESS_BLOCK),
+        ))
+    }
+
+    /// GetBucketPolicyStatus: `{"PolicyStatus": {"IsPublic": ...}}`.
+    pub fn get_bucket_policy_status(&self, bucket: &str) -> Result<Value, Error> {
+        let resp = self.get_subresource(bucket, "policyStatus", "GetBucketPolicyStatus")?;
+        let root = body_root(&resp, "GetBucketPolicyStatus")?;
+        Ok(payload("PolicyStatus", to_json(&root, POLICY_STATUS)))
+    }
+
+    /// GetBucketWebsite: the website configuration's members.
+    pub fn get_bucket_website(&self, bucket: &str) -> Result<Value, Error> {
+        let resp = self.get_subresource(bucket, "website", "GetBucketWebsite")?;
+        Ok(to_json(&body_root(&resp, "GetBucketWebsite")?, WEBSITE))
+    }
+
+    /// GetBucketCors: `{"CORSRules": [...]}` (no member when there are no rules).
+    pub fn get_bucket_cors(&self, bucket: &str) -> Result<Value, Error> {
+        let resp = self.get_subresource(bucket, "cors", "GetBucketCors")?;
+        let root = body_root(&resp, "GetBucketCors")?;
+        let rules: Vec<Value> = root.children("CORSRule").map(cors_rule).collect();
+        let mut out = Map::new();
+        if !rules.is_empty() {
+            out.insert("CORSRules".into(), Value::Array(rules));
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// GetBucketPolicy: the policy document exactly as stored.
+    pub fn get_bucket_policy(&self, bucket: &str) -> Result<String, Error> {
+        let resp = self.get_subresource(bucket, "policy", "GetBucketPolicy")?;
+        Ok(String::from_utf8_lossy(&resp.body).into_owned())
+    }
+
+    /// PutBucketCors with one rule.
+    pub fn put_bucket_cors(&self, bucket: &str, rule: &CorsRule) -> Result<(), Error> {
+        let body = rule.to_xml();
+        self.call("PUT", Some(bucket), None, "PutBucketCors", |r| {
+            with_checksummed_body(r.query("cors", ""), body.as_bytes())
+        })
+        .map(drop)
+    }
+
+    /// PutPublicAccessBlock with only the settings given.
+    pub fn put_public_access_settings(
+        &self,
+        bucket: &str,
+        settings: &PublicAccessSettings,
+    ) -> Result<(), Error> {
+        let body = settings.to_xml();
+        self.call("PUT", Some(bucket), None, "PutPublicAccessBlock", |r| {
+            with_checksummed_body(r.query("publicAccessBlock", ""), body.as_bytes())
+        })
+        .map(drop)
+    }
+}
+
+/// An output whose only member is the response document (botocore's `payload`).
+fn payload(name: &str, value: Value) -> Value {
+    let mut out = Map::new();
+    out.insert(name.to_string(), value);
+    Value::Object(out)
+}
+
+/// One CORSRule element in botocore's CORSRule member order.
+fn cors_rule(el: &Element) -> Value {
+    let mut out = Map::new();
+    if let Some(id) = el.text_of("ID") {
+        out.insert("ID".into(), Value::String(id.to_string()));
+    }
+    for (member, element) in CORS_LISTS {
+        let items: Vec<Value> = el
+            .children(element)
+            .map(|c| Value::String(c.text.clone()))
+            .collect();
+        // A flattened list with no items is no member at all.
+        if !items.is_empty() {
+            out.insert((*member).to_string(), Value::Array(items));
+        }
+    }
+    if let Some(max) = to_json(el, &[Field("MaxAgeSeconds", Kind::Int)]).get("MaxAgeSeconds") {
+        out.insert("MaxAgeSeconds".into(), max.clone());
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::xml::parse;
+    use crate::output::dumps;
+
+    #[test]
+    fn cors_documents_as_botocore_writes_them() {
+        // Expected bytes: botocore 1.44's serialisation of the original's default rule.
+        let rule = CorsRule {
+            id: "set-by-s3-credentials".into(),
+            allowed_origins: vec!["*".into()],
+            allowed_methods: vec!["GET".into()],
+            max_age_seconds: Some(60),
+            ..CorsRule::default()
+        };
+        assert_eq!(
+            rule.to_xml(),
+            "<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule>\
+             <ID>set-by-s3-credentials</ID><AllowedOrigin>*</AllowedOrigin>\
+             <AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>60</MaxAgeSeconds>\
+             </CORSRule></CORSConfiguration>"
+        );
+    }
+
+    #[test]
+    fn public_access_documents_keep_only_given_settings() {
+        let settings = PublicAccessSettings {
+            block_public_acls: Some(true),
+            restrict_public_buckets: Some(false),
+            ..PublicAccessSettings::default()
+        };
+        // Expected bytes: botocore 1.44's serialisation of the same dict.
+        assert_eq!(
+            settings.to_xml(),
+            "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+             <BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets>\
+             </PublicAccessBlockConfiguration>"
+        );
+        assert_eq!(
+            crate::output::py_repr(&settings.to_json()),
+            "{'BlockPublicAcls': True, 'RestrictPublicBuckets': False}"
+        );
+        assert!(PublicAccessSettings::default().given().is_empty());
+    }
+
+    #[test]
+    fn cors_rules_parse_in_shape_order() {
+        let root = parse(
+            b"<CORSConfiguration><CORSRule><MaxAgeSeconds>60</MaxAgeSeconds>\
+              <AllowedOrigin>https://a.example/</AllowedOrigin><AllowedMethod>GET</AllowedMethod>\
+              <AllowedMethod>PUT</AllowedMethod><ExposeHeader>ETag</ExposeHeader><ID>x</ID>\
+              </CORSRule></CORSConfiguration>",
+        )
+        .unwrap();
+        let rule = cors_rule(root.child("CORSRule").unwrap());
+        assert_eq!(
+            dumps(&rule, None),
+            r#"{"ID": "x", "AllowedMethods": ["GET", "PUT"], "AllowedOrigins": ["https://a.example/"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 60}"#
+        );
+    }
+}
