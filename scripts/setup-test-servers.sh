@@ -85,4 +85,16 @@ else
     is_pinned_s3s_fs "$S3S_FS" || die "$S3S_FS does not report version $S3S_FS_VERSION"
 fi
 
+# --- openssl (the TLS tests run `openssl s_server` on loopback) --------------------------
+
+if ! command -v openssl >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing openssl with apt-get"
+        apt-get update -qq >/dev/null || die "apt-get update failed"
+        apt-get install -y -qq openssl >/dev/null || die "apt-get install openssl failed"
+    else
+        die "openssl is missing; install it and re-run"
+    fi
+fi
+
 say "ready"

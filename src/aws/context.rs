@@ -113,7 +113,7 @@ impl Context {
             mode: Mode::Generic,
         };
         let resp = self.http.send(target, &req, action)?;
-        let root = resp.xml(action)?;
+        let root = resp.xml_root(action, &format!("{action}Response"))?;
         let result_name = format!("{action}Result");
         // Actions without output (DeleteUser...) have no Result element.
         Ok(root.child(&result_name).cloned().unwrap_or_default())

@@ -139,6 +139,21 @@ impl Response {
         xml::parse(&self.body)
             .map_err(|e| Error::Transport(format!("Unable to parse the {operation} response: {e}")))
     }
+
+    /// The body as an XML tree whose root must be `root`: a 200 from something that
+    /// is not the service (a captive portal, a misconfigured proxy) is an error, not
+    /// an empty result.
+    pub fn xml_root(&self, operation: &str, root: &str) -> Result<xml::Element, Error> {
+        let doc = self.xml(operation)?;
+        if doc.name == root {
+            Ok(doc)
+        } else {
+            Err(Error::Transport(format!(
+                "Unable to parse the {operation} response: expected <{root}>, got <{}>",
+                doc.name
+            )))
+        }
+    }
 }
 
 /// A response whose body is still to be read (downloads).
@@ -293,22 +308,26 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        use ureq::tls::{RootCerts, TlsConfig};
-        let mut tls = TlsConfig::builder();
+        use ureq::tls::{Certificate, RootCerts, TlsConfig};
+        // The embedded Mozilla roots, plus the PEM certificates of AWS_CA_BUNDLE (a
+        // corporate TLS-inspecting proxy's root, say) when one is configured.
+        let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
         if let Some(path) = &self.ca_bundle {
             let pem = std::fs::read(path)
                 .map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
-            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
+            let before = roots.len();
+            roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+                _ => None,
+            }));
+            if roots.len() == before {
                 return Err(format!("The CA bundle {path} holds no PEM certificates"));
             }
-            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
         }
+        let tls = TlsConfig::builder().root_certs(RootCerts::new_with_certs(&roots));
         let proxy = match proxy {
             Some(p) => {
                 Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
@@ -543,6 +562,10 @@ fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
             format!("Could not connect to the endpoint URL: \"{url}\""),
             true,
         ),
+        // rustls reports certificate problems through io::Error.
+        E::Io(io) if io.to_string().contains("certificate") => {
+            (format!("SSL validation failed for {url} {io}"), false)
+        }
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => (
                 format!("Could not connect to the endpoint URL: \"{url}\""),

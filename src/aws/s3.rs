@@ -304,7 +304,7 @@ impl<'a> S3<'a> {
                 }
                 r
             })?;
-            let root = resp.xml("ListBuckets")?;
+            let root = resp.xml_root("ListBuckets", "ListAllMyBucketsResult")?;
             if let Some(buckets) = root.child("Buckets") {
                 out.extend(buckets.children("Bucket").map(|b| to_json(b, BUCKET)));
             }
@@ -334,7 +334,7 @@ impl<'a> S3<'a> {
             }
             r
         })?;
-        let root = resp.xml("ListObjectsV2")?;
+        let root = resp.xml_root("ListObjectsV2", "ListBucketResult")?;
         let url_encoded = root.text_of("EncodingType") == Some("url");
         let objects = root
             .children("Contents")
