@@ -67,9 +67,9 @@ say "CA roots embedded (Amazon Root CA 1 found)"
 
 # --- 3. An empty root: the binary and /etc/hosts, nothing else --------------------------
 work=$(mktemp -d)
-server_pid=
+server_pids=()
 cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -103,9 +103,9 @@ say "--version and policy run in the empty root and print the same bytes"
 # --- 4. A request from the empty root to a loopback server ---------------------------------
 # A minimal STS endpoint: it answers a signed GetCallerIdentity with the response moto gave
 # for the transcript (shared/reference/original-0.17-transcript.md, `whoami`), and anything
-# else with a 400 so a wrong request cannot pass.
+# else with a 400 so a wrong request cannot pass. With CERT KEY arguments it speaks TLS.
 cat >"$work/sts.py" <<'PY'
-import http.server, sys, urllib.parse
+import http.server, ssl, sys, urllib.parse
 
 XML = b"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
@@ -134,17 +134,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) == 3:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[1], sys.argv[2])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
 PY
-python3 "$work/sts.py" >"$work/port" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do
-    [ -s "$work/port" ] && break
-    sleep 0.05
-done
-port=$(cat "$work/port")
-[ -n "$port" ] || fail "the loopback server did not start: $(cat "$work/server.log")"
+# start_server NAME [CERT KEY]: start one, print its port.
+start_server() {
+    python3 "$work/sts.py" "${@:2}" >"$work/$1.port" 2>"$work/$1.log" &
+    server_pids+=($!)
+    for _ in $(seq 1 100); do
+        [ -s "$work/$1.port" ] && break
+        sleep 0.05
+    done
+    [ -s "$work/$1.port" ] || fail "the loopback server did not start: $(cat "$work/$1.log")"
+    cat "$work/$1.port"
+}
+port=$(start_server plain)
 
 expected='{
     "UserId": "AKIAIOSFODNN7EXAMPLE",
@@ -159,7 +167,41 @@ for host in 127.0.0.1 localhost; do
 done
 say "whoami from the empty root reaches a loopback server by 127.0.0.1 and by localhost (/etc/hosts)"
 
-# --- 5. Peak memory of the startup commands ------------------------------------------------
+# --- 5. TLS from the empty root: verification needs no CA files ---------------------------
+# A private CA signs a certificate for localhost. Without AWS_CA_BUNDLE the binary must refuse
+# it (it trusts only its compiled-in roots); with the CA's PEM in the root as AWS_CA_BUNDLE it
+# must verify it and complete the request: TLS, randomness and time all work with no files.
+if command -v openssl >/dev/null; then
+    tls=$work/tls
+    mkdir -p "$tls"
+    {
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -keyout "$tls/ca.key" -out "$tls/ca.pem" -subj /CN=check-static-ca \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+                -keyout "$tls/leaf.key" -out "$tls/leaf.csr" -subj /CN=localhost &&
+            printf '%s\n' 'subjectAltName=DNS:localhost,IP:127.0.0.1' 'basicConstraints=CA:FALSE' \
+                'keyUsage=digitalSignature' 'extendedKeyUsage=serverAuth' >"$tls/leaf.ext" &&
+            openssl x509 -req -in "$tls/leaf.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+                -CAcreateserial -days 2 -extfile "$tls/leaf.ext" -out "$tls/leaf.pem"
+    } >"$tls/openssl.log" 2>&1 || fail "openssl could not make the test certificates: $(cat "$tls/openssl.log")"
+    tls_port=$(start_server tls "$tls/leaf.pem" "$tls/leaf.key")
+    cp "$tls/ca.pem" "$root/ca.pem"
+    if in_root whoami --endpoint-url "https://localhost:$tls_port" >/dev/null 2>"$work/err"; then
+        fail "whoami accepted a certificate that none of the embedded roots signed"
+    fi
+    grep -q 'SSL validation failed' "$work/err" ||
+        fail "whoami against an unknown CA failed for another reason: $(cat "$work/err")"
+    root_env+=(AWS_CA_BUNDLE=/ca.pem)
+    got=$(in_root whoami --endpoint-url "https://localhost:$tls_port" 2>"$work/err") ||
+        fail "whoami over TLS with AWS_CA_BUNDLE failed in the empty root: $(cat "$work/err")"
+    [ "$got" = "$expected" ] || fail "whoami over TLS printed: $got"
+    say "TLS from the empty root: an unknown CA is refused; with AWS_CA_BUNDLE the request verifies and completes"
+else
+    say "skipped the TLS check: openssl is not installed"
+fi
+
+# --- 6. Peak memory of the startup commands ------------------------------------------------
 if [ -x /usr/bin/time ]; then
     for args in "--version" "policy my-bucket"; do
         # shellcheck disable=SC2086
