@@ -23,6 +23,9 @@ pub struct AwsError {
     /// The bucket's region, when S3 said where the bucket really is
     /// (`x-amz-bucket-region`, or `<Region>` in AuthorizationHeaderMalformed).
     pub region: Option<String>,
+    /// Retries made before giving up on a retryable error (botocore then says
+    /// "reached max retries: N").
+    pub retries: u32,
 }
 
 impl fmt::Display for AwsError {
@@ -30,9 +33,13 @@ impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "An error occurred ({}) when calling the {} operation: {}",
-            self.code, self.operation, self.message
-        )
+            "An error occurred ({}) when calling the {} operation",
+            self.code, self.operation
+        )?;
+        if self.retries > 0 {
+            write!(f, " (reached max retries: {})", self.retries)?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

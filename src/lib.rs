@@ -16,4 +16,6 @@ pub mod error;
 pub mod localserver;
 pub mod output;
 pub mod policies;
+#[cfg(test)]
+mod testutil;
 pub mod transfer;

@@ -112,7 +112,7 @@ fn retries_stop_at_aws_max_attempts() {
     assert_eq!(server.requests().len(), 2);
     assert_eq!(
         out.stderr,
-        "Error: An error occurred (503) when calling the GetCallerIdentity operation: Service Unavailable\n"
+        "Error: An error occurred (503) when calling the GetCallerIdentity operation (reached max retries: 1): Service Unavailable\n"
     );
 }
 

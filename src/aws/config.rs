@@ -603,6 +603,7 @@ pub fn ca_bundle(env: &dyn Env, files: &SharedFiles, profile: &str) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::TempFile;
 
     fn files(credentials: &str, config: &str) -> SharedFiles {
         SharedFiles::from_text(
@@ -616,30 +617,6 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> MapEnv {
         MapEnv::from_pairs(pairs)
-    }
-
-    /// A unique temp path, removed on drop.
-    struct TempFile(PathBuf);
-    impl TempFile {
-        fn new(name: &str, text: &str) -> Self {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "s3creds-config-{}-{}-{name}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::write(&path, text).unwrap();
-            TempFile(path)
-        }
-        fn path(&self) -> &str {
-            self.0.to_str().unwrap()
-        }
-    }
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
     }
 
     #[test]

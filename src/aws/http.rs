@@ -226,7 +226,7 @@ fn seed() -> u64 {
 }
 
 /// A number in [0, 1) for backoff jitter (xorshift; no cryptographic use).
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     RNG.with(|r| {
         let mut x = r.get();
         x ^= x << 13;
@@ -238,7 +238,7 @@ fn jitter() -> f64 {
 }
 
 /// Error codes the standard retry mode treats as throttling or transient.
-const RETRYABLE_CODES: &[&str] = &[
+pub(crate) const RETRYABLE_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -258,7 +258,9 @@ const RETRYABLE_CODES: &[&str] = &[
     "InternalError",
 ];
 
-fn retryable(err: &AwsError) -> bool {
+/// Whether the standard retry mode retries this error: a 5xx gateway status or a
+/// throttling/transient code.
+pub(crate) fn retryable(err: &AwsError) -> bool {
     matches!(err.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&err.code.as_str())
 }
 
@@ -308,26 +310,8 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        use ureq::tls::{Certificate, RootCerts, TlsConfig};
-        // The embedded Mozilla roots, plus the PEM certificates of AWS_CA_BUNDLE (a
-        // corporate TLS-inspecting proxy's root, say) when one is configured.
-        let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-            .collect();
-        if let Some(path) = &self.ca_bundle {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
-            let before = roots.len();
-            roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
-                _ => None,
-            }));
-            if roots.len() == before {
-                return Err(format!("The CA bundle {path} holds no PEM certificates"));
-            }
-        }
-        let tls = TlsConfig::builder().root_certs(RootCerts::new_with_certs(&roots));
+        let tls =
+            ureq::tls::TlsConfig::builder().root_certs(root_certs(self.ca_bundle.as_deref())?);
         let proxy = match proxy {
             Some(p) => {
                 Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
@@ -416,7 +400,11 @@ impl Http {
                         self.backoff(attempt);
                         continue;
                     }
-                    return Err(Error::Aws(err.into_aws()));
+                    let mut err = err.into_aws();
+                    if retryable(&err) {
+                        err.retries = attempt - 1;
+                    }
+                    return Err(Error::Aws(err));
                 }
                 Err(f) => f,
             };
@@ -652,6 +640,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
         status,
         operation: operation.to_string(),
         region: None,
+        retries: 0,
     };
     if let Ok(root) = xml::parse(body) {
         // S3: <Error>; query protocol: <ErrorResponse><Error>; some servers (moto's
@@ -687,6 +676,30 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
     err
 }
 
+/// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
+/// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
+/// say) when one is configured. Every agent needs them: ureq has no roots of its own.
+pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, String> {
+    use ureq::tls::{Certificate, RootCerts};
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if let Some(path) = ca_bundle {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+        let before = roots.len();
+        roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+            _ => None,
+        }));
+        if roots.len() == before {
+            return Err(format!("The CA bundle {path} holds no PEM certificates"));
+        }
+    }
+    Ok(RootCerts::new_with_certs(&roots))
+}
+
 /// `Not Found` for 404 and so on (botocore's message for body-less errors).
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
@@ -718,9 +731,15 @@ pub fn authority(base: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
-/// apply to https URLs), unless NO_PROXY names the host.
+/// The proxy for this URL from the process environment: see [`proxy_from`].
 fn proxy_for(url: &str) -> Option<String> {
+    proxy_from(url, |name| std::env::var(name).ok())
+}
+
+/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
+/// apply to https URLs), unless NO_PROXY names the host. `var` looks a variable up,
+/// so callers holding their own environment (credentials' `Env`) choose alike.
+pub(crate) fn proxy_from(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
     let https = url.starts_with("https://");
     let names: &[&str] = if https {
         &["HTTPS_PROXY", "https_proxy"]
@@ -729,9 +748,9 @@ fn proxy_for(url: &str) -> Option<String> {
     };
     let proxy = names
         .iter()
-        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))?;
-    let no_proxy = std::env::var("NO_PROXY")
-        .or_else(|_| std::env::var("no_proxy"))
+        .find_map(|n| var(n).filter(|v| !v.is_empty()))?;
+    let no_proxy = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
         .unwrap_or_default();
     let host = authority(url);
     let host = host.rsplit_once(':').map_or(host, |(h, p)| {

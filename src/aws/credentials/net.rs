@@ -1,0 +1,111 @@
+//! The small HTTP client the network sources (web identity, container, instance
+//! metadata) share: unsigned calls with their own short timeouts, read whole. Proxy
+//! choice (looked up through `Env`) and trusted roots come from `aws::http`.
+
+use std::io::ErrorKind;
+use std::time::Duration;
+
+use crate::aws::config::Env;
+use crate::aws::http;
+use crate::error::Error;
+
+/// A response, read whole.
+pub(super) struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub request_id: Option<String>,
+}
+
+/// A small agent for one kind of call: no status-as-error, fixed timeouts, no
+/// redirects, the given proxy, and the embedded roots plus `ca_bundle`'s (as for
+/// every other call: ureq has no roots of its own).
+pub(super) fn agent(
+    connect: Duration,
+    read: Duration,
+    proxy: Option<ureq::Proxy>,
+    ca_bundle: Option<&str>,
+) -> Result<ureq::Agent, Error> {
+    let roots = http::root_certs(ca_bundle).map_err(Error::Msg)?;
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(proxy)
+        .user_agent(concat!("s3-credentials/", env!("CARGO_PKG_VERSION")))
+        .timeout_connect(Some(connect))
+        .timeout_send_request(Some(read))
+        .timeout_send_body(Some(read))
+        .timeout_recv_response(Some(read))
+        .timeout_recv_body(Some(read))
+        .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
+        .build();
+    Ok(agent.into())
+}
+
+pub(super) fn read_reply(
+    mut response: ureq::http::Response<ureq::Body>,
+) -> Result<Reply, ureq::Error> {
+    let status = response.status().as_u16();
+    let request_id = ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|h| response.headers().get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(1024 * 1024)
+        .read_to_string()?;
+    Ok(Reply {
+        status,
+        body,
+        request_id,
+    })
+}
+
+/// Whether the error means nothing answered at all (as opposed to a server that
+/// accepted the connection and then was slow or broken).
+pub(super) fn unreachable(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Timeout(t) => {
+            matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve)
+        }
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            ErrorKind::ConnectionRefused
+                | ErrorKind::HostUnreachable
+                | ErrorKind::NetworkUnreachable
+                | ErrorKind::AddrNotAvailable
+                | ErrorKind::TimedOut
+        ),
+        _ => false,
+    }
+}
+
+/// The proxy for a URL, chosen as for every other AWS call ([`http::proxy_from`])
+/// but read through `Env`, so tests stay hermetic. An unusable proxy URL means no
+/// proxy, as before.
+pub(super) fn env_proxy(env: &dyn Env, url: &str) -> Option<ureq::Proxy> {
+    let proxy = http::proxy_from(url, |name| env.var(name))?;
+    ureq::Proxy::new(&proxy).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::config::MapEnv;
+
+    #[test]
+    fn proxies_from_env() {
+        let e = MapEnv::from_pairs(&[
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", "localhost,.internal.example"),
+        ]);
+        assert!(env_proxy(&e, "https://sts.us-east-1.amazonaws.com/").is_some());
+        assert!(env_proxy(&e, "http://sts.us-east-1.amazonaws.com/").is_none());
+        assert!(env_proxy(&e, "https://localhost:8443/").is_none());
+        assert!(env_proxy(&e, "https://sts.internal.example/").is_none());
+        let e = MapEnv::from_pairs(&[("https_proxy", "http://proxy:3128"), ("no_proxy", "*")]);
+        assert!(env_proxy(&e, "https://sts.amazonaws.com/").is_none());
+    }
+}

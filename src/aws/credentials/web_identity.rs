@@ -1,0 +1,282 @@
+//! Web identity: `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (or the profile's
+//! `web_identity_token_file` / `role_arn`), exchanged at STS with an unsigned
+//! `AssumeRoleWithWebIdentity` call, retried as botocore's standard mode does.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::net::{Reply, agent, env_proxy, read_reply};
+use crate::aws::config::{self, Env, SharedFiles};
+use crate::aws::context::form_encode;
+use crate::aws::{Credentials, http, xml};
+use crate::error::Error;
+
+const WEB_IDENTITY_OP: &str = "AssumeRoleWithWebIdentity";
+
+/// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (each falling back to the
+/// profile's `web_identity_token_file` / `role_arn`), exchanged at STS.
+pub(super) fn fetch(
+    env: &dyn Env,
+    files: &SharedFiles,
+    profile: &str,
+    sts_endpoint: &str,
+) -> Result<Option<Credentials>, Error> {
+    let setting = |var: &str, key: &str| env.var(var).or_else(|| files.config_value(profile, key));
+    let Some(token_file) =
+        setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file").filter(|p| !p.is_empty())
+    else {
+        return Ok(None);
+    };
+    let Some(role_arn) = setting("AWS_ROLE_ARN", "role_arn").filter(|a| !a.is_empty()) else {
+        return Err(Error::Msg(
+            "The provided profile or the current environment is configured to assume role \
+             with web identity but has no role ARN configured. Ensure that the profile has \
+             the role_arn configuration set or the AWS_ROLE_ARN env var is set."
+                .into(),
+        ));
+    };
+    let session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name").unwrap_or_else(|| {
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        format!("botocore-session-{secs}")
+    });
+    let token = std::fs::read_to_string(&token_file).map_err(|e| {
+        Error::Msg(format!(
+            "Could not read the web identity token file {token_file}: {e}"
+        ))
+    })?;
+    let body = [
+        ("Action", WEB_IDENTITY_OP),
+        ("Version", "2011-06-15"),
+        ("RoleArn", role_arn.as_str()),
+        ("RoleSessionName", session_name.as_str()),
+        ("WebIdentityToken", token.trim()),
+    ]
+    .iter()
+    .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
+    .collect::<Vec<_>>()
+    .join("&");
+
+    let url = format!("{}/", sts_endpoint.trim_end_matches('/'));
+    let agent = agent(
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+        env_proxy(env, &url),
+        config::ca_bundle(env, files, profile).as_deref(),
+    )?;
+    let attempts = config::retry_config(env, files, profile)?.max_attempts;
+    let mut attempt = 1;
+    loop {
+        let result = agent
+            .post(&url)
+            .header(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
+            .send(body.as_str())
+            .and_then(read_reply);
+        let outcome = match result {
+            Err(e) => Err(Error::Transport(format!(
+                "Could not connect to the endpoint URL: \"{url}\" ({e})"
+            ))),
+            Ok(reply) => parse_sts_reply(&reply),
+        };
+        let retry = match &outcome {
+            Ok(_) => false,
+            Err(Error::Transport(_)) => true,
+            // botocore retries STS's IDPCommunicationError on top of the usual codes.
+            Err(Error::Aws(e)) => http::retryable(e) || e.code == "IDPCommunicationError",
+            Err(_) => false,
+        };
+        if !retry || attempt >= attempts {
+            return outcome.map(Some);
+        }
+        // Standard mode: full jitter over an exponential base of 1 s, capped at 20 s.
+        let cap = f64::from(1u32 << (attempt - 1).min(5)).min(20.0);
+        std::thread::sleep(Duration::from_secs_f64(http::jitter() * cap));
+        attempt += 1;
+    }
+}
+
+/// Credentials from an STS response, or the error it carries.
+fn parse_sts_reply(reply: &Reply) -> Result<Credentials, Error> {
+    if reply.status != 200 {
+        let mut err = http::parse_error_body(reply.status, reply.body.as_bytes(), WEB_IDENTITY_OP);
+        if err.request_id.is_none() {
+            err.request_id = reply.request_id.clone();
+        }
+        return Err(Error::Aws(err));
+    }
+    let root = xml::parse(reply.body.as_bytes()).ok();
+    let creds = root
+        .as_ref()
+        .and_then(|r| r.path(&["AssumeRoleWithWebIdentityResult", "Credentials"]));
+    let text = |name: &str| {
+        creds
+            .and_then(|c| c.text_of(name))
+            .map(|t| t.trim().to_string())
+    };
+    let (Some(access_key_id), Some(secret_access_key)) =
+        (text("AccessKeyId"), text("SecretAccessKey"))
+    else {
+        return Err(Error::Transport(format!(
+            "Unexpected response from STS {WEB_IDENTITY_OP}: no credentials in it"
+        )));
+    };
+    Ok(Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token: text("SessionToken").filter(|t| !t.is_empty()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::credentials::testing::*;
+    use crate::aws::credentials::{CliAuth, resolve};
+    use crate::error::AwsError;
+
+    const STS_OK: &str = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>system:serviceaccount:ns:sa</SubjectFromWebIdentityToken>
+    <Credentials>
+      <AccessKeyId>ASIAWEB</AccessKeyId>
+      <SecretAccessKey>web/secret+key</SecretAccessKey>
+      <SessionToken>tok&amp;en</SessionToken>
+      <Expiration>2030-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>"#;
+
+    #[test]
+    fn web_identity_exchange() {
+        let token = TempFile::new("web-token", "eyJ.token+/=\n");
+        let (base, server) = serve(1, |_| (200, STS_OK.into()));
+        let e = env(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.path()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123:role/web"),
+            ("AWS_ROLE_SESSION_NAME", "my session"),
+        ]);
+        let f = files(
+            "[default]\naws_access_key_id = F\naws_secret_access_key = FS\n",
+            "",
+        );
+        let got = resolve(&CliAuth::default(), &e, &f, "default", &base).unwrap();
+        assert_eq!(got, keys("ASIAWEB", "web/secret+key", Some("tok&en")));
+
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            (seen[0].method.as_str(), seen[0].path.as_str()),
+            ("POST", "/")
+        );
+        assert!(
+            seen[0]
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            seen[0].header("authorization"),
+            None,
+            "the call is unsigned"
+        );
+        let form = form_decode(&seen[0].body);
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(field("Action"), Some("AssumeRoleWithWebIdentity"));
+        assert_eq!(field("Version"), Some("2011-06-15"));
+        assert_eq!(field("RoleArn"), Some("arn:aws:iam::123:role/web"));
+        assert_eq!(field("RoleSessionName"), Some("my session"));
+        assert_eq!(field("WebIdentityToken"), Some("eyJ.token+/="));
+    }
+
+    #[test]
+    fn web_identity_from_profile_with_default_session_name() {
+        let token = TempFile::new("web-token-profile", "tok");
+        let (base, server) = serve(1, |_| (200, STS_OK.into()));
+        let f = files(
+            "",
+            &format!(
+                "[profile w]\nweb_identity_token_file = {}\nrole_arn = arn:aws:iam::1:role/p\n",
+                token.path()
+            ),
+        );
+        let e = env(&[("AWS_PROFILE", "w")]);
+        let got = resolve(&CliAuth::default(), &e, &f, "w", &base).unwrap();
+        assert_eq!(got.access_key_id, "ASIAWEB");
+        let seen = server.join().unwrap();
+        let form = form_decode(&seen[0].body);
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(field("RoleArn").as_deref(), Some("arn:aws:iam::1:role/p"));
+        assert!(
+            field("RoleSessionName")
+                .unwrap()
+                .starts_with("botocore-session-")
+        );
+    }
+
+    #[test]
+    fn web_identity_error_document() {
+        let token = TempFile::new("web-token-err", "bad");
+        let (base, server) = serve(1, |_| {
+            (
+                400,
+                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                 <Type>Sender</Type><Code>InvalidIdentityToken</Code>\
+                 <Message>Couldn't retrieve verification key from your identity provider</Message>\
+                 </Error><RequestId>req-9</RequestId></ErrorResponse>"
+                    .into(),
+            )
+        });
+        let e = env(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.path()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123:role/web"),
+        ]);
+        let err = resolve(&CliAuth::default(), &e, &files("", ""), "default", &base).unwrap_err();
+        assert_eq!(
+            err.aws(),
+            Some(&AwsError {
+                code: "InvalidIdentityToken".into(),
+                message: "Couldn't retrieve verification key from your identity provider".into(),
+                request_id: Some("req-9".into()),
+                status: 400,
+                operation: "AssumeRoleWithWebIdentity".into(),
+                region: None,
+                retries: 0,
+            })
+        );
+        assert_eq!(server.join().unwrap().len(), 1, "not retried");
+    }
+
+    #[test]
+    fn web_identity_needs_a_role() {
+        let e = env(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token")]);
+        let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+        assert!(
+            err.to_string().contains("has no role ARN configured"),
+            "{err}"
+        );
+    }
+
+    /// Entities, character references and CDATA in the reply are resolved, and an
+    /// empty token element is no token (this was the old `xml_leaves` test).
+    #[test]
+    fn sts_reply_text_resolves_entities_and_cdata() {
+        let reply = Reply {
+            status: 200,
+            body: "<R><AssumeRoleWithWebIdentityResult><Credentials>\
+                   <AccessKeyId>A</AccessKeyId>\
+                   <SecretAccessKey>x &lt;&#65;&gt; <![CDATA[<c>]]></SecretAccessKey>\
+                   <SessionToken/></Credentials></AssumeRoleWithWebIdentityResult></R>"
+                .into(),
+            request_id: None,
+        };
+        assert_eq!(
+            parse_sts_reply(&reply).unwrap(),
+            keys("A", "x <A> <c>", None)
+        );
+    }
+}
