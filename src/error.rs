@@ -128,3 +128,46 @@ impl From<AwsError> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The secret keys and session tokens this process holds, so that no message it prints
+/// on stderr can repeat one, even when a server or proxy echoes it back in an error.
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Remember a secret to redact. Very short values are skipped: they would redact
+/// ordinary words, and are no real secret.
+pub fn register_secret(secret: &str) {
+    if secret.len() < 8 {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_string());
+    }
+}
+
+/// `text` with every registered secret replaced by `<redacted>`.
+pub fn redact(text: &str) -> String {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = text.to_string();
+    for secret in secrets.iter() {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), "<redacted>");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registered_secrets_are_redacted() {
+        register_secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        register_secret("short");
+        assert_eq!(
+            redact("bad key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, short"),
+            "bad key <redacted>, short"
+        );
+    }
+}

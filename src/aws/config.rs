@@ -396,7 +396,8 @@ pub fn endpoint(
         if let Some(name) = files.config_value(profile, "services") {
             if !files.has_services_section(&name) {
                 return Err(Error::Msg(format!(
-                    "The profile is configured to use the services section but the \"{name}\" services configuration does not exist."
+                    "The profile is configured to use the services section but the \"{}\" services configuration does not exist.",
+                    one_line(&name)
                 )));
             }
             if let Some(url) = files.services_value(&name, service.id(), "endpoint_url") {
@@ -425,11 +426,23 @@ fn dns_suffix(region: &str) -> &'static str {
     }
 }
 
+/// A setting's value for an error message: its first line only. A value read from a
+/// file can run on over indented lines (INI continuation), and a mis-indented
+/// `aws_secret_access_key` line under `region` would otherwise be quoted back.
+/// Found by the ini fuzz target.
+fn one_line(value: &str) -> String {
+    match value.split_once(['\n', '\r']) {
+        Some((first, _)) => format!("{first}..."),
+        None => value.to_string(),
+    }
+}
+
 /// The AWS endpoint for a region, as botocore's endpoint rules give it.
 fn default_endpoint(service: Service, region: &str) -> Result<Endpoint, Error> {
     if !valid_region(region) {
         return Err(Error::Msg(format!(
-            "Provided region_name '{region}' doesn't match a supported format."
+            "Provided region_name '{}' doesn't match a supported format.",
+            one_line(region)
         )));
     }
     let suffix = dns_suffix(region);
@@ -469,7 +482,8 @@ fn valid_region(region: &str) -> bool {
 fn custom_endpoint(url: &str) -> Result<Endpoint, Error> {
     let invalid = |why: &str| {
         Err(Error::Msg(format!(
-            "Invalid endpoint URL: {url} (expected scheme://host[:port]{why})"
+            "Invalid endpoint URL: {} (expected scheme://host[:port]{why})",
+            one_line(url)
         )))
     };
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -568,7 +582,8 @@ pub fn retry_config(
             "adaptive" => RetryMode::Adaptive,
             _ => {
                 return Err(Error::Msg(format!(
-                    "Invalid retry mode \"{v}\" (from {source}): must be one of: legacy, standard, adaptive"
+                    "Invalid retry mode \"{}\" (from {source}): must be one of: legacy, standard, adaptive",
+                    one_line(&v)
                 )));
             }
         },
@@ -586,7 +601,8 @@ pub fn retry_config(
             Ok(n) if n >= 1 => n,
             _ => {
                 return Err(Error::Msg(format!(
-                    "Invalid max attempts \"{v}\" (from {source}): must be an integer greater than or equal to 1"
+                    "Invalid max attempts \"{}\" (from {source}): must be an integer greater than or equal to 1",
+                    one_line(&v)
                 )));
             }
         },
@@ -602,6 +618,27 @@ pub fn ca_bundle(env: &dyn Env, files: &SharedFiles, profile: &str) -> Option<St
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_value_running_on_over_continuation_lines_is_not_quoted_whole() {
+        // From the ini fuzz target: a mis-indented secret continues `region`.
+        let f = SharedFiles::from_text(
+            "",
+            "[default]\nregion = eu-west-1\n    aws_secret_access_key = SECRETMARK\n",
+            Path::new("c"),
+            Path::new("f"),
+        )
+        .unwrap();
+        let env = MapEnv::from_pairs(&[]);
+        let region = super::region(&env, &f, "default");
+        let err = endpoint(Service::S3, None, &env, &f, "default", &region)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Provided region_name 'eu-west-1...' doesn't match a supported format."
+        );
+    }
     use super::*;
     use crate::testutil::TempFile;
 

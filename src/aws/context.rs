@@ -46,14 +46,20 @@ impl Context {
         let sts_endpoint = endpoint(Service::Sts)?;
         let credentials =
             credentials::resolve(&opts.auth, env, &files, &profile, &sts_endpoint.url)?;
+        crate::error::register_secret(&credentials.secret_access_key);
+        if let Some(token) = &credentials.session_token {
+            crate::error::register_secret(token);
+        }
         let retry = config::retry_config(env, &files, &profile)?;
         let mut timeouts = Timeouts::default();
         if let Some(secs) = env
             .var("S3_CREDENTIALS_READ_TIMEOUT")
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|s| *s > 0.0)
+            // from_secs_f64 panics on inf, NaN and values past u64 seconds.
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
         {
-            timeouts.read = Duration::from_secs_f64(secs);
+            timeouts.read = secs;
         }
         let http = Http::new(retry, config::ca_bundle(env, &files, &profile), timeouts);
         Ok(Context {
@@ -112,7 +118,7 @@ impl Context {
             service: service.id(),
             mode: Mode::Generic,
         };
-        let resp = self.http.send(target, &req, action)?;
+        let resp = self.http.send_checked(target, &req, action)?;
         let root = resp.xml_root(action, &format!("{action}Response"))?;
         let result_name = format!("{action}Result");
         // Actions without output (DeleteUser...) have no Result element.

@@ -264,10 +264,21 @@ pub(crate) fn retryable(err: &AwsError) -> bool {
     matches!(err.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&err.code.as_str())
 }
 
-/// A failure before any usable response arrived.
+/// A failure before any usable response arrived, or (`aws`) a 2xx response whose body
+/// was an error document.
 struct TransportFailure {
     message: String,
     retryable: bool,
+    aws: Option<AwsError>,
+}
+
+impl TransportFailure {
+    fn into_error(self) -> Error {
+        match self.aws {
+            Some(err) => Error::Aws(err),
+            None => Error::Transport(self.message),
+        }
+    }
 }
 
 impl Http {
@@ -360,6 +371,48 @@ impl Http {
         })
     }
 
+    /// [`Http::send`], and a 2xx response whose body is an error document (`<Error>` or
+    /// `<ErrorResponse>`) is that error, retried when its code is transient: botocore
+    /// does this for the S3 operations that can fail after sending 200
+    /// (CompleteMultipartUpload, CopyObject, UploadPartCopy). A query-protocol API never
+    /// answers a success with an error document either, so a proxy that does is believed.
+    pub fn send_checked(
+        &self,
+        target: SigningTarget<'_>,
+        req: &Request,
+        operation: &str,
+    ) -> Result<Response, Error> {
+        self.with_retries(target, req, operation, |streaming| {
+            let Streaming {
+                status,
+                headers,
+                mut body,
+            } = streaming;
+            let body = body
+                .with_config()
+                .limit(MAX_BUFFERED)
+                .read_to_vec()
+                .map_err(|e| describe(&e, &req.url()))?;
+            if let Some(mut err) = error_document(status, &body, operation) {
+                if err.request_id.is_none() {
+                    err.request_id = header(&headers, "x-amz-request-id")
+                        .or_else(|| header(&headers, "x-amzn-requestid"))
+                        .map(str::to_string);
+                }
+                return Err(TransportFailure {
+                    message: err.to_string(),
+                    retryable: retryable(&err),
+                    aws: Some(err),
+                });
+            }
+            Ok(Response {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+
     /// Send with retries and hand back a 2xx response with its body unread.
     pub fn send_streaming(
         &self,
@@ -412,7 +465,13 @@ impl Http {
                 self.backoff(attempt);
                 continue;
             }
-            return Err(Error::Transport(failure.message));
+            let mut err = failure.into_error();
+            if let Error::Aws(aws) = &mut err
+                && retryable(aws)
+            {
+                aws.retries = attempt - 1;
+            }
+            return Err(err);
         }
     }
 
@@ -445,10 +504,9 @@ impl Http {
     ) -> Result<Streaming, TransportFailure> {
         let url = req.url();
         let shown = req.display_url();
-        let agent = self.agent_for(&url).map_err(|e| TransportFailure {
-            message: e.to_string(),
-            retryable: false,
-        })?;
+        let agent = self
+            .agent_for(&url)
+            .map_err(|e| not_retryable(e.to_string()))?;
         let mut headers = req.headers.clone();
         headers.push(("host".to_string(), authority(&req.base).to_string()));
         let payload_hash = match (&req.payload_hash, &req.body) {
@@ -533,7 +591,18 @@ fn not_retryable(message: String) -> TransportFailure {
     TransportFailure {
         message,
         retryable: false,
+        aws: None,
     }
+}
+
+/// The error a success body holds, if it is an error document with a code.
+fn error_document(status: u16, body: &[u8], operation: &str) -> Option<AwsError> {
+    let root = xml::parse(body).ok()?;
+    if root.name != "Error" && root.name != "ErrorResponse" {
+        return None;
+    }
+    let err = parse_error_body(status, body, operation);
+    (err.code != status.to_string()).then_some(err)
 }
 
 fn sha2_digest(bytes: &[u8]) -> Vec<u8> {
@@ -580,7 +649,11 @@ fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
         E::Tls(t) => (format!("SSL validation failed for {url} {t}"), false),
         other => (format!("Request to \"{url}\" failed: {other}"), true),
     };
-    TransportFailure { message, retryable }
+    TransportFailure {
+        message,
+        retryable,
+        aws: None,
+    }
 }
 
 /// An error response, parsed.

@@ -81,6 +81,11 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
+/// How deep elements may nest. AWS documents nest a handful of levels; the tree is
+/// dropped, cloned and compared recursively, so a hostile or broken server sending
+/// millions of nested elements would otherwise overflow the stack.
+const MAX_DEPTH: usize = 100;
+
 /// Parse a whole document and return its root element.
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let text = std::str::from_utf8(bytes).map_err(|_| XmlError("not UTF-8".into()))?;
@@ -90,7 +95,12 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     loop {
         let event = reader.read_event().map_err(|e| XmlError(e.to_string()))?;
         match event {
-            Event::Start(start) => stack.push(element(&start)?),
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError(format!("elements nested deeper than {MAX_DEPTH}")));
+                }
+                stack.push(element(&start)?);
+            }
             Event::Empty(start) => {
                 let el = element(&start)?;
                 attach(&mut stack, &mut root, el)?;
@@ -385,5 +395,16 @@ mod shape_tests {
             decode_policy("not json"),
             serde_json::Value::String("not json".into())
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // A million nested elements would overflow the stack when the tree is dropped.
+        let depth = 1_000_000;
+        let doc = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let err = parse(doc.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+        let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(parse(ok.as_bytes()).is_ok());
     }
 }

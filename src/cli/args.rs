@@ -61,6 +61,9 @@ pub enum ArgConv {
     Text,
     /// click.Path(exists=True, dir_okay=False, allow_dash=True): an existing file or `-`.
     ExistingFileOrDash,
+    /// A bucket name requests will carry: botocore's rule, checked before any request
+    /// (the original fails the same way, with a ParamValidationError traceback).
+    Bucket,
 }
 
 /// One positional argument.
@@ -412,6 +415,11 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
     for (long, raw, opt) in values {
         converted.push((long, convert(spec, opt, &raw)?));
     }
+    // click checks the parameters that are absent in declaration order, and every
+    // command declares its arguments before its options: a missing argument is reported
+    // before a missing option (`localserver` alone: "Missing argument 'BUCKET'"). Extra
+    // arguments are reported only after all parameters were processed.
+    let (args, extra) = assign_positionals(spec, positionals)?;
     // Boolean flags given twice are still one flag; the last single value wins.
     for opt in spec.options() {
         if opt.required && !converted.iter().any(|(l, _)| *l == opt.long) {
@@ -421,8 +429,17 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             ));
         }
     }
-
-    let args = assign_positionals(spec, positionals)?;
+    if !extra.is_empty() {
+        let shown: Vec<String> = extra
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let s = if shown.len() == 1 { "" } else { "s" };
+        return Err(Error::usage(
+            Some(spec.name),
+            format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
+        ));
+    }
     Ok(Parsed::Run(Matches {
         spec,
         values: converted,
@@ -452,11 +469,12 @@ fn split_attached(raw: &OsStr) -> OsString {
 }
 
 /// Share positionals out as click does: fixed arguments first, the variadic one
-/// takes what is left.
+/// takes what is left. Returns the values of each argument and the extra positionals.
+type Assigned = (Vec<Vec<OsString>>, Vec<OsString>);
 fn assign_positionals(
     spec: &'static CommandSpec,
     mut positionals: Vec<OsString>,
-) -> Result<Vec<Vec<OsString>>, Error> {
+) -> Result<Assigned, Error> {
     let fixed_after_variadic = spec.args.iter().skip_while(|a| !a.variadic).skip(1).count();
     let mut out = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
@@ -479,6 +497,11 @@ fn assign_positionals(
                 format!("Missing argument {}.", py_str(&shown)),
             ));
         }
+        if arg.conv == ArgConv::Bucket {
+            for value in &taken {
+                check_bucket(spec, arg.name, value)?;
+            }
+        }
         if arg.conv == ArgConv::ExistingFileOrDash {
             for value in &taken {
                 check_existing_file(spec, arg.name, value)?;
@@ -486,18 +509,29 @@ fn assign_positionals(
         }
         out.push(taken);
     }
-    if !positionals.is_empty() {
-        let shown: Vec<String> = positionals
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        let s = if shown.len() == 1 { "" } else { "s" };
-        return Err(Error::usage(
-            Some(spec.name),
-            format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
-        ));
+    Ok((out, positionals))
+}
+
+/// botocore's bucket-name rule: `^[a-zA-Z0-9.\-_]{1,255}$`.
+pub fn valid_bucket_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
+    let text = value.to_string_lossy();
+    if valid_bucket_name(&text) {
+        return Ok(());
     }
-    Ok(out)
+    Err(invalid_arg(
+        spec,
+        name,
+        format!(
+            "Invalid bucket name \"{text}\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{{1,255}}$\""
+        ),
+    ))
 }
 
 fn check_existing_file(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
@@ -660,6 +694,9 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 /// The original's DurationParam: `^(\d+)(m|h|s)?$`, then 15 minutes to 12 hours.
 pub fn parse_duration(s: &str) -> Result<u64, String> {
     const FORM: &str = "Duration must be of form 3600s or 15m or 2h";
+    // Python's `$` also matches just before a final newline, so the original takes
+    // "900\n" as 900 seconds.
+    let s = s.strip_suffix('\n').unwrap_or(s);
     let (digits, unit) = match s.char_indices().last() {
         Some((i, c @ ('s' | 'm' | 'h'))) => (&s[..i], Some(c)),
         _ => (s, None),
@@ -792,7 +829,12 @@ mod tests {
         assert_eq!(parse_duration("12h"), Ok(43200));
         let form = Err("Duration must be of form 3600s or 15m or 2h".to_string());
         let range = Err("Duration must be between 15 minutes and 12 hours".to_string());
-        for bad in ["abc", "-5", "1d", "", "m", "1.5h", " 900", "15M"] {
+        // Found while writing the params fuzz target's reference; checked against the original.
+        assert_eq!(parse_duration("900\n"), Ok(900));
+        assert_eq!(parse_duration("15m\n"), Ok(900));
+        for bad in [
+            "abc", "-5", "1d", "", "m", "1.5h", " 900", "15M", "\n", "900\n\n", "900\r\n",
+        ] {
             assert_eq!(parse_duration(bad), form, "{bad}");
         }
         for bad in [

@@ -186,6 +186,11 @@ pub fn create(m: &Matches) -> Result<(), Error> {
     if m.flag("dry-run") {
         return print(dry_run(&plan));
     }
+    // Names S3 cannot take are refused before anything is created (the original
+    // fails on the first request with a ParamValidationError traceback).
+    for bucket in m.arg_os("BUCKETS") {
+        super::args::check_bucket(m.spec, "BUCKETS", &bucket)?;
+    }
     let ctx = context(m)?;
     let mut run = Run {
         plan: &plan,

@@ -106,7 +106,8 @@ fn report(e: &Error) -> i32 {
                 "{usage}\nTry '{try_cmd} --help' for help.\n\nError: {message}\n"
             )
         }
-        other => writeln!(err, "Error: {other}"),
+        // Servers can echo what they were sent; never let that print a secret.
+        other => writeln!(err, "Error: {}", crate::error::redact(&other.to_string())),
     };
     e.exit_code()
 }
@@ -127,7 +128,8 @@ pub fn echo(text: impl AsRef<str>) -> Result<(), Error> {
 
 /// `click.echo(..., err=True)`.
 pub fn echo_err(text: impl AsRef<str>) {
-    let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+    let text = crate::error::redact(text.as_ref());
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// An error writing to stdout: a reader that went away is not worth a message.

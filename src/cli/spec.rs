@@ -53,6 +53,16 @@ const fn arg(name: &'static str) -> ArgSpec {
     }
 }
 
+/// A bucket that requests will address: checked before anything is sent.
+const fn bucket() -> ArgSpec {
+    ArgSpec {
+        name: "BUCKET",
+        variadic: false,
+        required: true,
+        conv: ArgConv::Bucket,
+    }
+}
+
 const fn many(name: &'static str, required: bool) -> ArgSpec {
     ArgSpec {
         name,
@@ -114,6 +124,8 @@ const CREATE: CommandSpec = CommandSpec {
   Write-only credentials that expire after 15 minutes:
 
       s3-credentials create my-existing-bucket --write-only -d 15m",
+    // Bucket names are checked in create itself: --dry-run prints any name, as the
+    // original does.
     args: &[many("BUCKETS", true)],
     opts: &[
         &[
@@ -183,7 +195,7 @@ const DEBUG_BUCKET: CommandSpec = CommandSpec {
   why it behaves as it does
 
      s3-credentials debug-bucket my-bucket",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[AWS],
 };
 
@@ -199,7 +211,7 @@ const DELETE_OBJECTS: CommandSpec = CommandSpec {
   Or delete every key that starts with a prefix:
 
       s3-credentials delete-objects my-bucket --prefix my-folder/",
-    args: &[arg("BUCKET"), many("KEYS", false)],
+    args: &[bucket(), many("KEYS", false)],
     opts: &[
         &[
             text("prefix", "Delete every key starting with this prefix"),
@@ -234,7 +246,7 @@ const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
      s3-credentials get-bucket-policy my-bucket
 
   The policy is printed as JSON when the bucket has one",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[AWS],
 };
 
@@ -246,7 +258,7 @@ const GET_CORS_POLICY: CommandSpec = CommandSpec {
      s3-credentials get-cors-policy my-bucket
 
   The rules are printed as JSON when the bucket has any",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[AWS],
 };
 
@@ -262,7 +274,7 @@ const GET_OBJECT: CommandSpec = CommandSpec {
   Save it to a file:
 
       s3-credentials get-object my-bucket hello.txt -o hello.txt",
-    args: &[arg("BUCKET"), arg("KEY")],
+    args: &[bucket(), arg("KEY")],
     opts: &[
         &[with_short(
             typed(
@@ -295,7 +307,7 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
   Keys matching a glob-style pattern:
 
       s3-credentials get-objects my-bucket --pattern '*/*.js'",
-    args: &[arg("BUCKET"), many("KEYS", false)],
+    args: &[bucket(), many("KEYS", false)],
     opts: &[
         &[
             with_short(
@@ -327,7 +339,7 @@ const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
   For example:
 
       s3-credentials get-public-access-block my-bucket",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[AWS],
 };
 
@@ -347,7 +359,7 @@ const LIST_BUCKET: CommandSpec = CommandSpec {
   With a URL for each key:
 
       s3-credentials list-bucket my-bucket --urls",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[
         &[
             text("prefix", "Only list keys starting with this prefix"),
@@ -451,7 +463,7 @@ const LOCALSERVER: CommandSpec = CommandSpec {
   On another port:
 
       s3-credentials localserver my-bucket --duration 1h --port 9000",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[
         &[
             with_short(
@@ -530,7 +542,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
 
       echo \"Hello\" | s3-credentials put-object my-bucket hello.txt -",
     args: &[
-        arg("BUCKET"),
+        bucket(),
         arg("KEY"),
         ArgSpec {
             name: "PATH",
@@ -575,7 +587,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
   To put a folder's files at the root of the bucket instead:
 
       s3-credentials put-objects my-bucket my-folder/*",
-    args: &[arg("BUCKET"), many("OBJECTS", true)],
+    args: &[bucket(), many("OBJECTS", true)],
     opts: &[
         &[
             text("prefix", "Prefix to put before the keys in the bucket"),
@@ -596,7 +608,7 @@ const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
   Or allow anyone to GET the bucket's objects:
 
       s3-credentials set-bucket-policy my-bucket --allow-all-get",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[
         &[
             typed(text("policy-file", ""), "FILENAME", Conv::FileText),
@@ -622,7 +634,7 @@ const SET_CORS_POLICY: CommandSpec = CommandSpec {
         --allowed-method PUT \\
         --allowed-origin https://www.example.com/ \\
         --expose-header ETag",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[
         &[
             with_short(
@@ -670,7 +682,7 @@ const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
   --allow-public-access:
 
       s3-credentials set-public-access-block my-bucket --allow-public-access",
-    args: &[arg("BUCKET")],
+    args: &[bucket()],
     opts: &[
         &[
             OptSpec {

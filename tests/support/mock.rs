@@ -281,6 +281,9 @@ fn serve(shared: &Shared, stream: TcpStream, conn: usize) -> io::Result<()> {
         }
         let head = request.method == "HEAD";
         if !write_reply(&mut writer, &reply, head)? {
+            if reply.reset_after_truncate {
+                return set_linger_zero(&stream);
+            }
             return stream.shutdown(Shutdown::Both);
         }
         let client_closes = request

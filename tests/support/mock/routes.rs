@@ -134,6 +134,8 @@ pub struct Reply {
     pub(super) body: Arc<[u8]>,
     pub(super) delay: Option<Duration>,
     pub(super) truncate_after: Option<usize>,
+    /// With `truncate_after`: end with a reset (RST) instead of a close (FIN).
+    pub(super) reset_after_truncate: bool,
     pub(super) chunked: bool,
 }
 
@@ -147,6 +149,7 @@ impl Reply {
             body: Arc::from(Vec::new()),
             delay: None,
             truncate_after: None,
+            reset_after_truncate: false,
             chunked: false,
         }
     }
@@ -252,6 +255,13 @@ impl Reply {
     /// Fault: announce the whole body in Content-Length, send only its first `n` bytes, close.
     pub fn truncate_after(mut self, n: usize) -> Reply {
         self.truncate_after = Some(n);
+        self
+    }
+
+    /// Fault: send the head and the first `n` bytes of the body, then reset the connection.
+    pub fn reset_after(mut self, n: usize) -> Reply {
+        self.truncate_after = Some(n);
+        self.reset_after_truncate = true;
         self
     }
 

@@ -1,0 +1,288 @@
+//! The object commands under faults: every call of an upload (single and multipart), a
+//! download, a bucket download and a batch delete is put behind transient faults, which
+//! must not change what is printed or written, and behind a lasting 503, which must end the
+//! command with one clean `Error:` line, leave no partial file, and leave no multipart
+//! upload open (it is aborted).
+//!
+//! The S3 answers are AWS's documented examples (InitiateMultipartUpload,
+//! CompleteMultipartUpload, DeleteObjects, ListObjectsV2 in the S3 API reference).
+
+mod faults_common;
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use faults_common::matrix::{self, Call, Scenario};
+use support::{Matcher, MockServer, Recorded, Reply, TempDir};
+
+const UPLOAD_ID: &str = "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA";
+const DATA: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+fn initiate() -> Reply {
+    Reply::xml(
+        200,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult \
+             xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>bucket</Bucket>\
+             <Key>big.bin</Key><UploadId>{UPLOAD_ID}</UploadId></InitiateMultipartUploadResult>"
+        ),
+    )
+}
+
+fn complete() -> Reply {
+    Reply::xml(
+        200,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult \
+         xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>http://bucket.s3.amazonaws.com/big.bin</Location>\
+         <Bucket>bucket</Bucket><Key>big.bin</Key><ETag>\"3858f62230ac3c915f300c664312c11f-9\"</ETag>\
+         </CompleteMultipartUploadResult>",
+    )
+}
+
+/// An object store of one bucket: PUT, multipart, HEAD, (ranged) GET, list, delete.
+fn s3(server: &MockServer) {
+    let path = "/bucket/big.bin";
+    server.on(
+        Matcher::any().method("PUT").path_prefix("/bucket/"),
+        Reply::status(200).header("ETag", "\"e0\""),
+    );
+    server.on(Matcher::post(path).query("uploads", ""), initiate());
+    server.on(
+        Matcher::put(path).query("uploadId", UPLOAD_ID),
+        Reply::compute(|r: &Recorded| {
+            let n = r.query_param("partNumber").unwrap_or("0");
+            Reply::status(200).header("ETag", &format!("\"etag-{n}\""))
+        }),
+    );
+    server.on(Matcher::post(path).query("uploadId", UPLOAD_ID), complete());
+    server.on(
+        Matcher::delete(path).query("uploadId", UPLOAD_ID),
+        Reply::status(204),
+    );
+    for key in ["a.txt", "dir/b.txt"] {
+        serve_object(server, &format!("/bucket/{key}"));
+    }
+    server.on(
+        Matcher::get("/bucket").query("list-type", "2"),
+        Reply::xml(
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+             <Name>bucket</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>\
+             <Contents><Key>a.txt</Key><LastModified>2026-11-28T22:57:20.000Z</LastModified><ETag>\"e1\"</ETag><Size>62</Size><StorageClass>STANDARD</StorageClass></Contents>\
+             <Contents><Key>dir/b.txt</Key><LastModified>2026-11-28T22:57:20.000Z</LastModified><ETag>\"e1\"</ETag><Size>62</Size><StorageClass>STANDARD</StorageClass></Contents>\
+             </ListBucketResult>",
+        ),
+    );
+    server.on(
+        Matcher::post("/bucket").query("delete", ""),
+        Reply::xml(
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+             <Deleted><Key>a.txt</Key></Deleted><Deleted><Key>dir/b.txt</Key></Deleted></DeleteResult>",
+        ),
+    );
+}
+
+fn serve_object(server: &MockServer, path: &str) {
+    let len = DATA.len();
+    server.on(
+        Matcher::head(path),
+        Reply::status(200)
+            .header("Content-Length", &len.to_string())
+            .header("ETag", "\"e1\""),
+    );
+    server.on(
+        Matcher::get(path),
+        Reply::compute(move |r: &Recorded| match r.header("range") {
+            None => Reply::ok(DATA.to_vec()).header("ETag", "\"e1\""),
+            Some(range) => {
+                let (a, b) = range
+                    .trim_start_matches("bytes=")
+                    .split_once('-')
+                    .unwrap_or(("0", ""));
+                let a: usize = a.parse().unwrap_or(0).min(len - 1);
+                let b: usize = b.parse().unwrap_or(len - 1).min(len - 1);
+                Reply::status(206)
+                    .header("Content-Range", &format!("bytes {a}-{b}/{len}"))
+                    .header("ETag", "\"e1\"")
+                    .body(DATA[a..=b].to_vec())
+            }
+        }),
+    );
+}
+
+fn clear(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+}
+
+/// Whether a failed run left no multipart upload open: if any request used the upload
+/// (its parts, its completion), the upload was aborted.
+fn no_upload_left_open(reqs: &[Recorded]) -> bool {
+    let used = reqs
+        .iter()
+        .any(|r| r.query_param("uploadId") == Some(UPLOAD_ID));
+    let aborted = reqs
+        .iter()
+        .any(|r| r.method == "DELETE" && r.query_param("uploadId") == Some(UPLOAD_ID));
+    !used || aborted
+}
+
+#[test]
+#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
+fn put_object() {
+    let dir = TempDir::new();
+    let file = dir.path().join("small.txt");
+    std::fs::write(&file, DATA).unwrap();
+    let args = ["put-object", "bucket", "small.txt", file.to_str().unwrap()];
+    let s = Scenario::new("put-object", &args, &s3);
+    for call in matrix::transient(&s) {
+        matrix::outlasting(&s, &call, &|_| true);
+    }
+}
+
+#[test]
+#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
+fn put_object_multipart_aborts_what_it_started() {
+    let dir = TempDir::new();
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, DATA).unwrap();
+    let args = ["put-object", "bucket", "big.bin", file.to_str().unwrap()];
+    let mut s = Scenario::new("put-object multipart", &args, &s3);
+    s.env = vec![
+        ("S3_CREDENTIALS_MULTIPART_THRESHOLD".into(), "10".into()),
+        ("S3_CREDENTIALS_MULTIPART_CHUNKSIZE".into(), "8".into()),
+    ];
+    let calls = matrix::transient(&s);
+    assert!(calls.len() >= 3, "multipart: {calls:?}");
+    for call in &calls {
+        let reqs = matrix::outlasting(&s, call, &|_| true);
+        let aborting = call.method == "DELETE";
+        assert!(
+            aborting || no_upload_left_open(&reqs),
+            "{call:?}: upload left open"
+        );
+    }
+    // CompleteMultipartUpload can fail inside a 200 (the S3 API reference says so): that
+    // is a failure too, and the upload is aborted.
+    let complete_call = calls
+        .iter()
+        .find(|c| c.method == "POST" && c.query_names.contains(&"uploadId".to_string()))
+        .expect("a CompleteMultipartUpload call");
+    let server = MockServer::start();
+    s3(&server);
+    server.on(
+        complete_call.matcher(),
+        Reply::s3_error(200, "InternalError", "We encountered an internal error."),
+    );
+    let mut cmd = faults_common::keyed();
+    cmd.args(args)
+        .args(["--endpoint-url", &server.url()])
+        .env("S3_CREDENTIALS_MULTIPART_THRESHOLD", "10")
+        .env("S3_CREDENTIALS_MULTIPART_CHUNKSIZE", "8");
+    let out = support::run(&mut cmd, None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("Error: An error occurred (InternalError) when calling the CompleteMultipartUpload operation"),
+        "{}",
+        out.stderr
+    );
+    faults_common::assert_no_panic(&out, "200 InternalError on complete");
+    faults_common::assert_no_secret(&out, "200 InternalError on complete");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.method == "DELETE" && r.query_param("uploadId") == Some(UPLOAD_ID)),
+        "the upload is aborted"
+    );
+}
+
+#[test]
+#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
+fn get_object_to_a_file_leaves_no_partial_file() {
+    let dir = TempDir::new();
+    let out_file = dir.path().join("out").join("a.txt");
+    let out_dir = dir.path().join("out");
+    let reset = || clear(&out_dir);
+    let args = [
+        "get-object",
+        "bucket",
+        "a.txt",
+        "-o",
+        out_file.to_str().unwrap(),
+    ];
+    let mut s = Scenario::new("get-object -o", &args, &s3);
+    s.outputs = vec![out_file.clone()];
+    s.reset = &reset;
+    let calls = matrix::transient(&s);
+    // After each transient run the file is complete and exact.
+    assert_eq!(std::fs::read(&out_file).unwrap(), DATA);
+    for call in calls {
+        matrix::outlasting(&s, &call, &|_| true);
+        let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "{call:?}: left {left:?}");
+    }
+}
+
+#[test]
+#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
+fn get_objects_into_a_directory() {
+    let dir = TempDir::new();
+    let out_dir = dir.path().join("out");
+    let reset = || clear(&out_dir);
+    let args = ["get-objects", "bucket", "-o", out_dir.to_str().unwrap()];
+    let mut s = Scenario::new("get-objects", &args, &s3);
+    s.reset = &reset;
+    let calls: Vec<Call> = matrix::transient(&s);
+    assert_eq!(std::fs::read(out_dir.join("dir/b.txt")).unwrap(), DATA);
+    for call in calls {
+        // A lasting failure on one object: another may be complete, but none is partial,
+        // and no temporary file is left either.
+        matrix::outlasting(&s, &call, &|_| true);
+        for name in ["a.txt", "dir/b.txt"] {
+            let p = out_dir.join(name);
+            if p.exists() {
+                assert_eq!(std::fs::read(&p).unwrap(), DATA, "{call:?}: partial {name}");
+            }
+        }
+        let mut stray = Vec::new();
+        let mut stack = vec![out_dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.ends_with("a.txt") && !p.ends_with("dir/b.txt") {
+                    stray.push(p);
+                }
+            }
+        }
+        assert!(stray.is_empty(), "{call:?}: left {stray:?}");
+    }
+}
+
+#[test]
+#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
+fn put_objects_and_delete_objects() {
+    let dir = TempDir::new();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("dir")).unwrap();
+    std::fs::write(src.join("a.txt"), DATA).unwrap();
+    std::fs::write(src.join("dir/b.txt"), DATA).unwrap();
+    let args = ["put-objects", "bucket", src.to_str().unwrap()];
+    let s = Scenario::new("put-objects", &args, &s3);
+    for call in matrix::transient(&s) {
+        matrix::outlasting(&s, &call, &|_| true);
+    }
+    let args = ["delete-objects", "bucket", "a.txt", "dir/b.txt"];
+    let s = Scenario::new("delete-objects", &args, &s3);
+    for call in matrix::transient(&s) {
+        matrix::outlasting(&s, &call, &|_| true);
+    }
+}
