@@ -158,6 +158,8 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    # Uploaded and downloaded copies (gigabytes); the source data in $DATA is kept for reuse.
+    rm -rf "${S3S_DIR:-}" "${DL:-}"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
