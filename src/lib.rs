@@ -14,6 +14,7 @@ pub mod aws;
 pub mod cli;
 pub mod error;
 pub mod localserver;
+pub mod mime;
 pub mod output;
 pub mod policies;
 #[cfg(test)]

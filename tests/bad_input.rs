@@ -403,7 +403,6 @@ pub fn non_utf8_file(dir: &Path) -> std::path::PathBuf {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn a_non_utf8_key_is_a_usage_error() {
     use std::os::unix::ffi::OsStrExt;
     let dir = TempDir::new();
@@ -521,7 +520,6 @@ fn bucket_names_never_leave_the_bucket_path() {
 // ---- keys that escape the output directory ----
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn downloaded_keys_never_escape_the_output_directory() {
     let dir = TempDir::new();
     let out_dir = dir.path().join("a").join("out");
@@ -590,7 +588,6 @@ fn downloaded_keys_never_escape_the_output_directory() {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn a_file_whose_name_is_not_utf8_uploads() {
     let dir = TempDir::new();
     let path = non_utf8_file(dir.path());

@@ -129,7 +129,6 @@ fn no_upload_left_open(reqs: &[Recorded]) -> bool {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn put_object() {
     let dir = TempDir::new();
     let file = dir.path().join("small.txt");
@@ -142,7 +141,6 @@ fn put_object() {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn put_object_multipart_aborts_what_it_started() {
     let dir = TempDir::new();
     let file = dir.path().join("big.bin");
@@ -200,7 +198,6 @@ fn put_object_multipart_aborts_what_it_started() {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn get_object_to_a_file_leaves_no_partial_file() {
     let dir = TempDir::new();
     let out_file = dir.path().join("out").join("a.txt");
@@ -231,7 +228,6 @@ fn get_object_to_a_file_leaves_no_partial_file() {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn get_objects_into_a_directory() {
     let dir = TempDir::new();
     let out_dir = dir.path().join("out");
@@ -268,7 +264,6 @@ fn get_objects_into_a_directory() {
 }
 
 #[test]
-#[ignore = "the object commands have not landed on main yet (pass on main + transfers)"]
 fn put_objects_and_delete_objects() {
     let dir = TempDir::new();
     let src = dir.path().join("src");

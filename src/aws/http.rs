@@ -26,6 +26,9 @@ const MAX_BUFFERED: u64 = 256 * 1024 * 1024;
 pub enum Body {
     Empty,
     Bytes(Vec<u8>),
+    /// Bytes shared with the caller (a buffered part of a stream being uploaded), so
+    /// that building the request and retrying it copy nothing.
+    Shared(std::sync::Arc<Vec<u8>>),
     File {
         path: PathBuf,
         offset: u64,
@@ -38,6 +41,7 @@ impl Body {
         match self {
             Body::Empty => 0,
             Body::Bytes(b) => b.len() as u64,
+            Body::Shared(b) => b.len() as u64,
             Body::File { len, .. } => *len,
         }
     }
@@ -339,9 +343,19 @@ impl Http {
             .user_agent(concat!("s3-credentials-rs/", env!("CARGO_PKG_VERSION")))
             .tls_config(tls.build())
             .proxy(proxy)
-            .max_idle_connections_per_host(16)
+            // Every transfer worker keeps its keep-alive connection between requests.
+            .max_idle_connections(crate::transfer::MAX_WORKERS)
+            .max_idle_connections_per_host(crate::transfer::MAX_WORKERS)
             .build();
-        Ok(config.into())
+        // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP connector,
+        // which ACKs promptly (see tcp.rs).
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(super::tcp::QuickAckTcp)
+                .chain(RustlsConnector::default());
+        let resolver = ureq::unversioned::resolver::DefaultResolver::default();
+        Ok(Agent::with_parts(config, connector, resolver))
     }
 
     /// Send with retries and read the whole response. Any status outside 2xx
@@ -512,6 +526,7 @@ impl Http {
         let payload_hash = match (&req.payload_hash, &req.body) {
             (Some(h), _) => h.clone(),
             (None, Body::Bytes(b)) => hex::encode(sha2_digest(b)),
+            (None, Body::Shared(b)) => hex::encode(sha2_digest(b)),
             (None, _) => sigv4::EMPTY_SHA256.to_string(),
         };
         let signer = Signer {
@@ -548,6 +563,10 @@ impl Http {
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
                 .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
             Body::Bytes(bytes) => builder
+                .body(bytes.as_slice())
+                .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
+                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
+            Body::Shared(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
                 .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),

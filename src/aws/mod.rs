@@ -12,8 +12,10 @@ pub mod md5;
 pub mod s3;
 pub mod s3_bucket;
 pub mod s3_create;
+pub mod s3_object;
 pub mod sigv4;
 pub mod sts;
+pub mod tcp;
 pub mod xml;
 
 pub use context::{AwsOptions, Context};

@@ -11,6 +11,7 @@ pub mod create;
 pub mod help;
 pub mod iam;
 pub mod localserver;
+pub mod objects;
 pub mod policy;
 pub mod spec;
 
@@ -68,6 +69,11 @@ fn execute(m: &Matches) -> Result<(), Error> {
     match m.spec.name {
         "policy" => policy::policy(m),
         "whoami" => iam::whoami(m),
+        "put-object" => objects::put_object(m),
+        "get-object" => objects::get_object(m),
+        "put-objects" => objects::put_objects(m),
+        "get-objects" => objects::get_objects(m),
+        "delete-objects" => objects::delete_objects(m),
         "list-buckets" => buckets::list_buckets(m),
         "list-bucket" => buckets::list_bucket(m),
         "get-cors-policy" => buckets::get_cors_policy(m),

@@ -106,6 +106,15 @@ const STATEMENT: OptSpec = multiple(typed(
     Conv::Statement,
 ));
 const SILENT_S: OptSpec = with_short(flag("silent", "Don't show a progress bar"), 's');
+/// Not in the original: how many requests the transfer commands run at once.
+const WORKERS: OptSpec = typed(
+    text(
+        "workers",
+        "Number of parallel requests (default 8, or $S3_CREDENTIALS_WORKERS)",
+    ),
+    "INTEGER",
+    Conv::Int,
+);
 
 const CREATE: CommandSpec = CommandSpec {
     name: "create",
@@ -276,14 +285,17 @@ const GET_OBJECT: CommandSpec = CommandSpec {
       s3-credentials get-object my-bucket hello.txt -o hello.txt",
     args: &[bucket(), arg("KEY")],
     opts: &[
-        &[with_short(
-            typed(
-                text("output", "Write to this file, not standard output"),
-                "FILE",
-                Conv::OutFile,
+        &[
+            with_short(
+                typed(
+                    text("output", "Write to this file, not standard output"),
+                    "FILE",
+                    Conv::OutFile,
+                ),
+                'o',
             ),
-            'o',
-        )],
+            WORKERS,
+        ],
         AWS,
     ],
 };
@@ -326,6 +338,7 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
                 'p',
             ),
             SILENT_S,
+            WORKERS,
         ],
         AWS,
     ],
@@ -558,6 +571,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
                 "Content-Type to send (guessed from the file extension by default)",
             ),
             SILENT_S,
+            WORKERS,
         ],
         AWS,
     ],
@@ -593,6 +607,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
             text("prefix", "Prefix to put before the keys in the bucket"),
             SILENT_S,
             flag("dry-run", "Print what would be uploaded, upload nothing"),
+            WORKERS,
         ],
         AWS,
     ],

@@ -68,13 +68,15 @@ fn get_object() -> Scenario {
         .step(run(&["get-object", "get-bucket", "bin", "--output", "bin.out"]).tree("."))
         .step(run(&["get-object", "get-bucket", UNI, "-o", "ünï.txt"]).tree("."))
         .step(run(&["get-object", "get-bucket", "hello.txt", "-o", "x.txt"]).tree("."))
-        .step(run(&["get-object", "get-bucket", "nope.txt"]).aws_traceback(
-            "botocore.exceptions.ClientError",
-            "An error occurred (404) when calling the HeadObject operation: Not Found",
+        .step(run(&["get-object", "get-bucket", "nope.txt"]).traceback(
+            "botocore.exceptions.ClientError: An error occurred (404) when calling the HeadObject operation: Not Found",
+            "Error: An error occurred (NoSuchKey) when calling the HeadObject operation: The specified key does not exist. (request id: <REQID>)",
+            HEAD_404,
         ))
-        .step(run(&["get-object", "no-such-bucket", "k"]).aws_traceback(
-            "botocore.exceptions.ClientError",
-            "An error occurred (404) when calling the HeadObject operation: Not Found",
+        .step(run(&["get-object", "no-such-bucket", "k"]).traceback(
+            "botocore.exceptions.ClientError: An error occurred (404) when calling the HeadObject operation: Not Found",
+            "Error: An error occurred (NoSuchBucket) when calling the HeadObject operation: The specified bucket does not exist (request id: <REQID>)",
+            HEAD_404,
         ))
         .step(run(&["get-object", "get-bucket", "nope.txt", "-o", "partial.txt"]).tree(".").custom(
             "the original opens -o before downloading, so a missing key leaves an empty file and a traceback; we leave no file and print one Error: line",
@@ -90,7 +92,7 @@ fn get_object() -> Scenario {
                     &Seen {
                         code: 1,
                         stdout: String::new(),
-                        stderr: "Error: An error occurred (404) when calling the HeadObject operation: Not Found (request id: <REQID>)\n".into(),
+                        stderr: "Error: An error occurred (NoSuchKey) when calling the HeadObject operation: The specified key does not exist. (request id: <REQID>)\n".into(),
                         tree: Some(expected_tree),
                     },
                     ours,
@@ -98,6 +100,10 @@ fn get_object() -> Scenario {
             },
         ))
 }
+
+/// A HEAD 404 has no body: botocore reports "(404) Not Found" in a traceback; we say
+/// which of key and bucket is missing (one HeadBucket tells them apart).
+const HEAD_404: &str = "the original prints a traceback with botocore's \"(404) Not Found\" for a body-less HEAD 404; we print one Error: line naming NoSuchKey or NoSuchBucket";
 
 fn get_objects() -> Scenario {
     let mut s = scenario("get-objects", Server::Open)

@@ -34,13 +34,7 @@ use runner::{Original, report, run_all};
 use support::moto::Moto;
 
 /// Commands whose implementation has not landed on main yet: (command, why).
-pub const PENDING: &[(&str, &str)] = &[
-    ("get-object", "get-object not on main yet"),
-    ("put-object", "put-object not on main yet"),
-    ("get-objects", "get-objects not on main yet"),
-    ("put-objects", "put-objects not on main yet"),
-    ("delete-objects", "delete-objects not on main yet"),
-];
+pub const PENDING: &[(&str, &str)] = &[];
 
 pub fn pending(command: &str) -> Option<&'static str> {
     // For trying a branch that brings a pending command: count its cases.

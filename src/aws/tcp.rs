@@ -1,0 +1,182 @@
+//! Plain TCP connections for the transport, with one difference from ureq's own: before
+//! each read the socket is put in "quick ACK" mode (Linux `TCP_QUICKACK`).
+//!
+//! Why: on a reused keep-alive connection Linux delays the ACK of a response's first
+//! segment (up to 40 ms) hoping to piggyback it on the next request. A server that
+//! writes the headers and the body of a small response separately without
+//! `TCP_NODELAY` (s3s-fs, and other servers built the same way) then holds the body
+//! back until that ACK arrives (Nagle), and every small GET stalls for the full delay.
+//! ACKing at once costs a packet and removes the stall; against servers that set
+//! `TCP_NODELAY` (AWS S3) it changes nothing.
+
+use std::net::TcpStream;
+use std::sync::{Arc, Weak};
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
+    Transport,
+};
+
+/// Connects like ureq's `TcpConnector`, yielding a [`QuickAck`] transport.
+#[derive(Debug, Default)]
+pub struct QuickAckTcp;
+
+impl<In: Transport> Connector<In> for QuickAckTcp {
+    type Out = Either<In, QuickAck>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        // A proxy connector earlier in the chain already made the connection.
+        if chained.is_some() {
+            return Ok(chained.map(Either::A));
+        }
+        let timeout = details.timeout.not_zero().map(|t| *t);
+        let mut last_error = None;
+        for addr in details.addrs.iter() {
+            let attempt = match timeout {
+                Some(t) => TcpStream::connect_timeout(addr, t),
+                None => TcpStream::connect(addr),
+            };
+            match attempt {
+                Ok(stream) => {
+                    if details.config.no_delay() {
+                        stream.set_nodelay(true)?;
+                    }
+                    // A second handle on the socket lets the agent shut it down
+                    // while a read is blocked on it (timeouts).
+                    let handle = Arc::new(stream.try_clone()?);
+                    let weak: Weak<dyn ShutdownHandle> =
+                        Arc::downgrade(&handle) as Weak<dyn ShutdownHandle>;
+                    (details.register_shutdown)(weak)?;
+                    let buffers = LazyBuffers::new(
+                        details.config.input_buffer_size(),
+                        details.config.output_buffer_size(),
+                    );
+                    return Ok(Some(Either::B(QuickAck {
+                        buffers,
+                        socket: handle,
+                    })));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                    last_error = Some(ureq::Error::Timeout(ureq::Timeout::Connect));
+                }
+                Err(e) => last_error = Some(ureq::Error::Io(e)),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::ConnectionRefused,
+                "Connection refused",
+            ))
+        }))
+    }
+}
+
+/// A TCP transport as ureq's own (which it does not export), ACKing promptly.
+#[derive(Debug)]
+pub struct QuickAck {
+    buffers: LazyBuffers,
+    socket: Arc<TcpStream>,
+}
+
+/// The timeout to set on the socket for this step, or the timeout error when the
+/// budget is already spent.
+fn io_timeout(timeout: NextTimeout) -> Result<Option<Duration>, ureq::Error> {
+    if timeout.after.is_zero() {
+        return Err(ureq::Error::Timeout(timeout.reason));
+    }
+    Ok(timeout.not_zero().map(|t| *t))
+}
+
+fn timed_out(e: std::io::Error, timeout: &NextTimeout) -> ureq::Error {
+    match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            ureq::Error::Timeout(timeout.reason)
+        }
+        _ => ureq::Error::Io(e),
+    }
+}
+
+impl Transport for QuickAck {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let timeout = timeout.for_write();
+        self.socket.set_write_timeout(io_timeout(timeout)?)?;
+        let output = &self.buffers.output()[..amount];
+        (&*self.socket)
+            .write_all(output)
+            .map_err(|e| timed_out(e, &timeout))
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let timeout = timeout.for_read();
+        self.socket.set_read_timeout(io_timeout(timeout)?)?;
+        quick_ack(&self.socket);
+        let input = self.buffers.input_append_buf();
+        let amount = loop {
+            match (&*self.socket).read(input) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(timed_out(e, &timeout)),
+            }
+        };
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    /// Is an idle pooled connection still usable? Not if the server closed it or sent
+    /// something unasked.
+    fn is_open(&mut self) -> bool {
+        let socket = &*self.socket;
+        if socket.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut byte = [0u8];
+        let open = matches!(
+            (&*socket).read(&mut byte),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+        );
+        socket.set_nonblocking(false).is_ok() && open
+    }
+}
+
+/// Switch the socket to quick-ACK mode (the kernel leaves it again by itself, hence
+/// once per read). Failure only means the old behaviour, so it is ignored.
+#[cfg(target_os = "linux")]
+fn quick_ack(socket: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            value: *const std::ffi::c_void,
+            len: u32,
+        ) -> i32;
+    }
+    const IPPROTO_TCP: i32 = 6;
+    const TCP_QUICKACK: i32 = 12;
+    let on: i32 = 1;
+    // SAFETY: a valid open socket and a pointer to a live, correctly sized int.
+    unsafe {
+        setsockopt(
+            socket.as_raw_fd(),
+            IPPROTO_TCP,
+            TCP_QUICKACK,
+            (&raw const on).cast(),
+            std::mem::size_of::<i32>() as u32,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn quick_ack(_socket: &TcpStream) {}

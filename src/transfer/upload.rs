@@ -1,0 +1,330 @@
+//! Uploads: a file in one PutObject or in parallel parts, many files over the worker
+//! pool, and a stream of unknown length (stdin) in parts buffered a few at a time.
+//! Every request carries the body's CRC32 for the server to check; over plain HTTP the
+//! body's SHA-256 is signed too. A multipart upload that fails is aborted.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use super::checksum::{self, Digests};
+use super::progress::Progress;
+use super::{MAX_OBJECT, MAX_PARTS, Settings, pool, ranges};
+use crate::aws::http::Body;
+use crate::aws::s3::S3;
+use crate::aws::s3_object::{CompletedPart, Payload};
+use crate::error::Error;
+
+/// Memory a stream upload may hold in buffered parts (plus the part being read).
+const STREAM_BUFFER_BUDGET: u64 = 32 * 1024 * 1024;
+
+/// Where to put an object.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub s3: &'a S3<'a>,
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub content_type: Option<&'a str>,
+}
+
+/// One local file to upload.
+#[derive(Debug, Clone)]
+pub struct FileJob {
+    pub path: PathBuf,
+    pub key: String,
+    pub size: u64,
+}
+
+fn read_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::msg(format!(
+        "Could not read {}: {}",
+        path.display(),
+        crate::cli::args::io_reason(e)
+    ))
+}
+
+fn file_payload(s3: &S3, path: &Path, offset: u64, len: u64) -> Result<Payload, Error> {
+    let Digests { crc32, sha256 } = checksum::of_file_range(path, offset, len, s3.signs_payloads())
+        .map_err(|e| read_error(path, &e))?;
+    Ok(Payload {
+        body: Body::File {
+            path: path.to_path_buf(),
+            offset,
+            len,
+        },
+        crc32,
+        sha256,
+    })
+}
+
+/// Upload one file of `size` bytes.
+pub fn upload_file(
+    t: Target,
+    settings: &Settings,
+    path: &Path,
+    size: u64,
+    progress: &Progress,
+) -> Result<(), Error> {
+    if size > MAX_OBJECT {
+        return Err(Error::msg(format!(
+            "{} is larger than S3's 5 TiB object limit",
+            path.display()
+        )));
+    }
+    if size < settings.threshold {
+        let payload = file_payload(t.s3, path, 0, size)?;
+        t.s3.put_object(t.bucket, t.key, &payload, t.content_type)?;
+        progress.add(size);
+        return Ok(());
+    }
+    let part = settings.part_size_for(size);
+    multipart(t, |upload_id| {
+        let stop = AtomicBool::new(false);
+        let results = pool::map(
+            settings.workers,
+            ranges(size, part).into_iter().enumerate().collect(),
+            &stop,
+            |(index, (first, last))| {
+                let len = last - first + 1;
+                let result = file_payload(t.s3, path, first, len).and_then(|payload| {
+                    t.s3.upload_part(t.bucket, t.key, upload_id, index as u32 + 1, &payload)
+                });
+                match &result {
+                    Ok(_) => progress.add(len),
+                    Err(_) => stop.store(true, Ordering::Relaxed),
+                }
+                result
+            },
+        );
+        collect_parts(results)
+    })
+}
+
+/// The parts in order, or the first error.
+fn collect_parts(
+    results: Vec<Option<Result<CompletedPart, Error>>>,
+) -> Result<Vec<CompletedPart>, Error> {
+    let mut parts = Vec::with_capacity(results.len());
+    let mut first_error = None;
+    for r in results {
+        match r {
+            Some(Ok(p)) => parts.push(p),
+            Some(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            None => {}
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(parts),
+    }
+}
+
+/// CreateMultipartUpload, the parts `send_parts` uploads, CompleteMultipartUpload;
+/// AbortMultipartUpload when anything fails, so no parts are left behind.
+fn multipart(
+    t: Target,
+    send_parts: impl FnOnce(&str) -> Result<Vec<CompletedPart>, Error>,
+) -> Result<(), Error> {
+    let upload_id =
+        t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)?;
+    let result = send_parts(&upload_id).and_then(|parts| {
+        t.s3.complete_multipart_upload(t.bucket, t.key, &upload_id, &parts)
+    });
+    if result.is_err() {
+        // Best effort: the upload's own error is the one to report.
+        let _ = t.s3.abort_multipart_upload(t.bucket, t.key, &upload_id);
+    }
+    result
+}
+
+/// Upload many files: the small ones spread over the worker pool, then each big one
+/// with its parts spread over the pool. Stops at the first failure and returns it.
+pub fn upload_files(
+    s3: &S3,
+    settings: &Settings,
+    bucket: &str,
+    files: Vec<FileJob>,
+    progress: &Progress,
+) -> Result<(), Error> {
+    let (small, big): (Vec<FileJob>, Vec<FileJob>) =
+        files.into_iter().partition(|f| f.size < settings.threshold);
+    let stop = AtomicBool::new(false);
+    let results = pool::map(settings.workers, small, &stop, |f| {
+        let t = Target {
+            s3,
+            bucket,
+            key: &f.key,
+            content_type: None,
+        };
+        let r = upload_file(t, settings, &f.path, f.size, progress);
+        if r.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        r
+    });
+    for r in results.into_iter().flatten() {
+        r?;
+    }
+    for f in big {
+        let t = Target {
+            s3,
+            bucket,
+            key: &f.key,
+            content_type: None,
+        };
+        upload_file(t, settings, &f.path, f.size, progress)?;
+    }
+    Ok(())
+}
+
+/// Read `want` bytes, or fewer if the input ends first. The buffer is allocated once at
+/// its final size (read_to_end would grow it to as much as twice that).
+fn read_up_to(input: &mut dyn Read, want: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; want as usize];
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+fn stdin_error(e: &std::io::Error) -> Error {
+    Error::msg(format!(
+        "Could not read standard input: {}",
+        crate::cli::args::io_reason(e)
+    ))
+}
+
+/// Upload a stream of unknown length. Less than the multipart threshold goes in one
+/// PutObject; more goes multipart, each part read into memory and handed to a worker,
+/// with at most [`STREAM_BUFFER_BUDGET`] bytes of parts waiting or in flight.
+pub fn upload_stream(
+    t: Target,
+    settings: &Settings,
+    input: &mut dyn Read,
+    progress: &Progress,
+) -> Result<(), Error> {
+    let sign = t.s3.signs_payloads();
+    let first = read_up_to(input, settings.threshold).map_err(|e| stdin_error(&e))?;
+    if (first.len() as u64) < settings.threshold {
+        let d = checksum::of_bytes(&first, sign);
+        let len = first.len() as u64;
+        let payload = Payload {
+            body: Body::Shared(Arc::new(first)),
+            crc32: d.crc32,
+            sha256: d.sha256,
+        };
+        t.s3.put_object(t.bucket, t.key, &payload, t.content_type)?;
+        progress.add(len);
+        return Ok(());
+    }
+    multipart(t, |upload_id| {
+        let part_size = settings.stream_part_size(0);
+        let workers = settings
+            .workers
+            .min((STREAM_BUFFER_BUDGET / part_size).max(1) as usize);
+        // A rendezvous channel: the reader blocks until a worker is free, so at most
+        // `workers` parts are in flight plus the one being read.
+        let (tx, rx) = mpsc::sync_channel::<(u32, Vec<u8>)>(0);
+        let rx = Mutex::new(rx);
+        let stop = AtomicBool::new(false);
+        let done: Mutex<Vec<Result<CompletedPart, Error>>> = Mutex::new(Vec::new());
+        let read_result = std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                        let Some((number, bytes)) = next else { return };
+                        if stop.load(Ordering::Relaxed) {
+                            continue; // drain, so the reader is never stuck
+                        }
+                        let d = checksum::of_bytes(&bytes, sign);
+                        let len = bytes.len() as u64;
+                        let payload = Payload {
+                            body: Body::Shared(Arc::new(bytes)),
+                            crc32: d.crc32,
+                            sha256: d.sha256,
+                        };
+                        let r =
+                            t.s3.upload_part(t.bucket, t.key, upload_id, number, &payload);
+                        match &r {
+                            Ok(_) => progress.add(len),
+                            Err(_) => stop.store(true, Ordering::Relaxed),
+                        }
+                        if let Ok(mut d) = done.lock() {
+                            d.push(r);
+                        }
+                    }
+                });
+            }
+            // This thread reads stdin and feeds the workers.
+            let result = feed_parts(settings, input, first, &tx, &stop);
+            drop(tx);
+            result
+        });
+        read_result?;
+        let mut results = done.into_inner().unwrap_or_default();
+        results.sort_by_key(|r| r.as_ref().map_or(0, |p| p.number));
+        let mut parts = Vec::with_capacity(results.len());
+        for r in results {
+            parts.push(r?);
+        }
+        Ok(parts)
+    })
+}
+
+fn feed_parts(
+    settings: &Settings,
+    input: &mut dyn Read,
+    first: Vec<u8>,
+    tx: &mpsc::SyncSender<(u32, Vec<u8>)>,
+    stop: &AtomicBool,
+) -> Result<(), Error> {
+    // The first read may hold more than one part (threshold > part size).
+    let mut pending = first;
+    let mut number: u32 = 0;
+    loop {
+        while pending.len() as u64 >= settings.stream_part_size(u64::from(number)) {
+            let size = settings.stream_part_size(u64::from(number)) as usize;
+            let rest = pending.split_off(size);
+            number += 1;
+            if u64::from(number) > MAX_PARTS {
+                return Err(Error::msg(
+                    "Standard input is larger than S3's 10,000-part upload limit",
+                ));
+            }
+            if tx
+                .send((number, std::mem::replace(&mut pending, rest)))
+                .is_err()
+                || stop.load(Ordering::Relaxed)
+            {
+                return Ok(()); // a worker failed; its error is reported
+            }
+        }
+        let want = settings.stream_part_size(u64::from(number)) - pending.len() as u64;
+        let more = read_up_to(input, want).map_err(|e| stdin_error(&e))?;
+        let ended = (more.len() as u64) < want;
+        pending.extend_from_slice(&more);
+        if ended {
+            if !pending.is_empty() || number == 0 {
+                number += 1;
+                if u64::from(number) > MAX_PARTS {
+                    return Err(Error::msg(
+                        "Standard input is larger than S3's 10,000-part upload limit",
+                    ));
+                }
+                let _ = tx.send((number, std::mem::take(&mut pending)));
+            }
+            return Ok(());
+        }
+    }
+}
