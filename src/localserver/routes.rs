@@ -142,16 +142,7 @@ pub fn credential_process_json(creds: &TempCredentials) -> String {
 /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`. Expiration as that endpoint sends it:
 /// `2026-11-28T23:12:40Z`, whole seconds (rounded down, so never later than the truth).
 pub fn container_json(creds: &TempCredentials) -> String {
-    let t = creds.expiration;
-    let expiration = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    let expiration = format!("{}Z", crate::output::utc_seconds(creds.expiration, 'T'));
     dumps(
         &json!({
             "AccessKeyId": creds.access_key_id,

@@ -155,15 +155,7 @@ fn now_utc() -> OffsetDateTime {
 /// `2026-11-28 22:57:41`, the original's log timestamp (which is local time there; UTC
 /// here, as a thread-safe local offset is not available on every platform).
 pub fn log_time(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    crate::output::utc_seconds(t, ' ')
 }
 
 /// The original's request log line: `2026-11-28 22:57:41 - "GET / HTTP/1.1" 200 -`.

@@ -4,15 +4,15 @@ use std::fmt::Write as _;
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-/// Python's `str()` of a UTC datetime: `2021-11-03 01:38:24+00:00`, with `.ffffff`
-/// only when the microseconds are non-zero. The time is converted to UTC first;
-/// nanoseconds below the microsecond are dropped.
-pub fn py_datetime(t: OffsetDateTime) -> String {
+/// `2026-11-28 22:57:41` (with `separator` between date and time), in UTC, whole
+/// seconds: the common part of Python's `str(datetime)`, the original's log lines and
+/// ISO 8601 timestamps.
+pub fn utc_seconds(t: OffsetDateTime, separator: char) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     let mut s = String::with_capacity(32);
     let _ = write!(
         s,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}",
         t.year(),
         u8::from(t.month()),
         t.day(),
@@ -20,6 +20,15 @@ pub fn py_datetime(t: OffsetDateTime) -> String {
         t.minute(),
         t.second()
     );
+    s
+}
+
+/// Python's `str()` of a UTC datetime: `2021-11-03 01:38:24+00:00`, with `.ffffff`
+/// only when the microseconds are non-zero. The time is converted to UTC first;
+/// nanoseconds below the microsecond are dropped.
+pub fn py_datetime(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    let mut s = utc_seconds(t, ' ');
     let micros = t.microsecond();
     if micros != 0 {
         let _ = write!(s, ".{micros:06}");
