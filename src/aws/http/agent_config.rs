@@ -1,0 +1,96 @@
+//! What every agent is built with: the trusted roots (embedded plus AWS_CA_BUNDLE)
+//! and the proxy chosen for a URL (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).
+
+/// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
+/// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
+/// say) when one is configured. Every agent needs them: ureq has no roots of its own.
+pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, String> {
+    use ureq::tls::{Certificate, RootCerts};
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if let Some(path) = ca_bundle {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+        let before = roots.len();
+        roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
+            _ => None,
+        }));
+        if roots.len() == before {
+            return Err(format!("The CA bundle {path} holds no PEM certificates"));
+        }
+    }
+    Ok(RootCerts::new_with_certs(&roots))
+}
+
+/// `host[:port]` of `scheme://host[:port]`.
+pub fn authority(base: &str) -> &str {
+    let rest = base.split_once("://").map_or(base, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// The proxy for this URL from the process environment: see [`proxy_from`].
+pub(super) fn proxy_for(url: &str) -> Option<String> {
+    proxy_from(url, |name| std::env::var(name).ok())
+}
+
+/// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
+/// apply to https URLs), unless NO_PROXY names the host. `var` looks a variable up,
+/// so callers holding their own environment (credentials' `Env`) choose alike.
+pub(crate) fn proxy_from(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let https = url.starts_with("https://");
+    let names: &[&str] = if https {
+        &["HTTPS_PROXY", "https_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy"]
+    };
+    let proxy = names
+        .iter()
+        .find_map(|n| var(n).filter(|v| !v.is_empty()))?;
+    let no_proxy = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
+        .unwrap_or_default();
+    let host = authority(url);
+    let host = host.rsplit_once(':').map_or(host, |(h, p)| {
+        if p.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    if bypasses_proxy(host, &no_proxy) {
+        None
+    } else {
+        Some(proxy)
+    }
+}
+
+/// NO_PROXY matching as curl and botocore do it: `*`, exact hosts, and domain
+/// suffixes with or without a leading dot.
+pub fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry.to_ascii_lowercase();
+            let entry = entry.rsplit_once(':').map_or(entry.as_str(), |(h, p)| {
+                if p.bytes().all(|b| b.is_ascii_digit()) {
+                    h
+                } else {
+                    entry.as_str()
+                }
+            });
+            let entry = entry.trim_start_matches('.');
+            host == entry || host.ends_with(&format!(".{entry}"))
+        })
+}
