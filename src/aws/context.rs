@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use super::config::{self, Endpoint, Env, ProcessEnv, Service};
-use super::credentials::{self, CliAuth};
-use super::http::{Http, Request, SigningTarget, Timeouts};
-use super::sigv4::{self, Mode};
+use super::credentials::{self, CliAuth, Network, ProfileChoice};
+use super::http::{Http, Timeouts};
+use super::query::{self, QueryTarget};
 use super::xml::Element;
 use super::{Credentials, iam::Iam, s3::S3, sts::Sts};
 use crate::error::Error;
@@ -17,6 +17,8 @@ use crate::error::Error;
 pub struct AwsOptions {
     pub auth: CliAuth,
     pub endpoint_url: Option<String>,
+    /// `--profile` (not in the original, which reads only `AWS_PROFILE`).
+    pub profile: Option<String>,
 }
 
 /// Everything a service client needs.
@@ -37,20 +39,15 @@ impl Context {
 
     pub fn with_env(opts: &AwsOptions, env: &dyn Env) -> Result<Context, Error> {
         let files = config::load_shared_files(env)?;
-        let profile = config::profile_name(env);
-        let region = config::region(env, &files, &profile);
+        let choice = ProfileChoice::new(opts.profile.as_deref(), env);
+        let profile = choice.name.as_str();
+        let region = config::region(env, &files, profile);
         let cli = opts.endpoint_url.as_deref();
-        let endpoint = |service| config::endpoint(service, cli, env, &files, &profile, &region);
+        let endpoint = |service| config::endpoint(service, cli, env, &files, profile, &region);
         let s3_endpoint = endpoint(Service::S3)?;
         let iam_endpoint = endpoint(Service::Iam)?;
         let sts_endpoint = endpoint(Service::Sts)?;
-        let credentials =
-            credentials::resolve(&opts.auth, env, &files, &profile, &sts_endpoint.url)?;
-        crate::error::register_secret(&credentials.secret_access_key);
-        if let Some(token) = &credentials.session_token {
-            crate::error::register_secret(token);
-        }
-        let retry = config::retry_config(env, &files, &profile)?;
+        let retry = config::retry_config(env, &files, profile)?;
         let mut timeouts = Timeouts::default();
         if let Some(secs) = env
             .var("S3_CREDENTIALS_READ_TIMEOUT")
@@ -61,7 +58,18 @@ impl Context {
         {
             timeouts.read = secs;
         }
-        let http = Http::new(retry, config::ca_bundle(env, &files, &profile), timeouts);
+        // The transport comes first: assume-role profiles call STS through it.
+        let http = Http::new(retry, config::ca_bundle(env, &files, profile), timeouts);
+        let network = Network {
+            http: &http,
+            sts_endpoint: &sts_endpoint.url,
+            region: &region,
+        };
+        let credentials = credentials::resolve(&opts.auth, env, &files, &choice, &network)?;
+        crate::error::register_secret(&credentials.secret_access_key);
+        if let Some(token) = &credentials.session_token {
+            crate::error::register_secret(token);
+        }
         Ok(Context {
             credentials,
             region,
@@ -84,8 +92,8 @@ impl Context {
         S3::new(self)
     }
 
-    /// One query-protocol call (IAM, STS): a signed form POST; returns the
-    /// `<ActionResult>` element of the response.
+    /// One query-protocol call (IAM, STS) with this context's credentials; returns
+    /// the `<ActionResult>` element of the response.
     pub fn query(
         &self,
         service: Service,
@@ -96,53 +104,15 @@ impl Context {
         let endpoint = match service {
             Service::Iam => &self.iam_endpoint,
             Service::Sts => &self.sts_endpoint,
-            Service::S3 => &self.s3_endpoint,
+            _ => &self.s3_endpoint,
         };
-        let mut form = format!("Action={action}&Version={version}");
-        for (name, value) in params {
-            form.push('&');
-            form.push_str(&form_encode(name));
-            form.push('=');
-            form.push_str(&form_encode(value));
-        }
-        let req = Request::new("POST", &endpoint.url, "/")
-            .header(
-                "content-type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            )
-            .body(form.into_bytes());
-        let signing_region = config::signing_region(service, &self.region);
-        let target = SigningTarget {
+        let target = QueryTarget {
+            http: &self.http,
+            endpoint: &endpoint.url,
+            service,
+            region: &self.region,
             credentials: &self.credentials,
-            region: &signing_region,
-            service: service.id(),
-            mode: Mode::Generic,
         };
-        let resp = self.http.send_checked(target, &req, action)?;
-        let root = resp.xml_root(action, &format!("{action}Response"))?;
-        let result_name = format!("{action}Result");
-        // Actions without output (DeleteUser...) have no Result element.
-        Ok(root.child(&result_name).cloned().unwrap_or_default())
-    }
-}
-
-/// Form encoding as botocore does it (Python's `urlencode`): RFC 3986 escapes with a
-/// space as `+`. Servers that re-encode the body to check the signature (moto) only
-/// agree with this spelling.
-pub fn form_encode(s: &str) -> String {
-    sigv4::uri_encode(s, true).replace("%20", "+")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_values_are_encoded_like_urlencode() {
-        // Checked against Python: urllib.parse.urlencode({"p": '{"a b": "x/y~z+*"}'}).
-        assert_eq!(
-            form_encode("{\"a b\": \"x/y~z+*\"}"),
-            "%7B%22a+b%22%3A+%22x%2Fy~z%2B%2A%22%7D"
-        );
+        query::call(&target, version, action, params)
     }
 }

@@ -9,6 +9,7 @@ pub mod http;
 pub mod iam;
 pub mod ini;
 pub mod md5;
+pub mod query;
 pub mod s3;
 pub mod s3_bucket;
 pub mod s3_create;

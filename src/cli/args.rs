@@ -809,6 +809,7 @@ pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
             auth_content: m.file_text("auth"),
         },
         endpoint_url: m.text("endpoint-url")?.filter(|s| !s.is_empty()),
+        profile: m.text("profile")?.filter(|s| !s.is_empty()),
     })
 }
 

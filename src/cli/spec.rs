@@ -78,6 +78,11 @@ pub const AWS: &[OptSpec] = &[
     text("secret-key", "AWS secret access key"),
     text("session-token", "AWS session token"),
     text("endpoint-url", "Custom endpoint URL"),
+    // Not in the original (its users asked for it: upstream issue 73).
+    text(
+        "profile",
+        "Profile from the shared AWS config and credentials files (instead of $AWS_PROFILE)",
+    ),
     with_short(
         typed(
             text(

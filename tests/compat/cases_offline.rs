@@ -38,8 +38,13 @@ pub fn scenarios() -> Vec<Scenario> {
     vec![help(), usage_errors(), policy(), create_dry_run()]
 }
 
-/// Options we add on purpose: (command, long option, reason).
+/// Options we add on purpose: (command, long option, reason); `*` is every command.
 const ADDED_OPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "*",
+        "--profile",
+        "choose a profile without setting AWS_PROFILE (asked for upstream, issue 73)",
+    ),
     (
         "localserver",
         "--token",
@@ -86,9 +91,9 @@ fn same_help_shape(original: &Seen, ours: &Seen) -> Result<(), String> {
     let ours_kept: Vec<String> = u_options
         .iter()
         .filter(|term| {
-            !ADDED_OPTIONS
-                .iter()
-                .any(|(c, long, _)| *c == command && term.split([' ', ',']).any(|w| w == *long))
+            !ADDED_OPTIONS.iter().any(|(c, long, _)| {
+                (*c == "*" || *c == command) && term.split([' ', ',']).any(|w| w == *long)
+            })
         })
         .cloned()
         .collect();
@@ -124,7 +129,7 @@ fn same_help_shape(original: &Seen, ours: &Seen) -> Result<(), String> {
     }
 }
 
-const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (localserver --token and --workers on transfers are our additions)";
+const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (--profile everywhere, localserver --token and --workers on transfers are our additions)";
 
 fn help() -> Scenario {
     let mut s = scenario("help and version", Server::Offline)

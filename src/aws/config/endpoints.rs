@@ -13,7 +13,8 @@ pub struct Endpoint {
     pub custom: bool,
 }
 
-/// The endpoint for a service: `--endpoint-url`, then `AWS_ENDPOINT_URL_{S3,IAM,STS}`,
+/// The endpoint for a service: `--endpoint-url`, then `AWS_ENDPOINT_URL_<ID>` (S3, IAM,
+/// STS, SSO, SSO_OIDC, SIGNIN),
 /// `AWS_ENDPOINT_URL`, the `[services]` block the profile names, the profile's
 /// `endpoint_url` (botocore's order; the last four are skipped when
 /// `ignore_configured_endpoint_urls` is true), else the AWS default for the region.
@@ -96,6 +97,10 @@ fn default_endpoint(service: Service, region: &str) -> Result<Endpoint, Error> {
         Service::Iam if region.starts_with("us-gov-") => "https://iam.us-gov.amazonaws.com".into(),
         Service::Iam => "https://iam.amazonaws.com".to_string(),
         Service::Sts => format!("https://sts.{region}.{suffix}"),
+        Service::Sso => format!("https://portal.sso.{region}.{suffix}"),
+        Service::SsoOidc => format!("https://oidc.{region}.{suffix}"),
+        Service::Signin if region.starts_with("cn-") => format!("https://{region}.signin.{suffix}"),
+        Service::Signin => format!("https://{region}.signin.aws.amazon.com"),
     };
     Ok(Endpoint { url, custom: false })
 }

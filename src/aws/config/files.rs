@@ -20,6 +20,8 @@ pub struct SharedFiles {
     profiles: HashMap<String, String>,
     /// `[services NAME]` name -> config file section.
     services: HashMap<String, String>,
+    /// `[sso-session NAME]` name -> config file section.
+    sso_sessions: HashMap<String, String>,
 }
 
 impl SharedFiles {
@@ -43,6 +45,7 @@ impl SharedFiles {
     fn new(credentials: Ini, config: Ini, credentials_path: &Path, config_path: &Path) -> Self {
         let mut profiles = HashMap::new();
         let mut services = HashMap::new();
+        let mut sso_sessions = HashMap::new();
         for section in config.sections() {
             if section == "default" {
                 profiles.insert("default".to_string(), section.to_string());
@@ -54,6 +57,10 @@ impl SharedFiles {
                 && let Some(name) = second_word(section)
             {
                 services.insert(name, section.to_string());
+            } else if section.starts_with("sso-session")
+                && let Some(name) = second_word(section)
+            {
+                sso_sessions.insert(name, section.to_string());
             }
         }
         SharedFiles {
@@ -63,6 +70,7 @@ impl SharedFiles {
             config_path: config_path.to_path_buf(),
             profiles,
             services,
+            sso_sessions,
         }
     }
 
@@ -97,6 +105,29 @@ impl SharedFiles {
         self.profiles
             .get(profile)
             .is_some_and(|section| self.config.get(section, key).is_some())
+    }
+
+    /// Whether the profile has `key` in either file (even with an empty value): the
+    /// `key in profile` test botocore's providers make on the merged profile.
+    pub fn profile_has(&self, profile: &str, key: &str) -> bool {
+        self.credentials_has(profile, key) || self.config_file_has(profile, key)
+    }
+
+    /// Whether `[sso-session NAME]` exists in the config file.
+    pub fn has_sso_session(&self, name: &str) -> bool {
+        self.sso_sessions.contains_key(name)
+    }
+
+    /// The settings of `[sso-session NAME]`, in file order (plain values only).
+    pub fn sso_session_settings(&self, name: &str) -> Vec<(String, String)> {
+        let Some(section) = self.sso_sessions.get(name) else {
+            return Vec::new();
+        };
+        self.config
+            .keys(section)
+            .into_iter()
+            .filter_map(|key| Some((key.to_string(), plain(self.config.get(section, key))?)))
+            .collect()
     }
 
     /// Whether the profile exists in either file.

@@ -48,6 +48,12 @@ pub enum Service {
     S3,
     Iam,
     Sts,
+    /// The IAM Identity Center portal (GetRoleCredentials).
+    Sso,
+    /// IAM Identity Center's OIDC service (CreateToken, to refresh a token).
+    SsoOidc,
+    /// The sign-in service behind `aws login` (CreateOAuth2Token).
+    Signin,
 }
 
 impl Service {
@@ -58,6 +64,9 @@ impl Service {
             Service::S3 => "s3",
             Service::Iam => "iam",
             Service::Sts => "sts",
+            Service::Sso => "sso",
+            Service::SsoOidc => "sso_oidc",
+            Service::Signin => "signin",
         }
     }
 }

@@ -14,6 +14,8 @@ pub(super) struct Reply {
     pub status: u16,
     pub body: String,
     pub request_id: Option<String>,
+    /// rest-json's `x-amzn-ErrorType`, when sent.
+    pub error_type: Option<String>,
 }
 
 /// A small agent for one kind of call: no status-as-error, fixed timeouts, no
@@ -50,6 +52,11 @@ pub(super) fn read_reply(
         .find_map(|h| response.headers().get(*h))
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let error_type = response
+        .headers()
+        .get("x-amzn-errortype")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = response
         .body_mut()
         .with_config()
@@ -59,6 +66,7 @@ pub(super) fn read_reply(
         status,
         body,
         request_id,
+        error_type,
     })
 }
 
@@ -79,6 +87,34 @@ pub(super) fn unreachable(e: &ureq::Error) -> bool {
                 | ErrorKind::TimedOut
         ),
         _ => false,
+    }
+}
+
+/// Run `attempt` up to `attempts` times, as botocore's standard mode retries: again
+/// after a connection failure, a 5xx or a throttling/transient code (and STS's
+/// `IDPCommunicationError`), with full jitter over an exponential base of 1 s,
+/// capped at 20 s. The network providers' one retry loop.
+pub(super) fn with_retries<T>(
+    attempts: u32,
+    mut attempt: impl FnMut() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut made = 1;
+    loop {
+        let outcome = attempt();
+        let retry = match &outcome {
+            Ok(_) => false,
+            Err(Error::Transport(_)) => true,
+            Err(Error::Aws(e)) => {
+                http::retryable(e) || e.status == 429 || e.code == "IDPCommunicationError"
+            }
+            Err(_) => false,
+        };
+        if !retry || made >= attempts {
+            return outcome;
+        }
+        let cap = f64::from(1u32 << (made - 1).min(5)).min(20.0);
+        std::thread::sleep(Duration::from_secs_f64(http::jitter() * cap));
+        made += 1;
     }
 }
 

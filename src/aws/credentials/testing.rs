@@ -7,9 +7,10 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::{CliAuth, resolve};
+use super::{CliAuth, Network, ProfileChoice, resolve_with_prompt};
 use crate::aws::Credentials;
 use crate::aws::config::{self, MapEnv, SharedFiles};
+use crate::aws::http::{Http, Timeouts};
 use crate::error::Error;
 pub(super) use crate::testutil::TempFile;
 
@@ -59,7 +60,51 @@ pub(super) fn cli(
 }
 
 pub(super) fn resolve_with(c: &CliAuth, e: &MapEnv, f: &SharedFiles) -> Result<Credentials, Error> {
-    resolve(c, e, f, &config::profile_name(e), "http://127.0.0.1:9")
+    resolve_at(c, e, f, &config::profile_name(e), "http://127.0.0.1:9")
+}
+
+/// A transport for tests: one attempt, so a failing mock answers at once.
+pub(super) fn test_http() -> Http {
+    let retry = config::RetryConfig {
+        max_attempts: 1,
+        mode: config::RetryMode::Standard,
+    };
+    Http::new(retry, None, Timeouts::default())
+}
+
+/// Resolve for `profile` (as if from `AWS_PROFILE`) with STS at `sts`; an MFA prompt
+/// is an error unless the test gives one ([`resolve_full`]).
+pub(super) fn resolve_at(
+    c: &CliAuth,
+    e: &MapEnv,
+    f: &SharedFiles,
+    profile: &str,
+    sts: &str,
+) -> Result<Credentials, Error> {
+    let choice = ProfileChoice {
+        name: profile.to_string(),
+        from_option: false,
+    };
+    resolve_full(c, e, f, &choice, sts, &|_| {
+        Err(Error::Msg("no MFA prompt in this test".into()))
+    })
+}
+
+pub(super) fn resolve_full(
+    c: &CliAuth,
+    e: &MapEnv,
+    f: &SharedFiles,
+    choice: &ProfileChoice,
+    sts: &str,
+    mfa: &dyn Fn(&str) -> Result<String, Error>,
+) -> Result<Credentials, Error> {
+    let http = test_http();
+    let net = Network {
+        http: &http,
+        sts_endpoint: sts,
+        region: "us-east-1",
+    };
+    resolve_with_prompt(c, e, f, choice, &net, mfa)
 }
 
 /// One request as the mock server saw it.

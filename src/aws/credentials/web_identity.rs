@@ -4,9 +4,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::net::{Reply, agent, env_proxy, read_reply};
+use super::net::{Reply, agent, env_proxy, read_reply, with_retries};
 use crate::aws::config::{self, Env, SharedFiles};
-use crate::aws::context::form_encode;
+use crate::aws::query::form_encode;
 use crate::aws::{Credentials, http, xml};
 use crate::error::Error;
 
@@ -18,9 +18,17 @@ pub(super) fn fetch(
     env: &dyn Env,
     files: &SharedFiles,
     profile: &str,
+    use_env: bool,
     sts_endpoint: &str,
 ) -> Result<Option<Credentials>, Error> {
-    let setting = |var: &str, key: &str| env.var(var).or_else(|| files.config_value(profile, key));
+    // The environment variables are skipped for a source profile and with
+    // `--profile`, as botocore's `disable_env_vars` does.
+    let setting = |var: &str, key: &str| {
+        use_env
+            .then(|| env.var(var))
+            .flatten()
+            .or_else(|| files.config_value(profile, key))
+    };
     let Some(token_file) =
         setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file").filter(|p| !p.is_empty())
     else {
@@ -66,8 +74,7 @@ pub(super) fn fetch(
         config::ca_bundle(env, files, profile).as_deref(),
     )?;
     let attempts = config::retry_config(env, files, profile)?.max_attempts;
-    let mut attempt = 1;
-    loop {
+    with_retries(attempts, || {
         let result = agent
             .post(&url)
             .header(
@@ -76,27 +83,14 @@ pub(super) fn fetch(
             )
             .send(body.as_str())
             .and_then(read_reply);
-        let outcome = match result {
+        match result {
             Err(e) => Err(Error::Transport(format!(
                 "Could not connect to the endpoint URL: \"{url}\" ({e})"
             ))),
             Ok(reply) => parse_sts_reply(&reply),
-        };
-        let retry = match &outcome {
-            Ok(_) => false,
-            Err(Error::Transport(_)) => true,
-            // botocore retries STS's IDPCommunicationError on top of the usual codes.
-            Err(Error::Aws(e)) => http::retryable(e) || e.code == "IDPCommunicationError",
-            Err(_) => false,
-        };
-        if !retry || attempt >= attempts {
-            return outcome.map(Some);
         }
-        // Standard mode: full jitter over an exponential base of 1 s, capped at 20 s.
-        let cap = f64::from(1u32 << (attempt - 1).min(5)).min(20.0);
-        std::thread::sleep(Duration::from_secs_f64(http::jitter() * cap));
-        attempt += 1;
-    }
+    })
+    .map(Some)
 }
 
 /// Credentials from an STS response, or the error it carries.
@@ -134,8 +128,8 @@ fn parse_sts_reply(reply: &Reply) -> Result<Credentials, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::credentials::CliAuth;
     use crate::aws::credentials::testing::*;
-    use crate::aws::credentials::{CliAuth, resolve};
     use crate::error::AwsError;
 
     const STS_OK: &str = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -164,7 +158,7 @@ mod tests {
             "[default]\naws_access_key_id = F\naws_secret_access_key = FS\n",
             "",
         );
-        let got = resolve(&CliAuth::default(), &e, &f, "default", &base).unwrap();
+        let got = resolve_at(&CliAuth::default(), &e, &f, "default", &base).unwrap();
         assert_eq!(got, keys("ASIAWEB", "web/secret+key", Some("tok&en")));
 
         let seen = server.join().unwrap();
@@ -205,7 +199,7 @@ mod tests {
             ),
         );
         let e = env(&[("AWS_PROFILE", "w")]);
-        let got = resolve(&CliAuth::default(), &e, &f, "w", &base).unwrap();
+        let got = resolve_at(&CliAuth::default(), &e, &f, "w", &base).unwrap();
         assert_eq!(got.access_key_id, "ASIAWEB");
         let seen = server.join().unwrap();
         let form = form_decode(&seen[0].body);
@@ -235,7 +229,8 @@ mod tests {
             ("AWS_WEB_IDENTITY_TOKEN_FILE", token.path()),
             ("AWS_ROLE_ARN", "arn:aws:iam::123:role/web"),
         ]);
-        let err = resolve(&CliAuth::default(), &e, &files("", ""), "default", &base).unwrap_err();
+        let err =
+            resolve_at(&CliAuth::default(), &e, &files("", ""), "default", &base).unwrap_err();
         assert_eq!(
             err.aws(),
             Some(&AwsError {
@@ -266,6 +261,7 @@ mod tests {
     #[test]
     fn sts_reply_text_resolves_entities_and_cdata() {
         let reply = Reply {
+            error_type: None,
             status: 200,
             body: "<R><AssumeRoleWithWebIdentityResult><Credentials>\
                    <AccessKeyId>A</AccessKeyId>\

@@ -1,0 +1,258 @@
+//! Profiles that assume a role (botocore's `AssumeRoleProvider`): `role_arn` with a
+//! `source_profile` (itself keys, `credential_process`, web identity, SSO, or another
+//! role: chains of any length) or a `credential_source` (`Environment`,
+//! `Ec2InstanceMetadata`, `EcsContainer`), exchanged at STS with `AssumeRole`,
+//! signed with the source's credentials. Error texts are botocore's.
+
+use std::io::{BufRead, BufReader, Write};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{Chain, from_env, imds, partial};
+use crate::aws::Credentials;
+use crate::aws::config::{Service, SharedFiles};
+use crate::aws::query::{self, QueryTarget};
+use crate::error::Error;
+
+/// Whether the profile assumes a role: `role_arn` without `web_identity_token_file`
+/// (that pair is the web identity provider's).
+pub(super) fn configured(files: &SharedFiles, profile: &str) -> bool {
+    files.profile_has(profile, "role_arn") && !files.profile_has(profile, "web_identity_token_file")
+}
+
+/// The credentials of the role `profile` names.
+pub(super) fn load(chain: &Chain<'_>, profile: &str) -> Result<Credentials, Error> {
+    let mut visited = vec![profile.to_string()];
+    assume(chain, profile, &mut visited)
+}
+
+/// What the profile says about the role.
+struct RoleConfig {
+    role_arn: String,
+    source: Source,
+    external_id: Option<String>,
+    mfa_serial: Option<String>,
+    role_session_name: Option<String>,
+    duration_seconds: Option<u64>,
+}
+
+enum Source {
+    Profile(String),
+    Named(String),
+}
+
+fn assume(
+    chain: &Chain<'_>,
+    profile: &str,
+    visited: &mut Vec<String>,
+) -> Result<Credentials, Error> {
+    let role = role_config(chain.files, profile, visited)?;
+    let source = match &role.source {
+        Source::Named(name) => from_named_source(chain, name, profile)?,
+        Source::Profile(source) => {
+            visited.push(source.clone());
+            from_source_profile(chain, source, visited)?
+        }
+    };
+    // The source's secret must not surface in a message either.
+    crate::error::register_secret(&source.secret_access_key);
+    if let Some(token) = &source.session_token {
+        crate::error::register_secret(token);
+    }
+    call_assume_role(chain, &role, &source)
+}
+
+fn role_config(
+    files: &SharedFiles,
+    profile: &str,
+    visited: &[String],
+) -> Result<RoleConfig, Error> {
+    let value = |key: &str| files.config_value(profile, key);
+    let source_profile = value("source_profile");
+    let credential_source = value("credential_source");
+    let source = match (source_profile, credential_source) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Msg(format!(
+                "The profile \"{profile}\" contains both source_profile and credential_source."
+            )));
+        }
+        (None, None) => {
+            return Err(partial(
+                "assume-role",
+                "source_profile or credential_source",
+            ));
+        }
+        (None, Some(name)) => {
+            if !NAMED_SOURCES.contains(&name.as_str()) {
+                return Err(Error::Msg(format!(
+                    "The credential source \"{name}\" referenced in profile \"{profile}\" is not valid."
+                )));
+            }
+            Source::Named(name)
+        }
+        (Some(source), None) => {
+            check_source_profile(files, profile, &source, visited)?;
+            Source::Profile(source)
+        }
+    };
+    Ok(RoleConfig {
+        role_arn: value("role_arn").unwrap_or_default(),
+        source,
+        external_id: value("external_id"),
+        mfa_serial: value("mfa_serial"),
+        role_session_name: value("role_session_name"),
+        // botocore ignores a duration that is not an integer.
+        duration_seconds: value("duration_seconds").and_then(|d| d.trim().parse().ok()),
+    })
+}
+
+/// The `credential_source` values botocore's sourcer knows (its canonical names,
+/// compared as written).
+const NAMED_SOURCES: [&str; 3] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
+
+/// A missing source profile, or a loop. A profile may name itself once, to take
+/// its own static keys as the source.
+fn check_source_profile(
+    files: &SharedFiles,
+    parent: &str,
+    source: &str,
+    visited: &[String],
+) -> Result<(), Error> {
+    if !files.has_profile(source) {
+        return Err(Error::Msg(format!(
+            "The source_profile \"{source}\" referenced in the profile \"{parent}\" does not exist."
+        )));
+    }
+    if !visited.iter().any(|p| p == source) {
+        return Ok(());
+    }
+    if source == parent && has_static_keys(files, source) {
+        return Ok(());
+    }
+    let list = visited
+        .iter()
+        .map(|p| crate::output::py_repr_str(p))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(Error::Msg(format!(
+        "Infinite loop in credential configuration detected. Attempting to load from \
+         profile {source} which has already been visited. Visited profiles: [{list}]"
+    )))
+}
+
+fn has_static_keys(files: &SharedFiles, profile: &str) -> bool {
+    files.profile_has(profile, "aws_access_key_id")
+        || files.profile_has(profile, "aws_secret_access_key")
+}
+
+fn from_source_profile(
+    chain: &Chain<'_>,
+    source: &str,
+    visited: &mut Vec<String>,
+) -> Result<Credentials, Error> {
+    let files = chain.files;
+    if has_static_keys(files, source) || !configured(files, source) {
+        return chain.profile_providers(source, false)?.ok_or_else(|| {
+            Error::Msg(format!(
+                "The source profile \"{source}\" must have credentials."
+            ))
+        });
+    }
+    assume(chain, source, visited)
+}
+
+fn from_named_source(chain: &Chain<'_>, name: &str, profile: &str) -> Result<Credentials, Error> {
+    let found = match name {
+        "Environment" => from_env(chain.env)?,
+        "EcsContainer" => chain.container()?,
+        _ => imds::ImdsSettings::new(chain.env, chain.files, profile).and_then(|s| s.fetch()),
+    };
+    found.ok_or_else(|| {
+        Error::Msg(format!(
+            "Error when retrieving credentials from {name}: No credentials found in \
+             credential_source referenced in profile {profile}"
+        ))
+    })
+}
+
+fn call_assume_role(
+    chain: &Chain<'_>,
+    role: &RoleConfig,
+    source: &Credentials,
+) -> Result<Credentials, Error> {
+    let session_name = role.role_session_name.clone().unwrap_or_else(|| {
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        format!("botocore-session-{secs}")
+    });
+    let mut params: Vec<(&str, String)> = vec![
+        ("RoleArn", role.role_arn.clone()),
+        ("RoleSessionName", session_name),
+    ];
+    if let Some(id) = &role.external_id {
+        params.push(("ExternalId", id.clone()));
+    }
+    if let Some(serial) = &role.mfa_serial {
+        params.push(("SerialNumber", serial.clone()));
+        let code = (chain.mfa)(&format!("Enter MFA code for {serial}: "))?;
+        params.push(("TokenCode", code));
+    }
+    if let Some(seconds) = role.duration_seconds {
+        params.push(("DurationSeconds", seconds.to_string()));
+    }
+    let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let target = QueryTarget {
+        http: chain.net.http,
+        endpoint: chain.net.sts_endpoint,
+        service: Service::Sts,
+        region: chain.net.region,
+        credentials: source,
+    };
+    let result = query::call(&target, "2011-06-15", "AssumeRole", &params)?;
+    let creds = result.child("Credentials");
+    let text = |name: &str| {
+        creds
+            .and_then(|c| c.text_of(name))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    let (Some(access_key_id), Some(secret_access_key)) =
+        (text("AccessKeyId"), text("SecretAccessKey"))
+    else {
+        return Err(Error::Transport(
+            "Unexpected response from STS AssumeRole: no credentials in it".into(),
+        ));
+    };
+    Ok(Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token: text("SessionToken"),
+    })
+}
+
+/// Ask for the MFA code on the terminal itself (`/dev/tty`), never on stdin: stdin
+/// may be `--auth -` or a pipe of data. Without a terminal, one clear error.
+pub(super) fn ask_on_terminal(prompt: &str) -> Result<String, Error> {
+    let no_terminal = |why: std::io::Error| {
+        Error::Msg(format!(
+            "{}needs an MFA code, but there is no terminal to ask for it on ({why})",
+            prompt
+                .strip_prefix("Enter MFA code for ")
+                .and_then(|s| s.strip_suffix(": "))
+                .map(|serial| format!("The role's mfa_serial {serial} "))
+                .unwrap_or_default()
+        ))
+    };
+    let mut tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(no_terminal)?;
+    tty.write_all(prompt.as_bytes()).map_err(no_terminal)?;
+    tty.flush().map_err(no_terminal)?;
+    let mut line = String::new();
+    BufReader::new(tty)
+        .read_line(&mut line)
+        .map_err(no_terminal)?;
+    Ok(line.trim().to_string())
+}

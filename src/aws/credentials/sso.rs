@@ -1,0 +1,283 @@
+//! IAM Identity Center (SSO), botocore's `SSOProvider`: the profile names an account
+//! and a role (`sso_account_id`, `sso_role_name`) and where to sign in, either through
+//! an `[sso-session NAME]` section (`sso_session`) or the legacy `sso_start_url` /
+//! `sso_region` in the profile itself. `aws sso login` leaves an access token in
+//! `~/.aws/sso/cache/`; the portal's GetRoleCredentials trades it for keys.
+//!
+//! With an `sso-session`, a token within 15 minutes of expiry is refreshed through
+//! SSO-OIDC `CreateToken` and written back (botocore's `SSOTokenProvider`); the
+//! legacy form cannot refresh. Error texts are botocore's, plus the command to run.
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use super::Chain;
+use super::json_api::{self, JsonCall, member, query_value};
+use super::token_cache::{self, format_cache_time, parse_cache_time, text};
+use crate::aws::Credentials;
+use crate::aws::config::{self, Service};
+use crate::error::Error;
+
+/// botocore refreshes a token this close to its expiry.
+const REFRESH_WINDOW_SECS: i64 = 15 * 60;
+
+/// The resolved settings.
+struct SsoConfig {
+    start_url: String,
+    region: String,
+    account_id: String,
+    role_name: String,
+    /// The `sso-session` name; `None` for the legacy form.
+    session: Option<String>,
+}
+
+/// The credentials of an SSO profile, or `None` when the profile is not one.
+pub(super) fn load(chain: &Chain<'_>, profile: &str) -> Result<Option<Credentials>, Error> {
+    let Some(sso) = sso_config(chain, profile)? else {
+        return Ok(None);
+    };
+    let token = access_token(chain, profile, &sso)?;
+    role_credentials(chain, profile, &sso, &token).map(Some)
+}
+
+fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Error> {
+    let files = chain.files;
+    if !files.profile_has(profile, "sso_role_name") && !files.profile_has(profile, "sso_account_id")
+    {
+        return Ok(None);
+    }
+    // The profile's settings, then the sso-session's; a key set in both must agree.
+    let mut settings: Vec<(String, String)> = [
+        "sso_role_name",
+        "sso_account_id",
+        "sso_start_url",
+        "sso_region",
+        "sso_session",
+    ]
+    .iter()
+    .filter_map(|k| Some((k.to_string(), files.config_value(profile, k)?)))
+    .collect();
+    let session = files.config_value(profile, "sso_session");
+    if let Some(name) = &session {
+        if !files.has_sso_session(name) {
+            return Err(Error::Msg(format!(
+                "The specified sso-session does not exist: \"{name}\""
+            )));
+        }
+        for (key, value) in files.sso_session_settings(name) {
+            match settings.iter().find(|(k, _)| *k == key) {
+                Some((_, mine)) if *mine != value => {
+                    return Err(Error::Msg(format!(
+                        "The value for {key} is inconsistent between profile ({mine}) and \
+                         sso-session ({value})."
+                    )));
+                }
+                Some(_) => {}
+                None => settings.push((key, value)),
+            }
+        }
+    }
+    let get = |key: &str| {
+        settings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let mut required = vec![
+        "sso_role_name",
+        "sso_account_id",
+        "sso_start_url",
+        "sso_region",
+    ];
+    if session.is_some() {
+        required.push("sso_session");
+    }
+    let missing: Vec<&str> = required.into_iter().filter(|k| get(k).is_none()).collect();
+    if !missing.is_empty() {
+        return Err(Error::Msg(format!(
+            "The profile \"{profile}\" is configured to use SSO but is missing required \
+             configuration: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(Some(SsoConfig {
+        start_url: get("sso_start_url").unwrap_or_default(),
+        region: get("sso_region").unwrap_or_default(),
+        account_id: get("sso_account_id").unwrap_or_default(),
+        role_name: get("sso_role_name").unwrap_or_default(),
+        session,
+    }))
+}
+
+/// What to run to sign in again.
+fn login_hint(profile: &str) -> String {
+    format!("Run `aws sso login --profile {profile}` to sign in.")
+}
+
+/// The cached access token, refreshed first when it is about to expire (and the
+/// cache holds what a refresh needs).
+fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<String, Error> {
+    let dir = token_cache::sso_dir(chain.env);
+    let name = sso.session.as_deref().unwrap_or(&sso.start_url);
+    let key = token_cache::sso_key(name);
+    let Some(mut token) = token_cache::read(&dir, &key) else {
+        return Err(Error::Msg(format!(
+            "Error loading SSO Token: Token for {name} does not exist. {}",
+            login_hint(profile)
+        )));
+    };
+    let invalid = || {
+        Error::Msg(format!(
+            "Error loading SSO Token: Token for {} is invalid. {}",
+            sso.start_url,
+            login_hint(profile)
+        ))
+    };
+    let (Some(access), Some(expires)) = (text(&token, "accessToken"), text(&token, "expiresAt"))
+    else {
+        return Err(invalid());
+    };
+    let expires = parse_cache_time(expires).ok_or_else(invalid)?;
+    let mut access = access.to_string();
+    let now = OffsetDateTime::now_utc();
+    let mut remaining = (expires - now).whole_seconds();
+    if sso.session.is_some()
+        && remaining < REFRESH_WINDOW_SECS
+        && let Some(fresh) = refresh(chain, profile, sso, &token, now)
+    {
+        token = fresh;
+        access = text(&token, "accessToken").unwrap_or_default().to_string();
+        remaining = REFRESH_WINDOW_SECS;
+        token_cache::write(&dir, &key, &token)?;
+    }
+    crate::error::register_secret(&access);
+    if remaining <= 0 {
+        // botocore skips the GetRoleCredentials call it knows will fail.
+        return Err(expired(profile));
+    }
+    Ok(access)
+}
+
+fn expired(profile: &str) -> Error {
+    Error::Msg(format!(
+        "The SSO session associated with this profile has expired or is otherwise invalid. {}",
+        login_hint(profile)
+    ))
+}
+
+/// A new token from SSO-OIDC `CreateToken` with the cached refresh token, as the
+/// cache document botocore writes; `None` when the cache cannot refresh (no refresh
+/// token, an expired client registration) or the service refused: the old token is
+/// then used while it lasts, as botocore does.
+fn refresh(
+    chain: &Chain<'_>,
+    profile: &str,
+    sso: &SsoConfig,
+    token: &Map<String, Value>,
+    now: OffsetDateTime,
+) -> Option<Map<String, Value>> {
+    let field = |k: &str| text(token, k);
+    let (refresh_token, client_id, client_secret, registration) = (
+        field("refreshToken")?,
+        field("clientId")?,
+        field("clientSecret")?,
+        field("registrationExpiresAt")?,
+    );
+    if parse_cache_time(registration).is_none_or(|t| t <= now) {
+        return None;
+    }
+    for secret in [refresh_token, client_secret] {
+        crate::error::register_secret(secret);
+    }
+    let endpoint = config::endpoint(
+        Service::SsoOidc,
+        None,
+        chain.env,
+        chain.files,
+        profile,
+        &sso.region,
+    )
+    .ok()?;
+    let body = serde_json::json!({
+        "clientId": client_id,
+        "clientSecret": client_secret,
+        "grantType": "refresh_token",
+        "refreshToken": refresh_token,
+    });
+    let call = JsonCall {
+        method: "POST",
+        url: format!("{}/token", endpoint.url),
+        headers: Vec::new(),
+        body: Some(body.to_string()),
+        operation: "CreateToken",
+    };
+    let answer = json_api::call(chain.env, chain.files, profile, &call).ok()?;
+    let access = member(&answer, "accessToken", "CreateToken").ok()?;
+    let expires_in = answer.get("expiresIn").and_then(Value::as_i64)?;
+    let mut fresh = Map::new();
+    let mut put = |k: &str, v: &str| fresh.insert(k.to_string(), Value::String(v.to_string()));
+    put("startUrl", &sso.start_url);
+    put("region", &sso.region);
+    put("accessToken", access);
+    put(
+        "expiresAt",
+        &format_cache_time(now + time::Duration::seconds(expires_in)),
+    );
+    put("clientId", client_id);
+    put("clientSecret", client_secret);
+    put("registrationExpiresAt", registration);
+    if let Some(new_refresh) = answer.get("refreshToken").and_then(Value::as_str) {
+        crate::error::register_secret(new_refresh);
+        put("refreshToken", new_refresh);
+    }
+    Some(fresh)
+}
+
+/// The portal's GetRoleCredentials.
+fn role_credentials(
+    chain: &Chain<'_>,
+    profile: &str,
+    sso: &SsoConfig,
+    token: &str,
+) -> Result<Credentials, Error> {
+    const OP: &str = "GetRoleCredentials";
+    let endpoint = config::endpoint(
+        Service::Sso,
+        None,
+        chain.env,
+        chain.files,
+        profile,
+        &sso.region,
+    )?;
+    let call = JsonCall {
+        method: "GET",
+        url: format!(
+            "{}/federation/credentials?account_id={}&role_name={}",
+            endpoint.url,
+            query_value(&sso.account_id),
+            query_value(&sso.role_name)
+        ),
+        headers: vec![("x-amz-sso_bearer_token", token.to_string())],
+        body: None,
+        operation: OP,
+    };
+    let answer = match json_api::call(chain.env, chain.files, profile, &call) {
+        Err(Error::Aws(e)) if e.code == "UnauthorizedException" || e.status == 401 => {
+            return Err(expired(profile));
+        }
+        other => other?,
+    };
+    let creds = answer
+        .get("roleCredentials")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            Error::Transport(format!(
+                "Unexpected response from {OP}: no roleCredentials in it"
+            ))
+        })?;
+    Ok(Credentials {
+        access_key_id: member(creds, "accessKeyId", OP)?.to_string(),
+        secret_access_key: member(creds, "secretAccessKey", OP)?.to_string(),
+        session_token: Some(member(creds, "sessionToken", OP)?.to_string()),
+    })
+}

@@ -1,0 +1,66 @@
+//! Keys written down: the environment and a profile's section in the shared files,
+//! with botocore's partial-credentials errors.
+
+use serde_json::Value;
+
+use crate::aws::Credentials;
+use crate::aws::config::Env;
+use crate::error::Error;
+
+/// botocore's `PartialCredentialsError` wording.
+pub(super) fn partial(provider: &str, missing: &str) -> Error {
+    Error::Msg(format!(
+        "Partial credentials found in {provider}, missing: {missing}"
+    ))
+}
+
+/// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`, with `AWS_SECURITY_TOKEN` or
+/// `AWS_SESSION_TOKEN` (botocore checks them in that order).
+pub(super) fn from_env(env: &dyn Env) -> Result<Option<Credentials>, Error> {
+    let Some(access_key_id) = env.var("AWS_ACCESS_KEY_ID") else {
+        return Ok(None);
+    };
+    let Some(secret_access_key) = env.var("AWS_SECRET_ACCESS_KEY") else {
+        return Err(partial("env", "AWS_SECRET_ACCESS_KEY"));
+    };
+    let session_token = env
+        .var("AWS_SECURITY_TOKEN")
+        .or_else(|| env.var("AWS_SESSION_TOKEN"));
+    Ok(Some(Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+    }))
+}
+
+/// Keys from one profile section (credentials or config file).
+pub(super) fn from_profile_section(
+    provider: &str,
+    value: impl Fn(&str) -> Option<String>,
+    has: impl Fn(&str) -> bool,
+) -> Result<Credentials, Error> {
+    let access_key_id = value("aws_access_key_id").unwrap_or_default();
+    if !has("aws_secret_access_key") {
+        return Err(partial(provider, "aws_secret_access_key"));
+    }
+    let secret_access_key = value("aws_secret_access_key").unwrap_or_default();
+    let session_token = ["aws_security_token", "aws_session_token"]
+        .iter()
+        .find(|key| has(key))
+        .and_then(|key| value(key))
+        .filter(|t| !t.is_empty());
+    Ok(Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+    })
+}
+
+/// A non-empty string field of a credentials JSON document (credential_process,
+/// container and instance metadata all answer with one).
+pub(super) fn optional_string(map: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
