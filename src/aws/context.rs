@@ -60,9 +60,13 @@ impl Context {
         }
         // The transport comes first: assume-role profiles call STS through it.
         let http = Http::new(retry, config::ca_bundle(env, &files, profile), timeouts);
+        // The providers' own STS calls (AssumeRole for a profile, web identity) go where
+        // botocore's credential client goes: the configured STS endpoint, not the
+        // command's --endpoint-url, which only the command's own clients use.
+        let provider_sts = config::endpoint(Service::Sts, None, env, &files, profile, &region)?;
         let network = Network {
             http: &http,
-            sts_endpoint: &sts_endpoint.url,
+            sts_endpoint: &provider_sts.url,
             region: &region,
         };
         let credentials = credentials::resolve(&opts.auth, env, &files, &choice, &network)?;

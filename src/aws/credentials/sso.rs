@@ -278,6 +278,9 @@ fn role_credentials(
     Ok(Credentials {
         access_key_id: member(creds, "accessKeyId", OP)?.to_string(),
         secret_access_key: member(creds, "secretAccessKey", OP)?.to_string(),
-        session_token: Some(member(creds, "sessionToken", OP)?.to_string()),
+        // An empty token means none (botocore sends no token header for one).
+        session_token: token_cache::text(creds, "sessionToken")
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
     })
 }

@@ -1,0 +1,338 @@
+//! Profiles that assume roles or use IAM Identity Center, end to end: our binary and
+//! the original 0.17 (boto3) side by side on one moto server with signature checks and
+//! IAM enforcement on, both reading the same `~/.aws` files and nothing else. The SSO
+//! portal is a loopback stand-in (GetRoleCredentials, as the AWS API reference shapes
+//! it) that hands out the moto admin's key, reached through `AWS_ENDPOINT_URL_SSO`,
+//! which botocore honours too.
+
+mod support;
+
+use std::path::Path;
+
+use support::mock::{Matcher, MockServer, Reply};
+use support::moto::Moto;
+use support::{Outcome, TempDir, bin, repo_root, run};
+
+const ACCOUNT: &str = "123456789012";
+
+/// moto with two roles, both with AdministratorAccess: `deployer` trusting the admin
+/// user, and `auditor` for the second hop. moto does not match a role ARN principal
+/// against that role's sessions (AWS does), so `auditor` trusts any principal.
+fn moto_with_roles() -> Moto {
+    let moto = Moto::start();
+    for (role, principal) in [
+        ("deployer", format!("arn:aws:iam::{ACCOUNT}:user/admin")),
+        ("auditor", "*".to_string()),
+    ] {
+        let trust = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}}, "Action": "sts:AssumeRole"}}]}}"#
+        );
+        for params in [
+            vec![
+                ("Action", "CreateRole"),
+                ("RoleName", role),
+                ("AssumeRolePolicyDocument", trust.as_str()),
+            ],
+            vec![
+                ("Action", "AttachRolePolicy"),
+                ("RoleName", role),
+                ("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+            ],
+        ] {
+            let r = moto.iam(&params);
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+    }
+    moto
+}
+
+/// A home directory with `~/.aws/credentials` (the admin's key as `base`) and
+/// `~/.aws/config` holding every profile the tests use.
+fn aws_home(moto: &Moto, sso_portal: &str) -> TempDir {
+    let home = TempDir::new();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    let (key, secret) = moto.admin_key();
+    std::fs::write(
+        aws.join("credentials"),
+        format!("[base]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile one]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = base\n\
+             role_session_name = e2e-one\nexternal_id = e2e-external\nduration_seconds = 1800\n\
+             [profile two]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/auditor\nsource_profile = one\n\
+             role_session_name = e2e-two\n\
+             [profile from-env]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\n\
+             credential_source = Environment\nrole_session_name = e2e-env\n\
+             [profile sso]\nsso_session = corp\nsso_account_id = {ACCOUNT}\nsso_role_name = Admin\n\
+             [profile sso-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = sso\n\
+             role_session_name = e2e-sso\n\
+             [profile eu]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = base\n\
+             role_session_name = e2e-eu\nregion = eu-west-1\n\
+             [profile loop]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = loop2\n\
+             [profile loop2]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = loop\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    // What `aws sso login --sso-session corp` leaves: sha1("corp").json.
+    std::fs::write(
+        aws.join("sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+        "{\"startUrl\": \"https://corp.awsapps.com/start\", \"region\": \"us-east-1\", \
+         \"accessToken\": \"e2e-sso-access-token\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}",
+    )
+    .unwrap();
+    let _ = sso_portal;
+    home
+}
+
+/// The environment both tools get: the home, the endpoints, nothing else.
+fn environment(moto: &Moto, home: &Path, sso: &MockServer) -> Vec<(String, String)> {
+    vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("HOME".into(), home.display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_DEFAULT_REGION".into(), "us-east-1".into()),
+        ("AWS_ENDPOINT_URL".into(), moto.url()),
+        ("AWS_ENDPOINT_URL_SSO".into(), sso.url()),
+    ]
+}
+
+fn ours(env: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Outcome {
+    let mut cmd = bin();
+    cmd.env_clear()
+        .envs(env.iter().cloned())
+        .envs(extra.iter().copied())
+        .args(args);
+    run(&mut cmd, None)
+}
+
+/// The original's (exit code, stdout, stderr) for each (profile, args), in one process.
+fn original(env: &[(String, String)], cases: &[(&str, &[&str])]) -> Vec<(i64, String, String)> {
+    const SCRIPT: &str = r#"
+import json, os, sys
+from click.testing import CliRunner
+from s3_credentials.cli import cli
+out = []
+import boto3
+for profile, args in json.load(sys.stdin):
+    os.environ["AWS_PROFILE"] = profile
+    # boto3's default session keeps the first profile's credentials.
+    boto3.DEFAULT_SESSION = None
+    r = CliRunner().invoke(cli, args, prog_name="s3-credentials")
+    err = r.stderr_bytes.decode() if r.stderr_bytes else ""
+    if r.exception and not isinstance(r.exception, SystemExit):
+        err += "%s: %s\n" % (type(r.exception).__name__, r.exception)
+    out.append([r.exit_code, r.stdout_bytes.decode(), err])
+json.dump(out, sys.stdout)
+"#;
+    let python = repo_root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "the original is missing: run scripts/setup-test-servers.sh"
+    );
+    let mut cmd = std::process::Command::new(python);
+    cmd.env_clear()
+        .envs(env.iter().cloned())
+        .args(["-c", SCRIPT]);
+    let input = serde_json::to_vec(cases).unwrap();
+    let out = run(&mut cmd, Some(&input));
+    assert_eq!(out.code, 0, "the original's runner failed: {}", out.stderr);
+    serde_json::from_slice(&out.stdout).expect("the original's outputs")
+}
+
+fn sso_portal(moto: &Moto) -> MockServer {
+    let portal = MockServer::start();
+    let (key, secret) = moto.admin_key();
+    portal.on(
+        Matcher::get("/federation/credentials").header_eq("x-amz-sso_bearer_token", "e2e-sso-access-token"),
+        Reply::ok(format!(
+            "{{\"roleCredentials\": {{\"accessKeyId\": \"{key}\", \"secretAccessKey\": \"{secret}\", \
+             \"sessionToken\": \"\", \"expiration\": 4070908800000}}}}"
+        ))
+        .header("content-type", "application/json"),
+    );
+    portal
+}
+
+#[test]
+fn assume_role_and_sso_profiles_match_the_original() {
+    let moto = moto_with_roles();
+    let portal = sso_portal(&moto);
+    let home = aws_home(&moto, &portal.url());
+    let env = environment(&moto, home.path(), &portal);
+
+    let cases: &[(&str, &[&str])] = &[
+        ("one", &["whoami"]),
+        ("two", &["whoami"]),
+        ("sso", &["whoami"]),
+        ("sso-role", &["whoami"]),
+        ("one", &["list-buckets"]),
+    ];
+    let theirs = original(&env, cases);
+    for ((profile, args), (code, stdout, stderr)) in cases.iter().zip(&theirs) {
+        assert_eq!(*code, 0, "the original, {profile} {args:?}: {stderr}");
+        let mine = ours(&env, &[("AWS_PROFILE", profile)], args);
+        assert_eq!(mine.code, 0, "ours, {profile} {args:?}: {}", mine.stderr);
+        assert_eq!(mine.stdout_str(), stdout, "{profile} {args:?}");
+        assert_eq!(mine.stderr, *stderr, "{profile} {args:?}");
+        // And through --profile, our extension, the same.
+        let mut with_option = vec![args[0], "--profile", profile];
+        with_option.extend_from_slice(&args[1..]);
+        let opt = ours(&env, &[], &with_option);
+        assert_eq!(
+            opt.stdout_str(),
+            stdout,
+            "--profile {profile} {args:?}: {}",
+            opt.stderr
+        );
+    }
+    let arn = |i: usize| {
+        let v: serde_json::Value = serde_json::from_str(&theirs[i].1).unwrap();
+        v["Arn"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        arn(0),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/deployer/e2e-one")
+    );
+    assert_eq!(
+        arn(1),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/auditor/e2e-two")
+    );
+    assert_eq!(
+        arn(2),
+        format!("arn:aws:iam::{ACCOUNT}:user/admin"),
+        "the portal hands out the admin's key"
+    );
+    assert_eq!(
+        arn(3),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/deployer/e2e-sso")
+    );
+    // Every portal call carried the cached token (the route matched it); two per tool.
+    assert_eq!(portal.requests().len(), 2 + 2 + 2);
+}
+
+#[test]
+fn create_through_a_two_hop_profile() {
+    let moto = moto_with_roles();
+    let portal = sso_portal(&moto);
+    let home = aws_home(&moto, &portal.url());
+    let env = environment(&moto, home.path(), &portal);
+    let out = ours(
+        &env,
+        &[],
+        &[
+            "create",
+            "profile-bucket",
+            "-c",
+            "--profile",
+            "two",
+            "--silent",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["UserName"], "s3.read-write.profile-bucket");
+    // The new key works, and the user was made by the assumed role.
+    let key = created["AccessKeyId"].as_str().unwrap();
+    let secret = created["SecretAccessKey"].as_str().unwrap();
+    let who = ours(
+        &env,
+        &[],
+        &["whoami", "--access-key", key, "--secret-key", secret],
+    );
+    assert_eq!(who.code, 0, "{}", who.stderr);
+    assert!(
+        who.stdout_str()
+            .contains("user/s3.read-write.profile-bucket"),
+        "{}",
+        who.stdout_str()
+    );
+}
+
+#[test]
+fn credential_source_and_the_profiles_region() {
+    let moto = moto_with_roles();
+    let portal = sso_portal(&moto);
+    let home = aws_home(&moto, &portal.url());
+    let env = environment(&moto, home.path(), &portal);
+    let (key, secret) = moto.admin_key();
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", key.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", secret.as_str()),
+    ];
+
+    // With AWS_PROFILE, environment keys come first, as in botocore...
+    let out = ours(
+        &env,
+        &[keys[0], keys[1], ("AWS_PROFILE", "from-env")],
+        &["whoami"],
+    );
+    assert!(
+        out.stdout_str().contains("user/admin"),
+        "{}",
+        out.stdout_str()
+    );
+    // ...with --profile they are the role's credential_source.
+    let out = ours(&env, &keys, &["whoami", "--profile", "from-env"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout_str().contains("assumed-role/deployer/e2e-env"),
+        "{}",
+        out.stdout_str()
+    );
+
+    // The profile's region is every client's, bucket creation included (when no
+    // AWS_DEFAULT_REGION overrides it, as botocore orders them).
+    let env: Vec<_> = env
+        .into_iter()
+        .filter(|(k, _)| k != "AWS_DEFAULT_REGION")
+        .collect();
+    let out = ours(
+        &env,
+        &[],
+        &["create", "eu-bucket", "-c", "--profile", "eu", "--silent"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let location = moto.s3("GET", "/eu-bucket?location", b"").text();
+    assert!(location.contains("eu-west-1"), "{location}");
+}
+
+#[test]
+fn broken_profiles_give_one_line() {
+    let moto = moto_with_roles();
+    let portal = sso_portal(&moto);
+    let home = aws_home(&moto, &portal.url());
+    let env = environment(&moto, home.path(), &portal);
+    std::fs::remove_file(
+        home.path()
+            .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+    )
+    .unwrap();
+    for (profile, want) in [
+        (
+            "loop",
+            "Error: Infinite loop in credential configuration detected. Attempting to load from \
+             profile loop which has already been visited. Visited profiles: ['loop', 'loop2']\n",
+        ),
+        (
+            "sso",
+            "Error: Error loading SSO Token: Token for corp does not exist. Run `aws sso login \
+             --profile sso` to sign in.\n",
+        ),
+        (
+            "nope",
+            "Error: The config profile (nope) could not be found\n",
+        ),
+    ] {
+        let out = ours(&env, &[], &["whoami", "--profile", profile]);
+        assert_eq!(
+            (out.code, out.stderr.as_str(), out.stdout_str()),
+            (1, want, ""),
+            "{profile}"
+        );
+    }
+}
