@@ -74,6 +74,8 @@ fn aws_home(moto: &Moto, sso_portal: &str) -> TempDir {
              role_session_name = e2e-eu\nregion = eu-west-1\n\
              [profile loop]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = loop2\n\
              [profile loop2]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = loop\n\
+             [profile mfa]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = base\n\
+             mfa_serial = arn:aws:iam::{ACCOUNT}:mfa/admin\n\
              [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
         ),
     )
@@ -335,4 +337,26 @@ fn broken_profiles_give_one_line() {
             "{profile}"
         );
     }
+
+    // An MFA code is asked for on the terminal only; without one (no controlling
+    // terminal: setsid), one line, and stdin is never read.
+    let mut cmd = std::process::Command::new("setsid");
+    cmd.env_clear().envs(env.iter().cloned()).args([
+        "-w",
+        env!("CARGO_BIN_EXE_s3-credentials"),
+        "whoami",
+        "--profile",
+        "mfa",
+    ]);
+    let out = run(&mut cmd, Some(b"123456\n"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "Error: The role's mfa_serial arn:aws:iam::{ACCOUNT}:mfa/admin needs an MFA code, \
+             but there is no terminal to ask for it on ("
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }

@@ -372,3 +372,151 @@ fn create_dry_run_prints_no_secret() {
         assert_no_secrets(&out, &args.join(" "), false);
     }
 }
+
+/// Secrets the profile providers handle: a role source's token, an assumed role's
+/// keys, the SSO access, refresh and client secrets. None may reach a message, even
+/// when every server echoes back what it was sent.
+#[test]
+fn profile_and_sso_secrets_stay_hidden() {
+    const SOURCE_SECRET: &str = "SoUrCeSeCrEt/0123456789abcdefghijklmno";
+    const SOURCE_TOKEN: &str = "SourceSessionToken+zz/0123456789";
+    const ROLE_SECRET: &str = "RoLeSeCrEt/0123456789abcdefghijklmnopq";
+    const ROLE_TOKEN: &str = "AssumedRoleSessionToken+zz/98765";
+    const SSO_ACCESS: &str = "SsoAccessTokenSECRETzz0123456789";
+    const SSO_REFRESH: &str = "SsoRefreshTokenSECRETzz0123456789";
+    const SSO_CLIENT: &str = "SsoClientSecretSECRETzz0123456789";
+    let secrets = [
+        SOURCE_SECRET,
+        SOURCE_TOKEN,
+        ROLE_SECRET,
+        ROLE_TOKEN,
+        SSO_ACCESS,
+        SSO_REFRESH,
+        SSO_CLIENT,
+    ];
+
+    // STS answers AssumeRole with known keys; everything else echoes what it got, in
+    // both the query protocol's XML and rest-json.
+    let sts = MockServer::start();
+    sts.on(
+        Matcher::action("AssumeRole"),
+        Reply::ok(format!(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId>\
+             <SecretAccessKey>{ROLE_SECRET}</SecretAccessKey><SessionToken>{ROLE_TOKEN}</SessionToken>\
+             </Credentials></AssumeRoleResult></AssumeRoleResponse>"
+        )),
+    );
+    let echo = echo_server(403);
+    let json_echo = MockServer::start();
+    json_echo.on(
+        Matcher::any(),
+        Reply::compute(|r: &Recorded| {
+            let seen: Vec<String> = r.headers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let message = format!("you sent {} {}", seen.join(" "), r.body_str());
+            Reply::status(400)
+                .header("content-type", "application/json")
+                .body(
+                    serde_json::json!({"__type": "InvalidRequestException", "message": message})
+                        .to_string(),
+                )
+        }),
+    );
+
+    let home = TempDir::new();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = AKIASOURCE\naws_secret_access_key = {SOURCE_SECRET}\n\
+             aws_session_token = {SOURCE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n\
+         [profile sso]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n\
+         [sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    // sha1("s"): an expired token with what a refresh needs.
+    std::fs::write(
+        aws.join("sso/cache/a0f1490a20d0211c997b44bc357e1972deab8ae3.json"),
+        serde_json::json!({"accessToken": SSO_ACCESS, "expiresAt": "2000-01-01T00:00:00Z",
+            "refreshToken": SSO_REFRESH, "clientId": "cid", "clientSecret": SSO_CLIENT,
+            "registrationExpiresAt": "2099-01-01T00:00:00Z"})
+        .to_string(),
+    )
+    .unwrap();
+
+    let run_with = |command: &str, profile: &str, vars: &[(&str, &str)]| {
+        let mut cmd = bin();
+        debug_env(&mut cmd)
+            .env("HOME", home.path())
+            .env("AWS_CONFIG_FILE", aws.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", aws.join("credentials"))
+            .env("S3_CREDENTIALS_RETRY_BASE_MS", "1")
+            .args([command, "--profile", profile]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        run(&mut cmd, None)
+    };
+    let check = |out: &Outcome, what: &str| {
+        assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+        for secret in secrets {
+            assert!(
+                !out.stderr.contains(secret),
+                "{what}: stderr holds {secret}:\n{}",
+                out.stderr
+            );
+            assert!(
+                !out.stdout_str().contains(secret),
+                "{what}: stdout holds {secret}"
+            );
+        }
+        assert_no_panic(out, what);
+    };
+
+    // AssumeRole refused, the echo quoting the source's token.
+    let out = run_with("whoami", "role", &[("AWS_ENDPOINT_URL", &echo.url())]);
+    check(&out, "AssumeRole echoed");
+    assert!(
+        out.stderr.contains("x-amz-security-token=<redacted>"),
+        "{}",
+        out.stderr
+    );
+    // AssumeRole works; the command's own call (S3) is echoed with the role's token.
+    let out = run_with(
+        "list-buckets",
+        "role",
+        &[
+            ("AWS_ENDPOINT_URL_STS", &sts.url()),
+            ("AWS_ENDPOINT_URL", &echo.url()),
+        ],
+    );
+    check(&out, "role credentials echoed");
+    assert_eq!(
+        echo.requests()
+            .last()
+            .and_then(|r| r.header("x-amz-security-token")),
+        Some(ROLE_TOKEN),
+        "the role's credentials were used: the check is not vacuous"
+    );
+    // SSO: the refresh and the portal both echo what they were sent.
+    let out = run_with(
+        "whoami",
+        "sso",
+        &[
+            ("AWS_ENDPOINT_URL_SSO", &json_echo.url()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", &json_echo.url()),
+        ],
+    );
+    check(&out, "SSO echoed");
+    let sent: Vec<String> = json_echo.requests().iter().map(|r| r.body_str()).collect();
+    assert!(
+        sent.iter().any(|b| b.contains(SSO_REFRESH)),
+        "a refresh was attempted: {sent:?}"
+    );
+}
