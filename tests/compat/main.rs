@@ -22,6 +22,7 @@ mod cases_buckets;
 mod cases_iam;
 mod cases_objects;
 mod cases_offline;
+mod cases_profiles;
 mod localserver;
 mod model;
 mod normalise;
@@ -59,6 +60,7 @@ fn all_scenarios() -> Vec<Scenario> {
     all.extend(cases_iam::scenarios());
     all.extend(cases_buckets::scenarios());
     all.extend(cases_objects::scenarios());
+    all.extend(cases_profiles::scenarios());
     all.extend(localserver::scenarios());
     all
 }

@@ -171,6 +171,9 @@ pub struct Scenario {
     /// S3 paths HEADed on both servers after the last step: status, Content-Type and
     /// Content-Length must agree (what the tools stored, beyond what they print).
     pub probes: Vec<String>,
+    /// Changes to both tools' environment: set (templates filled, `{work}` is the
+    /// scenario directory) or, with `None`, removed.
+    pub env: Vec<(String, Option<String>)>,
 }
 
 pub fn scenario(name: &'static str, server: Server) -> Scenario {
@@ -181,6 +184,7 @@ pub fn scenario(name: &'static str, server: Server) -> Scenario {
         setup: Vec::new(),
         steps: Vec::new(),
         probes: Vec::new(),
+        env: Vec::new(),
     }
 }
 
@@ -198,6 +202,16 @@ impl Scenario {
 
     pub fn step(mut self, s: Step) -> Scenario {
         self.steps.push(s);
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Scenario {
+        self.env.push((name.to_string(), Some(value.to_string())));
+        self
+    }
+
+    pub fn unset(mut self, name: &str) -> Scenario {
+        self.env.push((name.to_string(), None));
         self
     }
 

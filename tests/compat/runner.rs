@@ -122,6 +122,8 @@ struct Side<'a> {
     work: PathBuf,
     home: PathBuf,
     vars: HashMap<String, String>,
+    /// The scenario's environment changes, templates filled.
+    env_changes: Vec<(String, Option<String>)>,
 }
 
 impl<'a> Side<'a> {
@@ -141,7 +143,10 @@ impl<'a> Side<'a> {
             work,
             home,
             vars: HashMap::new(),
+            env_changes: Vec::new(),
         };
+        side.vars
+            .insert("work".into(), side.work.display().to_string());
         if let Some(m) = side.moto {
             let (key, secret) = m.admin_key();
             side.vars.insert("url".into(), m.url());
@@ -151,6 +156,11 @@ impl<'a> Side<'a> {
                 apply_setup(m, s, &mut side.vars);
             }
         }
+        side.env_changes = scenario
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_deref().map(|v| side.fill(v))))
+            .collect();
         for (path, content) in &scenario.files {
             let full = side.work.join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -203,7 +213,7 @@ impl<'a> Side<'a> {
             Some(m) => m.url(),
             None => "http://127.0.0.1:9".to_string(),
         };
-        vec![
+        let mut env: Vec<(String, String)> = vec![
             ("AWS_ENDPOINT_URL".into(), endpoint),
             ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
             ("HOME".into(), home.clone()),
@@ -216,7 +226,14 @@ impl<'a> Side<'a> {
                 "AWS_SHARED_CREDENTIALS_FILE".into(),
                 format!("{home}/no-such-credentials"),
             ),
-        ]
+        ];
+        for (name, value) in &self.env_changes {
+            env.retain(|(k, _)| k != name);
+            if let Some(value) = value {
+                env.push((name.clone(), value.clone()));
+            }
+        }
+        env
     }
 
     fn run_ours(&self, steps: &[Step]) -> Vec<Raw> {
