@@ -93,6 +93,18 @@ impl Context {
         action: &str,
         params: &[(&str, &str)],
     ) -> Result<Element, Error> {
+        self.query_with(&self.credentials, service, version, action, params)
+    }
+
+    /// [`Context::query`] signed with other credentials than the context's.
+    pub fn query_with(
+        &self,
+        credentials: &Credentials,
+        service: Service,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Element, Error> {
         let endpoint = match service {
             Service::Iam => &self.iam_endpoint,
             Service::Sts => &self.sts_endpoint,
@@ -113,7 +125,7 @@ impl Context {
             .body(form.into_bytes());
         let signing_region = config::signing_region(service, &self.region);
         let target = SigningTarget {
-            credentials: &self.credentials,
+            credentials,
             region: &signing_region,
             service: service.id(),
             mode: Mode::Generic,

@@ -11,6 +11,7 @@ pub mod ini;
 pub mod md5;
 pub mod s3;
 pub mod s3_bucket;
+pub mod s3_check;
 pub mod s3_create;
 pub mod s3_object;
 pub mod sigv4;
