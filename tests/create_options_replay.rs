@@ -160,12 +160,19 @@ fn wait_gives_up_at_the_deadline_but_still_prints_the_key() {
 }
 
 #[test]
-fn without_wait_the_new_key_is_not_checked() {
+fn the_new_key_is_checked_once_with_wait_and_never_without() {
     let server = user_mock();
     let out = run_create(&server, &["my-bucket", "--username", "u"], &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout_str(), EXPECTED_KEY);
     assert!(identity_checks(&server).is_empty());
+
+    // With --wait and a key that works at once: one GetCallerIdentity, nothing said.
+    let out = run_create(&server, &["my-bucket", "--username", "u", "--wait"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout_str(), EXPECTED_KEY);
+    assert!(!out.stderr.contains("Waiting"), "{}", out.stderr);
+    assert_eq!(identity_checks(&server), [true]);
 }
 
 /// Upstream: the original's `s3.read-write.` + every bucket name joined fails STS's
