@@ -338,3 +338,21 @@ fn dry_run_prints_every_added_step() {
     );
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn key_options_with_duration_are_refused_before_any_request() {
+    let server = MockServer::start();
+    for option in [
+        "--wait",
+        "--deactivate-existing-keys",
+        "--delete-oldest-key",
+    ] {
+        let out = run_create(&server, &["b", "-d", "15m", option], &[]);
+        assert_eq!(out.code, 1, "{option}");
+        assert_eq!(
+            out.stderr,
+            format!("Error: Cannot use {option} with --duration: it makes no access key\n")
+        );
+    }
+    assert!(server.requests().is_empty());
+}

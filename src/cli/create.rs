@@ -105,9 +105,20 @@ impl Plan {
             delete_oldest: m.flag("delete-oldest-key"),
             wait: m.flag("wait"),
         };
+        let duration = m.seconds("duration");
+        // Temporary credentials are no access key: these would silently do nothing.
+        if duration.is_some() {
+            for option in ["deactivate-existing-keys", "delete-oldest-key", "wait"] {
+                if m.flag(option) {
+                    return Err(Error::msg(format!(
+                        "Cannot use --{option} with --duration: it makes no access key"
+                    )));
+                }
+            }
+        }
         Ok(Plan {
             ini: m.text("format")?.as_deref() == Some("ini"),
-            duration: m.seconds("duration"),
+            duration,
             username,
             create_bucket: m.flag("create-bucket"),
             public: m.flag("public") || website,
@@ -438,9 +449,10 @@ impl Run<'_> {
         plan.log(&format!("Created access key for user: {}", plan.username));
         // Before printing: whoever reads the key may use it at once. Printed even if
         // the wait fails (a key whose secret is lost is of no use to anyone).
-        let waited = match plan.keys.wait {
-            true => create_keys::wait_until_usable(self.ctx, &key, &|line| echo_err(line)),
-            false => Ok(0),
+        let waited = if plan.keys.wait {
+            create_keys::wait_until_usable(self.ctx, &key, &|line| echo_err(line))
+        } else {
+            Ok(0)
         };
         if plan.ini {
             echo(format!(
