@@ -24,14 +24,16 @@ pub const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 /// AmazonS3FullAccess attached) when it does not exist. Returns whether it was
 /// created just now.
 pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
-    ensure_role_noting(ctx, &mut |_| {})
+    ensure_role_noting(ctx, &[], &mut |_| {})
 }
 
 /// [`ensure_role`], telling `created` about each change as soon as it is made
 /// (`"role NAME"`, `"policy ARN attached to role NAME"`), so that a caller can say
-/// what was left behind when a later step fails.
+/// what was left behind when a later step fails. `tags` go on the role only when it
+/// is created here; an existing role keeps its own.
 pub fn ensure_role_noting(
     ctx: &Context,
+    tags: &[(String, String)],
     created: &mut dyn FnMut(String),
 ) -> Result<(String, bool), Error> {
     let account = ctx.sts().account_id()?;
@@ -40,7 +42,7 @@ pub fn ensure_role_noting(
         return Ok((arn, false));
     }
     let trust = dumps(&policies::assume_role_trust_policy(&account), None);
-    let arn = iam.create_role(ROLE_NAME, ROLE_DESCRIPTION, &trust, MAX_SESSION)?;
+    let arn = iam.create_role(ROLE_NAME, ROLE_DESCRIPTION, &trust, MAX_SESSION, tags)?;
     created(format!("role {ROLE_NAME}"));
     iam.attach_role_policy(ROLE_NAME, S3_FULL_ACCESS)?;
     created(format!(
@@ -61,7 +63,7 @@ fn first_retry_delay() -> Duration {
 }
 
 /// `2s`, or `250ms` for waits that are not whole seconds.
-fn show_delay(d: Duration) -> String {
+pub fn show_delay(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{}s", d.as_secs())
     } else {
@@ -109,9 +111,13 @@ pub fn assume(
 }
 
 /// RoleSessionName allows `[\w+=,.@-]`, 2 to 64 characters; the original passes
-/// `s3.read-only.bucket1,bucket2` unchanged and AWS rejects long bucket lists.
-/// Keep the name when it is valid, otherwise make it valid and short.
+/// `s3.read-only.bucket1,bucket2` unchanged and STS rejects long bucket lists.
+/// A name that fits is kept as the original makes it (other characters become `-`).
+/// A longer one keeps its first 55 characters and ends in `-` and 8 hex digits of
+/// the SHA-256 of the whole name: the same buckets always give the same name, and
+/// different lists sharing a beginning still get different names.
 pub fn session_name(name: &str) -> String {
+    const LIMIT: usize = 64;
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -122,11 +128,13 @@ pub fn session_name(name: &str) -> String {
             }
         })
         .collect();
-    if cleaned.len() <= 64 {
-        cleaned
-    } else {
-        cleaned[..64].to_string()
+    if cleaned.len() <= LIMIT {
+        return cleaned;
     }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    // Only ASCII is left, so any byte index is a character boundary.
+    format!("{}-{}", &cleaned[..LIMIT - 9], hex::encode(&digest[..4]))
 }
 
 #[cfg(test)]
@@ -137,7 +145,26 @@ mod tests {
     fn session_names_stay_valid() {
         assert_eq!(session_name("s3.read-only.a,b"), "s3.read-only.a,b");
         assert_eq!(session_name("s3.custom.ü"), "s3.custom.-");
-        assert_eq!(session_name(&"x".repeat(100)).len(), 64);
+        let fits = format!("s3.read-write.{}", "b".repeat(50));
+        assert_eq!(fits.len(), 64);
+        assert_eq!(session_name(&fits), fits);
+    }
+
+    #[test]
+    fn long_session_names_are_shortened_stably() {
+        let buckets: Vec<String> = (0..10).map(|i| format!("bucket-number-{i}")).collect();
+        let long = format!("s3.read-only.{}", buckets.join(","));
+        let short = session_name(&long);
+        assert_eq!(short.len(), 64);
+        assert!(short.starts_with(&long[..55]), "{short}");
+        assert_eq!(&short[55..56], "-");
+        assert!(
+            short[56..].bytes().all(|b| b.is_ascii_hexdigit()),
+            "{short}"
+        );
+        // Stable, and different for another list with the same beginning.
+        assert_eq!(session_name(&long), short);
+        assert_ne!(session_name(&format!("{long},more")), short);
     }
 
     #[test]

@@ -836,3 +836,40 @@ fn served_credentials_work_for_boto3_and_for_our_commands() {
     );
     assert!(!stderr.contains(creds["SecretAccessKey"].as_str().unwrap()));
 }
+
+/// `--prefix` is repeatable (upstream issue 56): the session policy allows each prefix.
+#[test]
+fn repeated_prefixes_are_all_in_the_session_policy() {
+    let aws = mock_aws();
+    let server = start_on(
+        &aws,
+        &[
+            "--read-only",
+            "--prefix",
+            "a/",
+            "--prefix",
+            "b/",
+            "-d",
+            "15m",
+        ],
+    );
+    drop(server);
+    let policy = aws
+        .server
+        .requests()
+        .into_iter()
+        .find_map(|r| {
+            (r.param("Action").as_deref() == Some("AssumeRole")).then(|| r.param("Policy"))
+        })
+        .flatten()
+        .expect("an AssumeRole with a Policy");
+    let doc: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(
+        doc["Statement"][1]["Condition"]["StringLike"]["s3:prefix"],
+        serde_json::json!(["a/*", "b/*"])
+    );
+    assert_eq!(
+        doc["Statement"][2]["Resource"],
+        serde_json::json!(["arn:aws:s3:::my-bucket/a/*", "arn:aws:s3:::my-bucket/b/*"])
+    );
+}

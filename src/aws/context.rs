@@ -105,6 +105,18 @@ impl Context {
         action: &str,
         params: &[(&str, &str)],
     ) -> Result<Element, Error> {
+        self.query_with(&self.credentials, service, version, action, params)
+    }
+
+    /// [`Context::query`] signed with other credentials than the context's.
+    pub fn query_with(
+        &self,
+        credentials: &Credentials,
+        service: Service,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Element, Error> {
         let endpoint = match service {
             Service::Iam => &self.iam_endpoint,
             Service::Sts => &self.sts_endpoint,
@@ -115,7 +127,7 @@ impl Context {
             endpoint: &endpoint.url,
             service,
             region: &self.region,
-            credentials: &self.credentials,
+            credentials,
         };
         query::call(&target, version, action, params)
     }

@@ -227,11 +227,19 @@ impl<'a> Iam<'a> {
         }
     }
 
-    pub fn create_user(&self, user: &str, boundary: Option<&str>) -> Result<(), Error> {
+    /// CreateUser, with its tags in the same request (IAM then needs iam:TagUser too).
+    pub fn create_user(
+        &self,
+        user: &str,
+        boundary: Option<&str>,
+        tags: &[(String, String)],
+    ) -> Result<(), Error> {
         let mut params = vec![("UserName", user)];
         if let Some(b) = boundary {
             params.push(("PermissionsBoundary", b));
         }
+        let tag_params = tag_params(tags);
+        params.extend(tag_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         self.call("CreateUser", &params).map(drop)
     }
 
@@ -347,6 +355,19 @@ impl<'a> Iam<'a> {
         )
     }
 
+    /// UpdateAccessKey: set a key's status, `Active` or `Inactive`.
+    pub fn update_access_key(&self, user: &str, key_id: &str, status: &str) -> Result<(), Error> {
+        self.call(
+            "UpdateAccessKey",
+            &[
+                ("UserName", user),
+                ("AccessKeyId", key_id),
+                ("Status", status),
+            ],
+        )
+        .map(drop)
+    }
+
     pub fn delete_access_key(&self, user: &str, key_id: &str) -> Result<(), Error> {
         self.call(
             "DeleteAccessKey",
@@ -376,24 +397,25 @@ impl<'a> Iam<'a> {
         }
     }
 
-    /// CreateRole; returns the new role's ARN.
+    /// CreateRole, tags included; returns the new role's ARN.
     pub fn create_role(
         &self,
         role: &str,
         description: &str,
         trust_policy: &str,
         max_session_duration: u64,
+        tags: &[(String, String)],
     ) -> Result<String, Error> {
         let max = max_session_duration.to_string();
-        let result = self.call(
-            "CreateRole",
-            &[
-                ("Description", description),
-                ("RoleName", role),
-                ("AssumeRolePolicyDocument", trust_policy),
-                ("MaxSessionDuration", &max),
-            ],
-        )?;
+        let mut params = vec![
+            ("Description", description),
+            ("RoleName", role),
+            ("AssumeRolePolicyDocument", trust_policy),
+            ("MaxSessionDuration", &max),
+        ];
+        let tag_params = tag_params(tags);
+        params.extend(tag_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let result = self.call("CreateRole", &params)?;
         Ok(result
             .path_text(&["Role", "Arn"])
             .unwrap_or_default()
@@ -407,6 +429,16 @@ impl<'a> Iam<'a> {
         )
         .map(drop)
     }
+}
+
+/// `Tags.member.N.Key` / `.Value`: a tag list in the query protocol (N from 1).
+fn tag_params(tags: &[(String, String)]) -> Vec<(String, String)> {
+    let mut params = Vec::with_capacity(tags.len() * 2);
+    for (i, (key, value)) in tags.iter().enumerate() {
+        params.push((format!("Tags.member.{}.Key", i + 1), key.clone()));
+        params.push((format!("Tags.member.{}.Value", i + 1), value.clone()));
+    }
+    params
 }
 
 /// The items of a Marker-paged list, page by page (see [`Iam::pages`]).

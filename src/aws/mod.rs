@@ -12,6 +12,7 @@ pub mod md5;
 pub mod query;
 pub mod s3;
 pub mod s3_bucket;
+pub mod s3_check;
 pub mod s3_create;
 pub mod s3_object;
 pub mod sigv4;

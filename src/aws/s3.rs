@@ -284,15 +284,6 @@ impl<'a> S3<'a> {
         }
     }
 
-    /// The original's `bucket_exists`: any S3 error (missing, forbidden, ...)
-    /// counts as "does not exist"; only transport failures are errors.
-    pub fn bucket_exists(&self, bucket: &str) -> Result<bool, Error> {
-        match self.head_bucket(bucket) {
-            Err(Error::Aws(_)) => Ok(false),
-            other => other,
-        }
-    }
-
     /// ListBuckets, following continuation tokens where the server pages.
     pub fn list_buckets(&self) -> Result<Vec<Value>, Error> {
         let mut out = Vec::new();

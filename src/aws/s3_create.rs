@@ -71,6 +71,20 @@ pub fn website_xml(index_suffix: &str, error_key: &str) -> String {
     )
 }
 
+/// The PutBucketTagging document: `<Tagging><TagSet><Tag>...` in the given order.
+pub fn tagging_xml(tags: &[(String, String)]) -> String {
+    let mut xml = format!("<Tagging xmlns=\"{XMLNS}\"><TagSet>");
+    for (key, value) in tags {
+        xml.push_str(&format!(
+            "<Tag><Key>{}</Key><Value>{}</Value></Tag>",
+            escape(key),
+            escape(value)
+        ));
+    }
+    xml.push_str("</TagSet></Tagging>");
+    xml
+}
+
 /// A PUT with a body S3 wants a checksum for: `Content-MD5`.
 /// (botocore sends `x-amz-checksum-crc32`; S3 takes either, and MD5 needs no new crate.)
 fn with_md5_body(req: Request, body: &[u8]) -> Request {
@@ -106,6 +120,15 @@ impl S3<'_> {
     pub fn put_bucket_policy(&self, bucket: &str, policy: &str) -> Result<(), Error> {
         self.call("PUT", Some(bucket), None, "PutBucketPolicy", |r| {
             with_md5_body(r.query("policy", ""), policy.as_bytes())
+        })
+        .map(drop)
+    }
+
+    /// PutBucketTagging: replaces the bucket's tag set with `tags`.
+    pub fn put_bucket_tagging(&self, bucket: &str, tags: &[(String, String)]) -> Result<(), Error> {
+        let body = tagging_xml(tags);
+        self.call("PUT", Some(bucket), None, "PutBucketTagging", |r| {
+            with_md5_body(r.query("tagging", ""), body.as_bytes())
         })
         .map(drop)
     }
@@ -156,5 +179,15 @@ mod tests {
     #[test]
     fn values_are_escaped() {
         assert!(create_bucket_xml(Some("a<b")).unwrap().contains("a&lt;b"));
+        let tags = [
+            ("k&".to_string(), "<v>".to_string()),
+            ("e".into(), "".into()),
+        ];
+        assert_eq!(
+            tagging_xml(&tags),
+            "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>\
+             <Tag><Key>k&amp;</Key><Value>&lt;v&gt;</Value></Tag>\
+             <Tag><Key>e</Key><Value></Value></Tag></TagSet></Tagging>"
+        );
     }
 }

@@ -50,6 +50,17 @@ impl Sts<'_> {
         ))
     }
 
+    /// GetCallerIdentity signed with other credentials (a key `create` just made).
+    pub fn get_caller_identity_with(
+        &self,
+        credentials: &super::Credentials,
+    ) -> Result<Value, Error> {
+        let result =
+            self.ctx
+                .query_with(credentials, Service::Sts, VERSION, "GetCallerIdentity", &[])?;
+        Ok(to_json(&result, CALLER_IDENTITY))
+    }
+
     pub fn account_id(&self) -> Result<String, Error> {
         let identity = self.get_caller_identity()?;
         Ok(identity["Account"].as_str().unwrap_or_default().to_string())

@@ -177,7 +177,7 @@ pub fn set_cors_policy(m: &Matches) -> Result<(), Error> {
     };
     let ctx = context(m)?;
     let s3 = ctx.s3();
-    if !s3.bucket_exists(&bucket)? {
+    if !s3.check_bucket(&bucket)? {
         return Err(Error::msg(format!("Bucket {bucket} does not exists")));
     }
     s3.put_bucket_cors(&bucket, &rule).map_err(click_error)

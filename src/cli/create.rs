@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::args::{Matches, context};
+use super::create_keys::{self, KeyOptions};
 use super::{echo, echo_err, print};
 use crate::assume;
 use crate::aws::Context;
@@ -41,6 +42,9 @@ struct Plan {
     user_policies: Vec<(String, Value)>,
     /// The session policy for AssumeRole, covering every bucket.
     session_policy: Value,
+    /// `--tag`s for what this run creates: the user, the role, the buckets.
+    tags: Vec<(String, String)>,
+    keys: KeyOptions,
 }
 
 impl Plan {
@@ -62,19 +66,19 @@ impl Plan {
         } else {
             permission.as_str()
         };
-        let prefix = m.text("prefix")?.unwrap_or_else(|| "*".to_string());
+        let prefixes = m.texts("prefix")?;
 
         let mut user_policies = Vec::with_capacity(buckets.len());
         for bucket in &buckets {
             let document = match &policy {
                 Some(text) => substitute(text, bucket)?,
-                None => policies::bucket_policy(permission, bucket, &prefix, &statements),
+                None => policies::bucket_policy(permission, bucket, &prefixes, &statements),
             };
             user_policies.push((format!("s3.{name_word}.{bucket}"), document));
         }
         let session_policy = match &policy {
             Some(text) => session_policy_from(text, &buckets, &user_policies)?,
-            None => policies::buckets_policy(permission, &buckets, &prefix, &statements),
+            None => policies::buckets_policy(permission, &buckets, &prefixes, &statements),
         };
 
         // --policy and --statement grant more than S3 access, so a default boundary
@@ -95,9 +99,26 @@ impl Plan {
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| format!("s3.{name_word}.{}", buckets.join(",")));
         let website = m.flag("website");
+        let tags = super::tags::from_matches(m)?;
+        let keys = KeyOptions {
+            deactivate_existing: m.flag("deactivate-existing-keys"),
+            delete_oldest: m.flag("delete-oldest-key"),
+            wait: m.flag("wait"),
+        };
+        let duration = m.seconds("duration");
+        // Temporary credentials are no access key: these would silently do nothing.
+        if duration.is_some() {
+            for option in ["deactivate-existing-keys", "delete-oldest-key", "wait"] {
+                if m.flag(option) {
+                    return Err(Error::msg(format!(
+                        "Cannot use --{option} with --duration: it makes no access key"
+                    )));
+                }
+            }
+        }
         Ok(Plan {
             ini: m.text("format")?.as_deref() == Some("ini"),
-            duration: m.seconds("duration"),
+            duration,
             username,
             create_bucket: m.flag("create-bucket"),
             public: m.flag("public") || website,
@@ -109,6 +130,8 @@ impl Plan {
             user_policies,
             session_policy,
             buckets,
+            tags,
+            keys,
         })
     }
 
@@ -125,6 +148,11 @@ impl Plan {
             info.push_str(&format!(" with permissions boundary: '{b}'"));
         }
         info
+    }
+
+    /// The tags as shown in progress lines and `--dry-run`: `{"key": "value"}`.
+    fn tags_json(&self) -> String {
+        dumps(&super::tags::to_json(&self.tags), None)
     }
 
     fn session_name(&self) -> String {
@@ -242,9 +270,18 @@ fn dry_run(plan: &Plan) -> String {
         if plan.website {
             line("... then configure index.html and error.html website settings");
         }
+        if !plan.tags.is_empty() {
+            line(&format!("... then tag it with: {}", plan.tags_json()));
+        }
     }
     if let Some(duration) = plan.duration {
         line(&format!("Would ensure role: '{}'", assume::ROLE_NAME));
+        if !plan.tags.is_empty() {
+            line(&format!(
+                "... tagged, if it has to be created, with: {}",
+                plan.tags_json()
+            ));
+        }
         line(&format!(
             "Would assume role using following policy for {duration} seconds:"
         ));
@@ -252,6 +289,12 @@ fn dry_run(plan: &Plan) -> String {
         return out;
     }
     line(&format!("Would create{}", plan.user_info()));
+    if !plan.tags.is_empty() {
+        line(&format!(
+            "... tagged, if it has to be created, with: {}",
+            plan.tags_json()
+        ));
+    }
     for (name, document) in &plan.user_policies {
         line(&format!(
             "Would attach policy called '{name}' to user '{}', details:\n{}",
@@ -259,10 +302,25 @@ fn dry_run(plan: &Plan) -> String {
             dumps(document, Some(4))
         ));
     }
+    if plan.keys.delete_oldest {
+        line(&format!(
+            "... deleting the oldest access key of user '{}' first if it already has two",
+            plan.username
+        ));
+    }
     line(&format!(
         "Would call create access key for user '{}'",
         plan.username
     ));
+    if plan.keys.wait {
+        line("... then wait until the new access key works");
+    }
+    if plan.keys.deactivate_existing {
+        line(&format!(
+            "... then deactivate the other access keys of user '{}'",
+            plan.username
+        ));
+    }
     out
 }
 
@@ -288,8 +346,9 @@ impl Run<'_> {
         let plan = self.plan;
         let s3 = self.ctx.s3();
         for bucket in &plan.buckets {
-            // As the original: any S3 error (missing, forbidden...) means "missing".
-            if s3.bucket_exists(bucket)? {
+            // Unlike the original, only a 404 means "missing": expired or invalid
+            // credentials and access denied are errors that say so.
+            if s3.check_bucket(bucket)? {
                 continue;
             }
             if !plan.create_bucket {
@@ -324,6 +383,14 @@ impl Run<'_> {
                     .push(format!("website configuration of bucket {bucket}"));
                 plan.log("Configured website: IndexDocument=index.html, ErrorDocument=error.html");
             }
+            if !plan.tags.is_empty() {
+                s3.put_bucket_tagging(bucket, &plan.tags)?;
+                self.created.push(format!("tags of bucket {bucket}"));
+                plan.log(&format!(
+                    "Tagged bucket {bucket} with: {}",
+                    plan.tags_json()
+                ));
+            }
         }
         Ok(())
     }
@@ -332,7 +399,8 @@ impl Run<'_> {
     fn temporary(&mut self, duration: u64) -> Result<(), Error> {
         let plan = self.plan;
         let created = &mut self.created;
-        let (role_arn, is_new) = assume::ensure_role_noting(self.ctx, &mut |c| created.push(c))?;
+        let (role_arn, is_new) =
+            assume::ensure_role_noting(self.ctx, &plan.tags, &mut |c| created.push(c))?;
         plan.log(&format!("Assume role against {role_arn} for {duration}s"));
         // The wait notice is shown even with --silent: a minute of silence would look
         // like a hang.
@@ -364,10 +432,13 @@ impl Run<'_> {
         let plan = self.plan;
         let iam = self.ctx.iam();
         if iam.get_user(&plan.username)?.is_none() {
-            iam.create_user(&plan.username, plan.boundary.as_deref())?;
+            iam.create_user(&plan.username, plan.boundary.as_deref(), &plan.tags)?;
             self.created.push(format!("user {}", plan.username));
             // The original's double space: "Created" + " user: ...".
             plan.log(&format!("Created {}", plan.user_info()));
+            if !plan.tags.is_empty() {
+                plan.log(&format!("... tagged with: {}", plan.tags_json()));
+            }
         }
         for (name, document) in &plan.user_policies {
             iam.put_user_policy(&plan.username, name, &dumps(document, None))?;
@@ -375,17 +446,37 @@ impl Run<'_> {
                 .push(format!("inline policy {name} of user {}", plan.username));
             plan.log(&format!("Attached policy {name} to user {}", plan.username));
         }
-        let key = iam.create_access_key(&plan.username)?;
+        let log = |line: &str| plan.log(line);
+        let key =
+            create_keys::create_key(self.ctx, &plan.username, plan.keys, &log, &mut self.created)?;
         plan.log(&format!("Created access key for user: {}", plan.username));
+        // Before printing: whoever reads the key may use it at once. Printed even if
+        // the wait fails (a key whose secret is lost is of no use to anyone).
+        let waited = if plan.keys.wait {
+            create_keys::wait_until_usable(self.ctx, &key, &|line| echo_err(line))
+        } else {
+            Ok(0)
+        };
         if plan.ini {
             echo(format!(
                 "[default]\naws_access_key_id={}\naws_secret_access_key={}",
                 text(&key, "AccessKeyId"),
                 text(&key, "SecretAccessKey"),
-            ))
+            ))?;
         } else {
-            echo(dumps(&key, Some(4)))
+            echo(dumps(&key, Some(4)))?;
         }
+        waited?;
+        if plan.keys.deactivate_existing {
+            // After the new key is printed, so that a failure here cannot lose it.
+            create_keys::deactivate_others(
+                self.ctx,
+                &plan.username,
+                text(&key, "AccessKeyId"),
+                &log,
+            )?;
+        }
+        Ok(())
     }
 }
 

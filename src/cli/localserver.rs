@@ -28,7 +28,7 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
     let permission = Permission::from_flags(read_only, write_only);
     let port = m.int("port").unwrap_or(DEFAULT_PORT);
     let host = m.text("host")?.unwrap_or_else(|| DEFAULT_HOST.to_string());
-    let prefix = m.text("prefix")?.unwrap_or_else(|| "*".to_string());
+    let prefixes = m.texts("prefix")?;
     let statements = m.statements("statement");
     let duration = m
         .seconds("duration")
@@ -36,7 +36,7 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
     let token = token(m)?;
 
     let ctx = context(m)?;
-    if !ctx.s3().bucket_exists(&bucket)? {
+    if !ctx.s3().check_bucket(&bucket)? {
         return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
     }
 
@@ -45,7 +45,7 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
         ctx,
         &bucket,
         permission,
-        &prefix,
+        &prefixes,
         &statements,
         duration,
         stderr.clone(),

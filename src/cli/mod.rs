@@ -8,12 +8,14 @@ use crate::error::Error;
 pub mod args;
 pub mod buckets;
 pub mod create;
+pub mod create_keys;
 pub mod help;
 pub mod iam;
 pub mod localserver;
 pub mod objects;
 pub mod policy;
 pub mod spec;
+pub mod tags;
 
 use args::{Matches, Parsed};
 

@@ -21,8 +21,8 @@ pub fn policy(m: &Matches) -> Result<(), Error> {
     }
     // Unlike `create`, the original lets --write-only win when both flags are given.
     let permission = Permission::from_flags(m.flag("read-only"), m.flag("write-only"));
-    let prefix = m.text("prefix")?.unwrap_or_else(|| "*".to_string());
+    let prefixes = m.texts("prefix")?;
     let policy =
-        policies::buckets_policy(permission, &buckets, &prefix, &m.statements("statement"));
+        policies::buckets_policy(permission, &buckets, &prefixes, &m.statements("statement"));
     echo(dumps(&policy, Some(4)))
 }

@@ -170,7 +170,10 @@ const CREATE: CommandSpec = CommandSpec {
                 ),
                 'c',
             ),
-            text("prefix", "Only allow keys starting with this prefix"),
+            multiple(text(
+                "prefix",
+                "Only allow keys starting with this prefix (repeatable: any of them)",
+            )),
             flag(
                 "public",
                 "Make a created bucket public: anyone who knows a file's name can download it",
@@ -196,6 +199,27 @@ const CREATE: CommandSpec = CommandSpec {
             text(
                 "user-permissions-boundary",
                 "Permissions boundary for created users, or 'none' for no boundary. By default S3 access matching --read-only and --write-only.",
+            ),
+            // Not in the original (upstream issues 80, 60, 64 and new keys' propagation).
+            multiple(typed(
+                text(
+                    "tag",
+                    "Tag the user, role and buckets this creates (repeatable)",
+                ),
+                "KEY=VALUE",
+                Conv::Text,
+            )),
+            flag(
+                "deactivate-existing-keys",
+                "Deactivate the user's other access keys once the new one is made",
+            ),
+            flag(
+                "delete-oldest-key",
+                "If the user already has two access keys, IAM's limit, delete the older one first",
+            ),
+            flag(
+                "wait",
+                "Print the new access key only once it works (IAM can take seconds to accept it)",
             ),
         ],
         AWS,
@@ -495,7 +519,10 @@ const LOCALSERVER: CommandSpec = CommandSpec {
             text("host", "Address to listen on (default: localhost)"),
             READ_ONLY,
             WRITE_ONLY,
-            text("prefix", "Only allow keys starting with this prefix"),
+            multiple(text(
+                "prefix",
+                "Only allow keys starting with this prefix (repeatable: any of them)",
+            )),
             STATEMENT,
             {
                 let mut d = with_short(
@@ -535,10 +562,10 @@ const POLICY: CommandSpec = CommandSpec {
     opts: &[&[
         READ_ONLY,
         WRITE_ONLY,
-        text(
+        multiple(text(
             "prefix",
-            "Only allow keys starting with this prefix, e.g. foo/",
-        ),
+            "Only allow keys starting with this prefix, e.g. foo/ (repeatable: any of them)",
+        )),
         STATEMENT,
         flag(
             "public-bucket",

@@ -25,17 +25,17 @@ pub struct AssumeRoleSource {
 
 impl AssumeRoleSource {
     /// The original's `_generate_policy`: the permission's statements for the bucket and
-    /// prefix, then the extra statements as given.
+    /// prefixes (every `--prefix`), then the extra statements as given.
     pub fn new(
         ctx: Context,
         bucket: &str,
         permission: Permission,
-        prefix: &str,
+        prefixes: &[String],
         extra_statements: &[Value],
         duration: u64,
         log: Log,
     ) -> Self {
-        let policy = policies::bucket_policy(permission, bucket, prefix, extra_statements);
+        let policy = policies::bucket_policy(permission, bucket, prefixes, extra_statements);
         AssumeRoleSource {
             ctx,
             session_name: assume::session_name(&format!("s3.{}.{bucket}", permission.as_str())),

@@ -54,6 +54,26 @@ const ADDED_OPTIONS: &[(&str, &str, &str)] = &[
     ("put-objects", "--workers", "parallel transfers"),
     ("get-object", "--workers", "parallel ranged downloads"),
     ("put-object", "--workers", "parallel multipart uploads"),
+    (
+        "create",
+        "--tag",
+        "tags on what create makes (upstream issue 80)",
+    ),
+    (
+        "create",
+        "--deactivate-existing-keys",
+        "key rotation (upstream issue 60)",
+    ),
+    (
+        "create",
+        "--delete-oldest-key",
+        "a way past IAM's two-key limit (upstream issue 64)",
+    ),
+    (
+        "create",
+        "--wait",
+        "waiting until a new key works (IAM eventual consistency)",
+    ),
 ];
 
 /// The parts of a help text that must match: the usage line, each option's terms
@@ -129,7 +149,7 @@ fn same_help_shape(original: &Seen, ours: &Seen) -> Result<(), String> {
     }
 }
 
-const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (--profile everywhere, localserver --token and --workers on transfers are our additions)";
+const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (--profile everywhere, localserver --token, --workers on transfers and create's --tag, --deactivate-existing-keys, --delete-oldest-key and --wait are our additions)";
 
 fn help() -> Scenario {
     let mut s = scenario("help and version", Server::Offline)
@@ -283,7 +303,6 @@ fn policy() -> Scenario {
         &["policy", "b", "--write-only"],
         &["policy", "b", "--read-only", "--write-only"],
         &["policy", "b", "--prefix", "my-prefix/"],
-        &["policy", "b", "--prefix", "a", "--prefix", "last/"],
         &["policy", "b", "--read-only", "--prefix", "x*"],
         &["policy", "b", "--statement", STATEMENT],
         &[
@@ -299,7 +318,50 @@ fn policy() -> Scenario {
         &["policy", "café", "--read-only"],
         &["policy", "--", "-dash"],
     ];
-    scenario("policy", Server::Offline).steps(cases.iter().map(|a| run(a)))
+    scenario("policy", Server::Offline)
+        .steps(cases.iter().map(|a| run(a)))
+        .step(
+            run(&["policy", "b", "--prefix", "a", "--prefix", "last/"]).custom(
+                "--prefix is repeatable (upstream issue 56): every prefix is allowed, where the original keeps only the last",
+                repeated_prefixes,
+            ),
+        )
+}
+
+/// The original's document for the last prefix; ours the same statements with both.
+fn repeated_prefixes(original: &Seen, ours: &Seen) -> Result<(), String> {
+    let parse = |s: &Seen| -> Result<serde_json::Value, String> {
+        serde_json::from_str(&s.stdout).map_err(|e| format!("not JSON ({e}): {}", s.stdout))
+    };
+    let (theirs, mine) = (parse(original)?, parse(ours)?);
+    let prefixes = |doc: &serde_json::Value| {
+        doc["Statement"][1]["Condition"]["StringLike"]["s3:prefix"].clone()
+    };
+    let objects = |doc: &serde_json::Value| doc["Statement"][2]["Resource"].clone();
+    let checks = [
+        (prefixes(&theirs), serde_json::json!(["last/*"])),
+        (prefixes(&mine), serde_json::json!(["a*", "last/*"])),
+        (
+            objects(&theirs),
+            serde_json::json!(["arn:aws:s3:::b/last/*"]),
+        ),
+        (
+            objects(&mine),
+            serde_json::json!(["arn:aws:s3:::b/a*", "arn:aws:s3:::b/last/*"]),
+        ),
+    ];
+    for (seen, expected) in checks {
+        if seen != expected {
+            return Err(format!("expected {expected}, got {seen}"));
+        }
+    }
+    if (original.code, ours.code) != (0, 0) || !ours.stderr.is_empty() {
+        return Err(format!(
+            "exit codes {} / {}: {}",
+            original.code, ours.code, ours.stderr
+        ));
+    }
+    Ok(())
 }
 
 fn create_dry_run() -> Scenario {

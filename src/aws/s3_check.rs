@@ -1,0 +1,128 @@
+//! Does a bucket exist? The original's `bucket_exists` counts every HeadBucket
+//! error as "missing", so expired or wrong credentials read as "Bucket does not
+//! exist" (upstream issue 65). Here a 404 is "missing", and a 400 or 403 becomes
+//! one message saying which: expired or invalid credentials, or access denied.
+//!
+//! HEAD answers carry no body, hence no error code. Only when HeadBucket has already
+//! failed with 400 or 403 is one ListObjectsV2 with `max-keys=0` sent, which needs the
+//! same permission (s3:ListBucket) and does carry the code; a successful check costs
+//! nothing more than before.
+
+use super::s3::S3;
+use crate::error::{AwsError, Error};
+
+/// Codes that mean the credentials themselves are the problem, with what to say.
+const CREDENTIAL_CODES: &[(&str, &str)] = &[
+    ("ExpiredToken", "the credentials have expired"),
+    ("TokenRefreshRequired", "the credentials have expired"),
+    ("InvalidToken", "the session token is invalid"),
+    ("InvalidAccessKeyId", "the access key ID is not known"),
+    ("InvalidClientTokenId", "the access key ID is not known"),
+    (
+        "SignatureDoesNotMatch",
+        "the secret key does not belong to the access key ID",
+    ),
+];
+
+impl S3<'_> {
+    /// HeadBucket: `Ok(true)` when the bucket exists, `Ok(false)` when S3 says it
+    /// does not (404). A 400 or 403 is an [`Error::Msg`] naming the cause; anything
+    /// else (5xx after the retries, ...) is the error as S3 gave it.
+    pub fn check_bucket(&self, bucket: &str) -> Result<bool, Error> {
+        match self.head_bucket(bucket) {
+            Err(Error::Aws(e)) if matches!(e.status, 400 | 403) => {
+                let code = self.error_code(bucket);
+                if code.as_deref() == Some("NoSuchBucket") {
+                    return Ok(false);
+                }
+                Err(Error::msg(explain(bucket, &e, code.as_deref())))
+            }
+            other => other,
+        }
+    }
+
+    /// The error code S3 gives for listing the bucket, when it gives one.
+    fn error_code(&self, bucket: &str) -> Option<String> {
+        let listed = self.call("GET", Some(bucket), None, "ListObjectsV2", |r| {
+            r.query("list-type", "2").query("max-keys", "0")
+        });
+        match listed {
+            // A body-less answer has the status as its code: nothing learnt.
+            Err(Error::Aws(e)) if !e.code.bytes().all(|b| b.is_ascii_digit()) => Some(e.code),
+            _ => None,
+        }
+    }
+}
+
+/// The one line for a HeadBucket that failed with 400 or 403 (`code`: what the
+/// follow-up listing said, if anything).
+pub fn explain(bucket: &str, head: &AwsError, code: Option<&str>) -> String {
+    let start = format!("Cannot check bucket {bucket}:");
+    if let Some((code, what)) = code.and_then(|c| CREDENTIAL_CODES.iter().find(|(k, _)| *k == c)) {
+        let advice = if what.contains("expired") {
+            "; get new ones and try again"
+        } else {
+            ""
+        };
+        return format!("{start} {what} ({code}){advice}");
+    }
+    if head.status == 400 {
+        // S3 answers an expired or malformed session token on HEAD with a bare 400.
+        return format!(
+            "{start} S3 answered 400 {}{}, which for HeadBucket means the credentials have expired or are invalid",
+            head.message,
+            code.map(|c| format!(" ({c})")).unwrap_or_default()
+        );
+    }
+    let named = match code {
+        Some(c) if c != "AccessDenied" => c,
+        _ => "403 Forbidden",
+    };
+    format!(
+        "{start} access denied ({named}); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(status: u16, message: &str) -> AwsError {
+        AwsError {
+            code: status.to_string(),
+            message: message.into(),
+            status,
+            operation: "HeadBucket".into(),
+            ..AwsError::default()
+        }
+    }
+
+    #[test]
+    fn each_case_is_named() {
+        let forbidden = head(403, "Forbidden");
+        let bad = head(400, "Bad Request");
+        assert_eq!(
+            explain("b", &bad, Some("ExpiredToken")),
+            "Cannot check bucket b: the credentials have expired (ExpiredToken); get new ones and try again"
+        );
+        assert_eq!(
+            explain("b", &forbidden, Some("InvalidAccessKeyId")),
+            "Cannot check bucket b: the access key ID is not known (InvalidAccessKeyId)"
+        );
+        assert_eq!(
+            explain("b", &forbidden, Some("SignatureDoesNotMatch")),
+            "Cannot check bucket b: the secret key does not belong to the access key ID (SignatureDoesNotMatch)"
+        );
+        let denied = "Cannot check bucket b: access denied (403 Forbidden); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account";
+        assert_eq!(explain("b", &forbidden, Some("AccessDenied")), denied);
+        assert_eq!(explain("b", &forbidden, None), denied);
+        assert_eq!(
+            explain("b", &forbidden, Some("AllAccessDisabled")),
+            "Cannot check bucket b: access denied (AllAccessDisabled); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account"
+        );
+        assert_eq!(
+            explain("b", &bad, None),
+            "Cannot check bucket b: S3 answered 400 Bad Request, which for HeadBucket means the credentials have expired or are invalid"
+        );
+    }
+}

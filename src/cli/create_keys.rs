@@ -1,0 +1,141 @@
+//! The access key step of `create` (no `--duration`): CreateAccessKey, and the options
+//! around it that the original lacks. `--delete-oldest-key` makes room when the user
+//! already has IAM's two keys; `--wait` holds the output until the new key works
+//! (IAM takes seconds to spread one); `--deactivate-existing-keys` turns the user's
+//! other keys off once the new one is made (key rotation).
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::aws::{Context, Credentials};
+use crate::error::Error;
+
+/// What the key options asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyOptions {
+    pub deactivate_existing: bool,
+    pub delete_oldest: bool,
+    pub wait: bool,
+}
+
+/// The codes a key that IAM has not spread yet gets: STS's and S3's words for it.
+const NOT_YET_KNOWN: &[&str] = &["InvalidClientTokenId", "InvalidAccessKeyId"];
+
+/// CreateAccessKey for `user`; with `delete_oldest`, when IAM refuses a third key, the
+/// older key is deleted and the call made again. `log` gets the progress lines and
+/// `created` what is left in place should a later step fail.
+pub fn create_key(
+    ctx: &Context,
+    user: &str,
+    options: KeyOptions,
+    log: &dyn Fn(&str),
+    created: &mut Vec<String>,
+) -> Result<Value, Error> {
+    let iam = ctx.iam();
+    let key = match iam.create_access_key(user) {
+        Err(e) if e.code() == Some("LimitExceeded") => {
+            if !options.delete_oldest {
+                return Err(Error::msg(limit_message(user)));
+            }
+            let keys = iam.list_access_keys(user)?;
+            // CreateDate is printed as str(datetime), which sorts as time does.
+            let oldest = keys
+                .iter()
+                .min_by_key(|k| field(k, "CreateDate").to_string())
+                .map(|k| field(k, "AccessKeyId").to_string())
+                .ok_or_else(|| Error::msg(limit_message(user)))?;
+            iam.delete_access_key(user, &oldest)?;
+            log(&format!(
+                "Deleted the oldest access key of user {user}: {oldest}"
+            ));
+            iam.create_access_key(user)?
+        }
+        other => other?,
+    };
+    let id = field(&key, "AccessKeyId").to_string();
+    crate::error::register_secret(field(&key, "SecretAccessKey"));
+    created.push(format!("access key {id} of user {user}"));
+    Ok(key)
+}
+
+/// The one line for IAM's LimitExceeded on CreateAccessKey.
+pub fn limit_message(user: &str) -> String {
+    format!(
+        "User {user} already has two access keys, the most IAM allows. Inactive keys count \
+         too, so --deactivate-existing-keys cannot help: run again with --delete-oldest-key \
+         to delete the older key first, or delete one yourself (aws iam delete-access-key)"
+    )
+}
+
+/// `--deactivate-existing-keys`: every other Active key of `user` becomes Inactive.
+pub fn deactivate_others(
+    ctx: &Context,
+    user: &str,
+    keep: &str,
+    log: &dyn Fn(&str),
+) -> Result<(), Error> {
+    let iam = ctx.iam();
+    for key in iam.list_access_keys(user)? {
+        let id = field(&key, "AccessKeyId");
+        if id != keep && field(&key, "Status") == "Active" {
+            iam.update_access_key(user, id, "Inactive")?;
+            log(&format!("Deactivated access key {id} of user {user}"));
+        }
+    }
+    Ok(())
+}
+
+/// The pause between checks: 1 s, or `S3_CREDENTIALS_KEY_WAIT_BASE_MS` milliseconds
+/// (tests make it small). Checking stops after 60 pauses (a minute by default).
+fn wait_base() -> Duration {
+    std::env::var("S3_CREDENTIALS_KEY_WAIT_BASE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+/// `--wait`: GetCallerIdentity with the new key until STS accepts it. One line on
+/// stderr when it has to wait (even with --silent: a silent minute looks like a hang).
+/// Returns how many checks were refused.
+pub fn wait_until_usable(ctx: &Context, key: &Value, notice: &dyn Fn(&str)) -> Result<u32, Error> {
+    let credentials = Credentials {
+        access_key_id: field(key, "AccessKeyId").to_string(),
+        secret_access_key: field(key, "SecretAccessKey").to_string(),
+        session_token: None,
+    };
+    let base = wait_base();
+    let deadline = Instant::now() + base * 60;
+    let mut refused = 0;
+    loop {
+        match ctx.sts().get_caller_identity_with(&credentials) {
+            Ok(_) => return Ok(refused),
+            Err(e) if e.code().is_some_and(|c| NOT_YET_KNOWN.contains(&c)) => {
+                // Full jitter around the base, as the retries do: 0.5x to 1.5x.
+                let pause = base.mul_f64(0.5 + crate::aws::http::jitter());
+                if Instant::now() + pause >= deadline {
+                    return Err(Error::msg(format!(
+                        "The new access key {} was still refused after {} ({}); IAM may accept it later",
+                        credentials.access_key_id,
+                        crate::assume::show_delay(base * 60),
+                        e.code().unwrap_or_default()
+                    )));
+                }
+                if refused == 0 {
+                    notice(&format!(
+                        "Waiting for the new access key {} to work (IAM is still spreading it)...",
+                        credentials.access_key_id
+                    ));
+                }
+                refused += 1;
+                std::thread::sleep(pause);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A string member of a response (empty when absent).
+fn field<'v>(value: &'v Value, key: &str) -> &'v str {
+    value.get(key).and_then(Value::as_str).unwrap_or_default()
+}
