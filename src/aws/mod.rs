@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub mod base64;
 pub mod config;
 pub mod context;
 pub mod credentials;

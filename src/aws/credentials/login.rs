@@ -297,32 +297,5 @@ pub(super) mod dpop {
         )
     }
 
-    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    /// base64url without padding (RFC 7515's encoding for JWTs).
-    pub(crate) fn b64url(bytes: &[u8]) -> String {
-        crate::aws::md5::base64(bytes)
-            .trim_end_matches('=')
-            .replace('+', "-")
-            .replace('/', "_")
-    }
-
-    /// Standard base64 with optional padding; `None` on any other character.
-    pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(text.len() * 3 / 4);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-            if c == b'=' {
-                break;
-            }
-            let v = B64.iter().position(|&x| x == c)? as u32;
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-            }
-        }
-        Some(out)
-    }
+    pub(crate) use crate::aws::base64::{decode as base64_decode, encode_url as b64url};
 }

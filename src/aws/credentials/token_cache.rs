@@ -98,16 +98,7 @@ pub fn parse_cache_time(s: &str) -> Option<OffsetDateTime> {
 
 /// A UTC time as the caches store it: `%Y-%m-%dT%H:%M:%SZ`.
 pub(super) fn format_cache_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{}Z", crate::output::utc_seconds(t, 'T'))
 }
 
 /// A string member of a cached document.
