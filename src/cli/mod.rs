@@ -7,6 +7,7 @@ use crate::error::Error;
 
 pub mod args;
 pub mod buckets;
+pub mod complete;
 pub mod create;
 pub mod help;
 pub mod iam;
@@ -19,6 +20,10 @@ use args::{Matches, Parsed};
 
 /// Run the tool with these arguments (without the program name); returns the exit code.
 pub fn run(argv: Vec<OsString>) -> i32 {
+    // click answers shell completion before it looks at the arguments.
+    if let Some(code) = complete::from_process_env() {
+        return code;
+    }
     match dispatch(&argv) {
         Ok(()) => 0,
         Err(e) => report(&e),
