@@ -14,6 +14,7 @@ pub mod iam;
 pub mod localserver;
 pub mod objects;
 pub mod policy;
+pub mod presign;
 pub mod spec;
 
 use args::{Matches, Parsed};
@@ -94,6 +95,7 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "list-user-policies" => iam::list_user_policies(m),
         "delete-user" => iam::delete_user(m),
         "localserver" => localserver::localserver(m),
+        "presign" => presign::presign(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }

@@ -11,8 +11,8 @@
 use crate::model::{Scenario, Seen, Server, Step, run, scenario};
 use crate::runner::same;
 
-/// Options that are ours, not the original's, which completion offers too.
-const ADDED: &[&str] = &["--workers", "--token", "--profile"];
+/// Options and commands that are ours, not the original's, which completion offers too.
+const ADDED: &[&str] = &["--workers", "--token", "--profile", "presign"];
 
 /// (COMP_WORDS, COMP_CWORD) for bash, zsh and PowerShell.
 const WORDS: &[(&str, &str)] = &[

@@ -385,10 +385,10 @@ const ORIGINAL: &[(Shell, &str, &str, &str)] = &[
     ),
 ];
 
-/// Options that are ours, not the original's: their lines are taken out of our answers
+/// Options and commands that are ours, not the original's: their lines are taken out of our answers
 /// before comparing (`--profile` comes with issue 14's other half; add any option a
 /// command gains here too).
-const ADDED: &[&str] = &["--workers", "--token", "--profile"];
+const ADDED: &[&str] = &["--workers", "--token", "--profile", "presign"];
 
 fn without_added(answer: &str) -> String {
     let kept: Vec<&str> = answer
@@ -428,9 +428,19 @@ fn answers_match_the_originals_for_every_recorded_word_list() {
 
 #[test]
 fn our_added_options_are_offered_where_they_belong() {
-    let bash = |w: &str| answer(Bash, w, &(split_arg_string(w).len() - 1).to_string());
+    // The word under the cursor: the last one, or a new one after a trailing space.
+    let bash = |w: &str| {
+        let words = split_arg_string(w).len();
+        let cword = if w.ends_with(' ') { words } else { words - 1 };
+        answer(Bash, w, &cword.to_string())
+    };
     assert!(bash("s3-credentials get-object b k --w").contains("plain,--workers\n"));
     assert_eq!(bash("s3-credentials localserver b --to"), "plain,--token\n");
+    assert_eq!(bash("s3-credentials pr"), "plain,presign\n");
+    assert_eq!(
+        bash("s3-credentials presign b k --method "),
+        "plain,GET\nplain,PUT\n"
+    );
     // Given once, not offered again: it is not repeatable.
     assert_eq!(bash("s3-credentials localserver b --token x --to"), "\n");
 }
