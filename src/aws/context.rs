@@ -27,6 +27,8 @@ pub struct Context {
     pub iam_endpoint: Endpoint,
     pub sts_endpoint: Endpoint,
     pub http: Http,
+    /// Whether uploads carry a CRC32 and downloads check the object's checksum.
+    pub checksums: config::ChecksumConfig,
 }
 
 impl Context {
@@ -44,6 +46,8 @@ impl Context {
         let s3_endpoint = endpoint(Service::S3)?;
         let iam_endpoint = endpoint(Service::Iam)?;
         let sts_endpoint = endpoint(Service::Sts)?;
+        // botocore checks these when it makes a client, before any credentials are needed.
+        let checksums = config::checksum_config(env, &files, &profile)?;
         let credentials =
             credentials::resolve(&opts.auth, env, &files, &profile, &sts_endpoint.url)?;
         crate::error::register_secret(&credentials.secret_access_key);
@@ -69,6 +73,7 @@ impl Context {
             iam_endpoint,
             sts_endpoint,
             http,
+            checksums,
         })
     }
 
