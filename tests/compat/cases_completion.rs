@@ -1,7 +1,8 @@
 //! Shell completion, click's protocol: the scripts `{shell}_source` prints and the answers
 //! to `{shell}_complete` for word lists that exercise each of click's rules (command and
 //! option names, options already given, `--`, `--opt=value`, Choice values, file and
-//! directory types, arguments in order, unknown options, quoting).
+//! directory types, arguments in order, unknown options, quoting), and every command's
+//! option list in every shell.
 //!
 //! bash answers carry no descriptions and must be identical. zsh, fish and PowerShell
 //! answers carry each item's description, and ours are in our own words: there the
@@ -76,6 +77,14 @@ pub fn scenarios() -> Vec<Scenario> {
     }
     for (words, cword) in FISH_WORDS {
         s = s.step(answer("fish", words, cword));
+    }
+    // Every command's options, in every shell.
+    for command in crate::cases_offline::COMMANDS {
+        let words = format!("s3-credentials {command} -");
+        for shell in ["bash", "zsh", "powershell"] {
+            s = s.step(answer(shell, &words, "2"));
+        }
+        s = s.step(answer("fish", &words, "-"));
     }
     vec![s]
 }
