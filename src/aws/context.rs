@@ -29,6 +29,8 @@ pub struct Context {
     pub iam_endpoint: Endpoint,
     pub sts_endpoint: Endpoint,
     pub http: Http,
+    /// Whether uploads carry a CRC32 and downloads check the object's checksum.
+    pub checksums: config::ChecksumConfig,
 }
 
 impl Context {
@@ -47,6 +49,8 @@ impl Context {
         let s3_endpoint = endpoint(Service::S3)?;
         let iam_endpoint = endpoint(Service::Iam)?;
         let sts_endpoint = endpoint(Service::Sts)?;
+        // botocore checks these when it makes a client, before any credentials are needed.
+        let checksums = config::checksum_config(env, &files, profile)?;
         let retry = config::retry_config(env, &files, profile)?;
         let mut timeouts = Timeouts::default();
         if let Some(secs) = env
@@ -81,6 +85,7 @@ impl Context {
             iam_endpoint,
             sts_endpoint,
             http,
+            checksums,
         })
     }
 

@@ -16,6 +16,7 @@ pub mod s3_bucket;
 pub mod s3_check;
 pub mod s3_create;
 pub mod s3_object;
+pub mod s3_presign;
 pub mod sigv4;
 pub mod sts;
 pub mod tcp;

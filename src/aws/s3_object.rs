@@ -2,7 +2,10 @@
 //! HeadObject, DeleteObjects and the multipart upload calls. Each upload carries a
 //! checksum the server verifies (`x-amz-checksum-crc32`); over plain HTTP the payload's
 //! SHA-256 is signed as well, over HTTPS the payload is sent `UNSIGNED-PAYLOAD` and the
-//! checksum alone vouches for it (DESIGN.md §4).
+//! checksum alone vouches for it (DESIGN.md §4). With `request_checksum_calculation =
+//! when_required` there is no checksum header, so the SHA-256 is signed over HTTPS too;
+//! with `response_checksum_validation = when_required` downloads neither ask for nor
+//! check the object's checksum (config/checksums.rs).
 
 use serde_json::Value;
 
@@ -92,20 +95,39 @@ pub struct CompletedPart {
 }
 
 impl S3<'_> {
-    /// True when requests go over plain HTTP, where the payload's SHA-256 must be signed.
+    /// True when the payload's SHA-256 must be signed: over plain HTTP, and whenever
+    /// no checksum header vouches for the body.
     pub fn signs_payloads(&self) -> bool {
-        !self.ctx.s3_endpoint.url.starts_with("https://")
+        !self.ctx.s3_endpoint.url.starts_with("https://") || !self.ctx.checksums.request_crc32
+    }
+
+    /// Whether downloads ask for the object's checksum and check it.
+    pub fn validates_responses(&self) -> bool {
+        self.ctx.checksums.validate_responses
+    }
+
+    /// What a GET response says about its object; without validation, no checksum.
+    pub fn object_info(&self, resp: &Streaming) -> ObjectInfo {
+        let mut info = ObjectInfo::from_streaming(resp);
+        if !self.validates_responses() {
+            info.checksum = None;
+        }
+        info
     }
 
     /// Add a payload to a request: body, checksum header and the payload hash to sign.
-    fn with_payload(req: Request, payload: &Payload) -> Request {
-        let https = req.base.starts_with("https://");
+    fn with_payload(&self, req: Request, payload: &Payload) -> Request {
+        let crc32 = self.ctx.checksums.request_crc32;
+        let unsigned = req.base.starts_with("https://") && crc32;
         // The algorithm header too, as botocore sends it: S3 (and moto) record the
         // object's ChecksumAlgorithm from it, which listings then show.
-        let mut req = req
-            .header("x-amz-sdk-checksum-algorithm", "CRC32")
-            .header("x-amz-checksum-crc32", crc32_base64(payload.crc32));
-        req.payload_hash = match (&payload.sha256, https) {
+        let mut req = if crc32 {
+            req.header("x-amz-sdk-checksum-algorithm", "CRC32")
+                .header("x-amz-checksum-crc32", crc32_base64(payload.crc32))
+        } else {
+            req
+        };
+        req.payload_hash = match (&payload.sha256, unsigned) {
             (_, true) => Some(UNSIGNED_PAYLOAD.to_string()),
             (Some(hash), false) => Some(hash.clone()),
             // Bytes bodies are hashed by the transport; files must come with a hash.
@@ -124,7 +146,7 @@ impl S3<'_> {
         content_type: Option<&str>,
     ) -> Result<(), Error> {
         self.call("PUT", Some(bucket), Some(key), "PutObject", |r| {
-            let mut r = Self::with_payload(r, payload);
+            let mut r = self.with_payload(r, payload);
             if let Some(ct) = content_type {
                 r = r.header("content-type", ct);
             }
@@ -135,8 +157,13 @@ impl S3<'_> {
 
     /// HeadObject, asking for the object's checksum when it has one.
     pub fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo, Error> {
+        let validate = self.validates_responses();
         let result = self.call("HEAD", Some(bucket), Some(key), "HeadObject", |r| {
-            r.header("x-amz-checksum-mode", "ENABLED")
+            if validate {
+                r.header("x-amz-checksum-mode", "ENABLED")
+            } else {
+                r
+            }
         });
         let resp = match result {
             // A HEAD 404 has no body to say whether the key or the bucket is missing
@@ -150,9 +177,11 @@ impl S3<'_> {
             }
             other => other?,
         };
-        Ok(ObjectInfo::from_headers(|name| {
-            resp.header(name).map(str::to_string)
-        }))
+        let mut info = ObjectInfo::from_headers(|name| resp.header(name).map(str::to_string));
+        if !validate {
+            info.checksum = None;
+        }
+        Ok(info)
     }
 
     /// GetObject with the body left to stream. `range` is inclusive (`bytes=first-last`);
@@ -164,11 +193,13 @@ impl S3<'_> {
         range: Option<(u64, u64)>,
         if_match: Option<&str>,
     ) -> Result<Streaming, Error> {
+        let validate = self.validates_responses();
         self.call_streaming("GET", Some(bucket), Some(key), "GetObject", |mut r| {
             match range {
                 Some((first, last)) => r = r.header("range", format!("bytes={first}-{last}")),
                 // Ranged responses carry no whole-object checksum; whole ones can.
-                None => r = r.header("x-amz-checksum-mode", "ENABLED"),
+                None if validate => r = r.header("x-amz-checksum-mode", "ENABLED"),
+                None => {}
             }
             if let Some(etag) = if_match {
                 r = r.header("if-match", etag);
@@ -206,13 +237,15 @@ impl S3<'_> {
             .collect())
     }
 
-    /// CreateMultipartUpload with CRC32 part checksums; returns the upload id.
+    /// CreateMultipartUpload, with CRC32 part checksums unless they are off; returns the
+    /// upload id.
     pub fn create_multipart_upload(
         &self,
         bucket: &str,
         key: &str,
         content_type: Option<&str>,
     ) -> Result<String, Error> {
+        let crc32 = self.ctx.checksums.request_crc32;
         let resp = self.call(
             "POST",
             Some(bucket),
@@ -220,10 +253,10 @@ impl S3<'_> {
             "CreateMultipartUpload",
             |mut r| {
                 // An empty body, sent with Content-Length: 0 (some servers require it).
-                r = r
-                    .query("uploads", "")
-                    .header("x-amz-checksum-algorithm", "CRC32")
-                    .body(Vec::new());
+                r = r.query("uploads", "").body(Vec::new());
+                if crc32 {
+                    r = r.header("x-amz-checksum-algorithm", "CRC32");
+                }
                 if let Some(ct) = content_type {
                     r = r.header("content-type", ct);
                 }
@@ -252,7 +285,7 @@ impl S3<'_> {
             let r = r
                 .query("partNumber", number.to_string())
                 .query("uploadId", upload_id);
-            Self::with_payload(r, payload)
+            self.with_payload(r, payload)
         })?;
         let etag = resp.header("etag").unwrap_or_default().to_string();
         Ok(CompletedPart {
@@ -276,11 +309,19 @@ impl S3<'_> {
              <CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
         );
         for part in parts {
+            // Parts uploaded without a checksum are listed without one.
+            let checksum = if self.ctx.checksums.request_crc32 {
+                format!(
+                    "<ChecksumCRC32>{}</ChecksumCRC32>",
+                    crc32_base64(part.crc32)
+                )
+            } else {
+                String::new()
+            };
             doc.push_str(&format!(
-                "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag><ChecksumCRC32>{}</ChecksumCRC32></Part>",
+                "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>{checksum}</Part>",
                 part.number,
                 xml::escape(&part.etag),
-                crc32_base64(part.crc32)
             ));
         }
         doc.push_str("</CompleteMultipartUpload>");
@@ -323,6 +364,59 @@ impl S3<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A context for an HTTPS endpoint, with these extra variables.
+    fn https_context(extra: &[(&str, &str)]) -> crate::aws::Context {
+        let mut pairs = vec![
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_ENDPOINT_URL", "https://s3.example.com"),
+        ];
+        pairs.extend_from_slice(extra);
+        let env = crate::aws::config::MapEnv::from_pairs(&pairs);
+        crate::aws::Context::with_env(&Default::default(), &env).unwrap()
+    }
+
+    #[test]
+    fn unsigned_payload_only_over_https_with_a_checksum_header() {
+        let payload = Payload {
+            body: Body::Bytes(b"abc".to_vec()),
+            crc32: crc32fast::hash(b"abc"),
+            sha256: Some(crate::aws::sigv4::sha256_hex(b"abc")),
+        };
+        let header = |r: &Request, name: &str| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let ctx = https_context(&[]);
+        let s3 = ctx.s3();
+        assert!(!s3.signs_payloads());
+        let req = s3.with_payload(
+            Request::new("PUT", "https://s3.example.com", "/b/k"),
+            &payload,
+        );
+        assert_eq!(req.payload_hash.as_deref(), Some(UNSIGNED_PAYLOAD));
+        assert_eq!(
+            header(&req, "x-amz-checksum-crc32"),
+            Some(crc32_base64(payload.crc32))
+        );
+
+        // No checksum header: the SHA-256 is what vouches for the body, so it is signed.
+        let ctx = https_context(&[("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")]);
+        let s3 = ctx.s3();
+        assert!(s3.signs_payloads());
+        let req = s3.with_payload(
+            Request::new("PUT", "https://s3.example.com", "/b/k"),
+            &payload,
+        );
+        assert_eq!(req.payload_hash, payload.sha256);
+        assert_eq!(header(&req, "x-amz-checksum-crc32"), None);
+        assert_eq!(header(&req, "x-amz-sdk-checksum-algorithm"), None);
+    }
 
     #[test]
     fn crc32_header_values() {
@@ -387,12 +481,14 @@ mod tests {
             crc32: crc32fast::hash(b"x"),
             sha256: Some("ab".repeat(32)),
         };
-        let http = S3::with_payload(
+        let ctx = https_context(&[]);
+        let s3 = ctx.s3();
+        let http = s3.with_payload(
             Request::new("PUT", "http://127.0.0.1:9000", "/b/k"),
             &payload,
         );
         assert_eq!(http.payload_hash.as_deref(), Some("ab".repeat(32).as_str()));
-        let https = S3::with_payload(
+        let https = s3.with_payload(
             Request::new("PUT", "https://s3.amazonaws.com", "/b/k"),
             &payload,
         );

@@ -7,6 +7,7 @@ use crate::error::Error;
 
 pub mod args;
 pub mod buckets;
+pub mod complete;
 pub mod create;
 pub mod create_keys;
 pub mod help;
@@ -14,6 +15,7 @@ pub mod iam;
 pub mod localserver;
 pub mod objects;
 pub mod policy;
+pub mod presign;
 pub mod spec;
 pub mod tags;
 
@@ -21,6 +23,10 @@ use args::{Matches, Parsed};
 
 /// Run the tool with these arguments (without the program name); returns the exit code.
 pub fn run(argv: Vec<OsString>) -> i32 {
+    // click answers shell completion before it looks at the arguments.
+    if let Some(code) = complete::from_process_env() {
+        return code;
+    }
     match dispatch(&argv) {
         Ok(()) => 0,
         Err(e) => report(&e),
@@ -91,6 +97,7 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "list-user-policies" => iam::list_user_policies(m),
         "delete-user" => iam::delete_user(m),
         "localserver" => localserver::localserver(m),
+        "presign" => presign::presign(m),
         name => Err(Error::msg(format!("{name} is not implemented yet"))),
     }
 }

@@ -785,6 +785,45 @@ const WHOAMI: CommandSpec = CommandSpec {
     opts: &[AWS],
 };
 
+/// Not in the original: a presigned URL for one object.
+const PRESIGN: CommandSpec = CommandSpec {
+    name: "presign",
+    summary: "Print a presigned URL for an object",
+    help: "  Print a presigned URL: anyone holding it can download (or, with --method PUT,
+  upload) that one object without credentials until it expires
+
+  Download link valid for an hour:
+
+      s3-credentials presign my-bucket report.pdf
+
+  Upload link valid for ten minutes, for curl -T:
+
+      s3-credentials presign my-bucket upload.bin --method PUT --expires-in 600
+
+  The URL never outlasts the credentials that sign it: with temporary credentials
+  (an --auth file with an Expiration, or $AWS_CREDENTIAL_EXPIRATION) it is cut
+  short, with a warning, when they expire sooner.",
+    args: &[bucket(), arg("KEY")],
+    opts: &[
+        &[
+            typed(
+                text(
+                    "expires-in",
+                    "Seconds the URL stays valid, 1 to 604800 (a week; default 3600)",
+                ),
+                "SECONDS",
+                Conv::Int,
+            ),
+            typed(
+                text("method", "The request the URL allows (default GET)"),
+                "[GET|PUT]",
+                Conv::Choice(&["GET", "PUT"]),
+            ),
+        ],
+        AWS,
+    ],
+};
+
 /// Every command, in the order the top-level help lists them (alphabetical).
 pub const COMMANDS: &[&CommandSpec] = &[
     &CREATE,
@@ -803,6 +842,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &LIST_USERS,
     &LOCALSERVER,
     &POLICY,
+    &PRESIGN,
     &PUT_OBJECT,
     &PUT_OBJECTS,
     &SET_BUCKET_POLICY,

@@ -160,7 +160,7 @@ fn fetch_span(
             }
         }
         if info.is_none() {
-            let got = ObjectInfo::from_streaming(&resp);
+            let got = src.s3.object_info(&resp);
             etag = etag.or(got.etag.clone());
             info = Some(got);
         }

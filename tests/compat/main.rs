@@ -19,6 +19,7 @@
 mod support;
 
 mod cases_buckets;
+mod cases_completion;
 mod cases_iam;
 mod cases_objects;
 mod cases_offline;
@@ -62,6 +63,7 @@ fn all_scenarios() -> Vec<Scenario> {
     all.extend(cases_objects::scenarios());
     all.extend(cases_profiles::scenarios());
     all.extend(localserver::scenarios());
+    all.extend(cases_completion::scenarios());
     all
 }
 

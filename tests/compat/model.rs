@@ -85,6 +85,9 @@ pub struct Step {
     pub save_stdout: Option<String>,
     /// After the step, compare the files under this directory (relative to the scenario's).
     pub tree: Option<String>,
+    /// Variables added to the scenario's environment for this step alone (shell
+    /// completion's `COMP_WORDS` and friends).
+    pub env: Vec<(String, String)>,
     pub expect: Expect,
 }
 
@@ -95,6 +98,7 @@ pub fn run(args: &[&str]) -> Step {
         stdin: None,
         save_stdout: None,
         tree: None,
+        env: Vec::new(),
         expect: Expect::Same,
     }
 }
@@ -107,6 +111,11 @@ impl Step {
 
     pub fn save(mut self, file: &str) -> Step {
         self.save_stdout = Some(file.to_string());
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Step {
+        self.env.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -152,7 +161,11 @@ impl Step {
 
     /// One line for reports: the command line as typed.
     pub fn display(&self) -> String {
-        let mut s = String::from("s3-credentials");
+        let mut s = String::new();
+        for (name, value) in &self.env {
+            s.push_str(&format!("{name}={} ", crate::runner::shell_quote(value)));
+        }
+        s.push_str("s3-credentials");
         for a in &self.args {
             s.push(' ');
             s.push_str(&crate::runner::shell_quote(a));

@@ -4,7 +4,7 @@ A long-lived worker: the Rust side writes one scenario per line on stdin, as JSO
 
     {"dir": "/abs/dir", "env": {"NAME": "value", ...},
      "steps": [{"args": [...], "stdin": "hex" | null, "save_stdout": "file" | null,
-                "tree": "subdir" | null}, ...]}
+                "tree": "subdir" | null, "env": {"NAME": "value"} | null}, ...]}
 
 and reads back one line per scenario: a JSON list with one result per step,
 
@@ -41,7 +41,12 @@ def snapshot(root):
 def run_step(runner, step):
     stdin = bytes.fromhex(step["stdin"]) if step.get("stdin") is not None else None
     result = runner.invoke(
-        cli, step["args"], input=stdin, catch_exceptions=True, prog_name="s3-credentials"
+        cli,
+        step["args"],
+        input=stdin,
+        env=step.get("env") or None,
+        catch_exceptions=True,
+        prog_name="s3-credentials",
     )
     # Not result.stderr: it turns "\r\n" into "\n".
     stderr = result.stderr_bytes.decode("utf-8", "replace")

@@ -66,6 +66,11 @@ impl Original {
                     "stdin": s.stdin.as_ref().map(hex::encode),
                     "save_stdout": s.save_stdout,
                     "tree": s.tree,
+                    "env": s
+                        .env
+                        .iter()
+                        .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                        .collect::<serde_json::Map<_, _>>(),
                 })
             })
             .collect();
@@ -244,6 +249,7 @@ impl<'a> Side<'a> {
                 let mut cmd = support::bin();
                 cmd.env_clear()
                     .envs(env.iter().cloned())
+                    .envs(s.env.iter().cloned())
                     .current_dir(&self.work)
                     .args(&s.args);
                 let out = support::run(&mut cmd, s.stdin.as_deref());

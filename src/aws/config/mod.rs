@@ -91,11 +91,13 @@ pub fn profile_is_explicit(env: &dyn Env, profile: &str) -> bool {
     profile != "default" || PROFILE_VARS.iter().any(|name| env.var(name).is_some())
 }
 
+mod checksums;
 mod endpoints;
 mod files;
 #[cfg(test)]
 mod tests;
 
+pub use checksums::*;
 pub use endpoints::*;
 pub use files::*;
 
