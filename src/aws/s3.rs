@@ -137,6 +137,24 @@ impl<'a> S3<'a> {
         key: Option<&str>,
         region: &str,
     ) -> (String, String) {
+        self.address_styled(bucket, key, region, true)
+    }
+
+    /// The addressing of one operation: as [`S3::address`], except that GetBucketLocation
+    /// is always path-style (botocore forces it: a virtual host signed for a region that
+    /// is not the bucket's may be refused, and this is the call that finds the region).
+    fn address_for(&self, op: &Op<'_>, region: &str) -> (String, String) {
+        let virtual_ok = op.operation != "GetBucketLocation";
+        self.address_styled(op.bucket, op.key, region, virtual_ok)
+    }
+
+    fn address_styled(
+        &self,
+        bucket: Option<&str>,
+        key: Option<&str>,
+        region: &str,
+        virtual_ok: bool,
+    ) -> (String, String) {
         let key_part = key.map(key_path).unwrap_or_default();
         let endpoint = if self.ctx.s3_endpoint.custom || region == self.ctx.region {
             self.ctx.s3_endpoint.url.clone()
@@ -145,7 +163,7 @@ impl<'a> S3<'a> {
         };
         match bucket {
             None => (endpoint, "/".to_string()),
-            Some(b) if !self.ctx.s3_endpoint.custom && dns_compatible(b) => {
+            Some(b) if virtual_ok && !self.ctx.s3_endpoint.custom && dns_compatible(b) => {
                 let (scheme, host) = endpoint.split_once("://").unwrap_or(("https", &endpoint));
                 (format!("{scheme}://{b}.{host}"), format!("/{key_part}"))
             }
@@ -232,7 +250,7 @@ impl<'a> S3<'a> {
         let mut redirected = false;
         loop {
             let region = self.region_for(op.bucket);
-            let (base, path) = self.address(op.bucket, op.key, &region);
+            let (base, path) = self.address_for(&op, &region);
             let req = build(Request::new(op.method, &base, path));
             match send(&self.ctx.http, self.target(&region), &req) {
                 Err(Error::Aws(e)) => {
@@ -525,6 +543,28 @@ mod tests {
         assert_eq!(
             (base.as_str(), path.as_str()),
             ("https://s3.amazonaws.com", "/")
+        );
+    }
+
+    #[test]
+    fn get_bucket_location_is_path_style_as_botocore_forces_it() {
+        let ctx = context("eu-west-1", None);
+        let s3 = ctx.s3();
+        let op = |operation| Op {
+            method: "GET",
+            bucket: Some("addr-location"),
+            key: None,
+            operation,
+        };
+        let (base, path) = s3.address_for(&op("GetBucketLocation"), "eu-west-1");
+        assert_eq!(
+            format!("{base}{path}"),
+            "https://s3.eu-west-1.amazonaws.com/addr-location"
+        );
+        let (base, path) = s3.address_for(&op("GetBucketAcl"), "eu-west-1");
+        assert_eq!(
+            format!("{base}{path}"),
+            "https://addr-location.s3.eu-west-1.amazonaws.com/"
         );
     }
 

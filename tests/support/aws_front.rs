@@ -255,6 +255,19 @@ impl AwsFront {
         std::mem::take(&mut *self.state.log.lock().unwrap())
     }
 
+    /// Wait (up to 5 s) until at least `n` failed handshakes are recorded: the client
+    /// sees its failure before the front's thread has filed it.
+    pub fn wait_tls_failures(&self, n: usize) -> Vec<Option<String>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while self.state.tls_failures.lock().unwrap().len() < n
+            && std::time::Instant::now() < deadline
+        {
+            // Polling interval only; the condition above decides.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.take_tls_failures()
+    }
+
     /// TLS handshakes that failed since the last call (the name each asked for).
     pub fn take_tls_failures(&self) -> Vec<Option<String>> {
         std::mem::take(&mut *self.state.tls_failures.lock().unwrap())

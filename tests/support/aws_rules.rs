@@ -80,6 +80,11 @@ pub fn refuse(
     if let Some(s3) = s3_host(host) {
         let bucket = bucket_of(&s3, path)?;
         let actual = regions.get(&bucket)?;
+        if s3.bucket.is_none() && is_location(req) {
+            // Path-style GetBucketLocation is how a client finds the region: S3 answers it
+            // at any endpoint (botocore sends it path-style for that reason).
+            return None;
+        }
         let mut extra = vec![("x-amz-bucket-region", actual.clone())];
         if s3.region != *actual && !(s3.global && s3.bucket.is_some()) {
             // Path-style anywhere, or virtual-hosted at a regional endpoint: S3 answers
@@ -126,6 +131,15 @@ pub fn refuse(
             Some(reply(403, &[], body))
         }
     }
+}
+
+/// GetBucketLocation: `GET ?location`.
+pub fn is_location(req: &Incoming) -> bool {
+    let (_, query) = req.target.split_once('?').unwrap_or(("", ""));
+    req.method == "GET"
+        && query
+            .split('&')
+            .any(|p| p == "location" || p == "location=")
 }
 
 /// A CreateBucket (`PUT /bucket` or `PUT /` on a virtual host, no query): the bucket and
