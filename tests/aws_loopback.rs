@@ -141,10 +141,10 @@ fn check_aws_shaped(seen: &[Seen], client_region: &str, front: &AwsFront, args: 
             Some((h.region.clone(), "s3".to_string())),
             "signed for the endpoint's region: {what}"
         );
-        if client_region == "us-east-1" || h.region != "us-east-1" {
-            // us-east-1 is served by the global endpoint, as botocore's default has it.
-            assert_eq!(h.global, h.region == "us-east-1", "{what}");
-        }
+        // A us-east-1 client uses the global endpoint (botocore's default); a client
+        // elsewhere redirected to a us-east-1 bucket uses s3.us-east-1, as botocore does.
+        let global = h.region == "us-east-1" && client_region == "us-east-1";
+        assert_eq!(h.global, global, "{what}");
         let Some(bucket) = h.bucket.clone().or_else(|| first_segment(&s.path)) else {
             assert_eq!(h.region, client_region, "ListBuckets: {what}");
             continue;
@@ -317,7 +317,7 @@ fn a_redirect_costs_one_request_per_bucket_per_process() {
         trail(&seen, EAST),
         [
             ("lb-east-bucket.s3.eu-west-1.amazonaws.com", 301),
-            ("lb-east-bucket.s3.amazonaws.com", 200)
+            ("lb-east-bucket.s3.us-east-1.amazonaws.com", 200)
         ]
     );
     // Many requests in one process: still one redirect per bucket (the checker counts).

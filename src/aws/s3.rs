@@ -75,10 +75,12 @@ fn valid_region(region: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// The AWS S3 endpoint of a region (used once a bucket's region is learnt).
+/// The AWS S3 endpoint of a region a bucket was found to live in, other than the
+/// client's. Regional even for us-east-1: botocore uses the global `s3.amazonaws.com`
+/// only for a client configured for us-east-1 (`_should_force_s3_global` looks at the
+/// client's region), so a redirect from elsewhere lands on `s3.us-east-1.amazonaws.com`.
 fn aws_endpoint(region: &str) -> String {
     match region {
-        "us-east-1" => "https://s3.amazonaws.com".to_string(),
         r if r.starts_with("cn-") => format!("https://s3.{r}.amazonaws.com.cn"),
         r => format!("https://s3.{r}.amazonaws.com"),
     }
@@ -579,7 +581,7 @@ mod tests {
         s3.remember("addr-moving", "us-east-1");
         assert_eq!(
             url(&s3, "addr-moving", None),
-            "https://addr-moving.s3.amazonaws.com/"
+            "https://addr-moving.s3.us-east-1.amazonaws.com/"
         );
         s3.remember("addr.dotted.moving", "ap-southeast-2");
         assert_eq!(
