@@ -35,6 +35,9 @@ impl Aws {
     /// moto, the front, and the three buckets (us-east-1, eu-west-1, dotted in eu-west-1),
     /// made directly in moto. None where namespaces are not allowed (the skip is printed).
     fn start() -> Option<Aws> {
+        if !support::aws_front::available() {
+            return None;
+        }
         let moto = Moto::start();
         let front = AwsFront::start(&moto.url(), &["eu-west-1"])?;
         for (bucket, region) in [
@@ -77,16 +80,24 @@ impl Aws {
         let mut cmd = self.front.tool(key, args);
         // Short waits, so that a failure fails fast (these only shorten backoff).
         cmd.current_dir(self.dir.path())
-            .env("AWS_REGION", region)
             .env("S3_CREDENTIALS_RETRY_BASE_MS", "10")
             .env("S3_CREDENTIALS_ASSUME_RETRY_BASE_MS", "10");
+        // "" is no region configured at all: then the tool's is us-east-1.
+        if !region.is_empty() {
+            cmd.env("AWS_REGION", region);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
         let out = run(&mut cmd, None);
         let seen = self.front.take();
         assert_eq!(self.front.take_tls_failures(), Vec::<Option<String>>::new());
-        check_aws_shaped(&seen, region, &self.front, args);
+        let client_region = if region.is_empty() {
+            "us-east-1"
+        } else {
+            region
+        };
+        check_aws_shaped(&seen, client_region, &self.front, args);
         (out, seen)
     }
 
@@ -320,6 +331,28 @@ fn a_redirect_costs_one_request_per_bucket_per_process() {
             ("lb-east-bucket.s3.us-east-1.amazonaws.com", 200)
         ]
     );
+    // A HEAD gets the bare 400 (or 301) with x-amz-bucket-region; get-object starts
+    // with one, and the GET after it goes straight to the learnt region.
+    aws.moto.s3("PUT", &format!("/{WEST}/k"), b"k");
+    aws.moto.s3("PUT", &format!("/{DOTTED}/k"), b"k");
+    for (bucket, refused) in [(WEST, 400), (DOTTED, 301)] {
+        let (got, seen) = aws.ok("us-east-1", &["get-object", bucket, "k"]);
+        assert_eq!(got, "k");
+        let methods: Vec<_> = seen
+            .iter()
+            .map(|s| (s.method.as_str(), s.status, s.scope_region()))
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                ("HEAD", refused, "us-east-1"),
+                ("HEAD", 200, "eu-west-1"),
+                ("GET", 200, "eu-west-1")
+            ],
+            "{seen:#?}"
+        );
+    }
+
     // Many requests in one process: still one redirect per bucket (the checker counts).
     for b in [WEST, DOTTED] {
         for k in ["a", "b", "c", "d"] {
@@ -344,6 +377,17 @@ fn iam_is_global_and_sts_regional() {
         let hosts: Vec<_> = seen.iter().map(|s| s.host.as_str()).collect();
         assert_eq!(hosts, [format!("sts.{region}.amazonaws.com")]);
     }
+
+    // No region configured anywhere: us-east-1, STS at its regional endpoint (boto3
+    // without a region uses the global sts.amazonaws.com: a recorded difference).
+    let (_, seen) = aws.ok("", &["whoami"]);
+    let hosts: Vec<_> = seen.iter().map(|s| s.host.as_str()).collect();
+    assert_eq!(hosts, ["sts.us-east-1.amazonaws.com"]);
+    let (_, seen) = aws.ok("", &["list-bucket", EAST]);
+    assert_eq!(
+        trail(&seen, EAST),
+        [("lb-east-bucket.s3.amazonaws.com", 200)]
+    );
 
     // The user path: IAM only, at the global host (HeadBucket first, on S3).
     let (out, seen) = aws.ok("eu-west-1", &["create", WEST, "--read-only"]);

@@ -107,16 +107,33 @@ pub fn namespaces_unavailable() -> Option<String> {
     .clone()
 }
 
+/// Can the loopback AWS run here? If not, says so on stderr (the test then passes
+/// without running), or panics when `S3C_LOOPBACK_AWS=require`. Tests call it before
+/// starting servers, so that a skip costs nothing.
+pub fn available() -> bool {
+    let Some(why) = namespaces_unavailable() else {
+        return true;
+    };
+    if std::env::var("S3C_LOOPBACK_AWS").as_deref() == Ok("require") {
+        panic!("loopback AWS required (S3C_LOOPBACK_AWS=require) but: {why}");
+    }
+    // Straight to the process's stderr, past the test harness's capture, once.
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: loopback AWS tests need a mount namespace (root with CAP_SYS_ADMIN): {why}"
+        );
+    });
+    false
+}
+
 impl AwsFront {
     /// A front for moto at `moto_url` (`http://127.0.0.1:PORT`), with regional names for
     /// `regions` (us-east-1 is always there). None, after saying why on stderr, where mount
     /// namespaces are not allowed.
     pub fn start(moto_url: &str, regions: &[&str]) -> Option<AwsFront> {
-        if let Some(why) = namespaces_unavailable() {
-            if std::env::var("S3C_LOOPBACK_AWS").as_deref() == Ok("require") {
-                panic!("loopback AWS required (S3C_LOOPBACK_AWS=require) but: {why}");
-            }
-            eprintln!("SKIPPED: loopback AWS needs a mount namespace: {why}");
+        if !available() {
             return None;
         }
         let mut regions: Vec<String> = regions.iter().map(|r| r.to_string()).collect();
