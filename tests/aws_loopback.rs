@@ -454,10 +454,11 @@ fn iam_is_global_and_sts_regional() {
     }
 }
 
-/// A wildcard names one label: a dotted bucket as a virtual host fails verification,
-/// which is why dotted names go path-style. Checked with a TLS client of our own.
+/// TLS is verified: without `AWS_CA_BUNDLE` the tool refuses the front. And a wildcard
+/// names one label: a dotted bucket as a virtual host fails verification, which is why
+/// dotted names go path-style (checked with a TLS client of our own).
 #[test]
-fn dotted_virtual_hosts_fail_the_certificate_name_check() {
+fn tls_is_verified_and_dotted_virtual_hosts_fail_the_name_check() {
     let Some(aws) = Aws::start() else { return };
     let handshake = |name: &str| -> Result<(), String> {
         let mut roots = rustls::RootCertStore::empty();
@@ -478,6 +479,26 @@ fn dotted_virtual_hosts_fail_the_certificate_name_check() {
         }
         Ok(())
     };
+    // The tool verifies too: without the CA bundle the front's certificate is refused
+    // and no request is sent.
+    let mut cmd = aws.front.tool(&aws.key, &["whoami"]);
+    cmd.env_remove("AWS_CA_BUNDLE")
+        .env("S3_CREDENTIALS_RETRY_BASE_MS", "10");
+    let out = run(&mut cmd, None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "Error: SSL validation failed for https://sts.us-east-1.amazonaws.com/ invalid peer certificate: UnknownIssuer\n"
+    );
+    assert!(aws.front.take().is_empty());
+    let failures = aws.front.wait_tls_failures(1);
+    assert!(!failures.is_empty(), "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .all(|f| f.as_deref() == Some("sts.us-east-1.amazonaws.com"))
+    );
+
     assert_eq!(
         handshake("lb-west-bucket.s3.eu-west-1.amazonaws.com"),
         Ok(())
