@@ -443,6 +443,10 @@ fn iam_is_global_and_sts_regional() {
     );
     assert_eq!(put.code, 0, "{}", put.stderr);
 
+    // The machine's own /etc/hosts never saw the names: only the tool's namespace did.
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    assert!(!hosts.contains(&aws.front.addr.to_string()), "{hosts}");
+
     // create -c makes a bucket in the region asked for, from either client region.
     for (region, bucket) in [("us-east-1", "lb-new-west"), ("eu-west-1", "lb.new.west")] {
         aws.front.resolve_bucket(bucket);
@@ -452,6 +456,30 @@ fn iam_is_global_and_sts_regional() {
         let (listing, _) = aws.ok("us-east-1", &["list-bucket", bucket]);
         assert_eq!(listing, "[]\n");
     }
+}
+
+/// The front's own rules, on their own.
+#[test]
+fn front_rules_parse_hosts_and_scopes() {
+    use support::aws_rules::credential_scope;
+    let h = s3_host("my.dotted.bucket.s3.eu-west-1.amazonaws.com").unwrap();
+    assert_eq!(h.bucket.as_deref(), Some("my.dotted.bucket"));
+    assert_eq!((h.region.as_str(), h.global), ("eu-west-1", false));
+    let h = s3_host("s3.amazonaws.com").unwrap();
+    assert_eq!(
+        (h.region.as_str(), h.global, h.bucket),
+        ("us-east-1", true, None)
+    );
+    assert!(s3_host("iam.amazonaws.com").is_none());
+    assert!(s3_host("sts.eu-west-1.amazonaws.com").is_none());
+    let headers = vec![(
+        "authorization".to_string(),
+        "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0".to_string(),
+    )];
+    let scope = Some(("eu-west-1".to_string(), "s3".to_string()));
+    assert_eq!(credential_scope(&headers, ""), scope);
+    let presigned = "X-Amz-Credential=AKID%2F20260101%2Feu-west-1%2Fs3%2Faws4_request";
+    assert_eq!(credential_scope(&Vec::new(), presigned), scope);
 }
 
 /// TLS is verified: without `AWS_CA_BUNDLE` the tool refuses the front. And a wildcard
