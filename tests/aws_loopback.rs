@@ -256,7 +256,16 @@ fn bucket_commands(aws: &Aws, region: &str) {
 
         let (got, _) = aws.ok(region, &["get-object", bucket, "small.txt"]);
         assert_eq!(got, "hello loopback\n");
-        aws.ok(region, &["get-object", bucket, "big.bin", "-o", "got.bin"]);
+        // Over the threshold: parallel ranged GETs (206s) through the front.
+        let (out, seen) = aws.run_as(
+            &aws.key,
+            &multipart,
+            region,
+            &["get-object", bucket, "big.bin", "-o", "got.bin"],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let ranged = seen.iter().filter(|s| s.status == 206).count();
+        assert!(ranged >= 2, "ranged GETs: {seen:#?}");
         assert!(
             std::fs::read(dir.join("got.bin")).unwrap() == big,
             "big.bin"
