@@ -97,4 +97,16 @@ if ! command -v openssl >/dev/null; then
     fi
 fi
 
+# --- unshare (util-linux): the loopback-AWS tests run the tool in a mount namespace ------
+
+if ! command -v unshare >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing util-linux with apt-get"
+        apt-get update -qq >/dev/null || die "apt-get update failed"
+        apt-get install -y -qq util-linux >/dev/null || die "apt-get install util-linux failed"
+    else
+        die "unshare is missing; install util-linux and re-run"
+    fi
+fi
+
 say "ready"

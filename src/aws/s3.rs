@@ -75,10 +75,12 @@ fn valid_region(region: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// The AWS S3 endpoint of a region (used once a bucket's region is learnt).
+/// The AWS S3 endpoint of a region a bucket was found to live in, other than the
+/// client's. Regional even for us-east-1: botocore uses the global `s3.amazonaws.com`
+/// only for a client configured for us-east-1 (`_should_force_s3_global` looks at the
+/// client's region), so a redirect from elsewhere lands on `s3.us-east-1.amazonaws.com`.
 fn aws_endpoint(region: &str) -> String {
     match region {
-        "us-east-1" => "https://s3.amazonaws.com".to_string(),
         r if r.starts_with("cn-") => format!("https://s3.{r}.amazonaws.com.cn"),
         r => format!("https://s3.{r}.amazonaws.com"),
     }
@@ -137,6 +139,24 @@ impl<'a> S3<'a> {
         key: Option<&str>,
         region: &str,
     ) -> (String, String) {
+        self.address_styled(bucket, key, region, true)
+    }
+
+    /// The addressing of one operation: as [`S3::address`], except that GetBucketLocation
+    /// is always path-style (botocore forces it: a virtual host signed for a region that
+    /// is not the bucket's may be refused, and this is the call that finds the region).
+    fn address_for(&self, op: &Op<'_>, region: &str) -> (String, String) {
+        let virtual_ok = op.operation != "GetBucketLocation";
+        self.address_styled(op.bucket, op.key, region, virtual_ok)
+    }
+
+    fn address_styled(
+        &self,
+        bucket: Option<&str>,
+        key: Option<&str>,
+        region: &str,
+        virtual_ok: bool,
+    ) -> (String, String) {
         let key_part = key.map(key_path).unwrap_or_default();
         let endpoint = if self.ctx.s3_endpoint.custom || region == self.ctx.region {
             self.ctx.s3_endpoint.url.clone()
@@ -145,7 +165,7 @@ impl<'a> S3<'a> {
         };
         match bucket {
             None => (endpoint, "/".to_string()),
-            Some(b) if !self.ctx.s3_endpoint.custom && dns_compatible(b) => {
+            Some(b) if virtual_ok && !self.ctx.s3_endpoint.custom && dns_compatible(b) => {
                 let (scheme, host) = endpoint.split_once("://").unwrap_or(("https", &endpoint));
                 (format!("{scheme}://{b}.{host}"), format!("/{key_part}"))
             }
@@ -232,7 +252,7 @@ impl<'a> S3<'a> {
         let mut redirected = false;
         loop {
             let region = self.region_for(op.bucket);
-            let (base, path) = self.address(op.bucket, op.key, &region);
+            let (base, path) = self.address_for(&op, &region);
             let req = build(Request::new(op.method, &base, path));
             match send(&self.ctx.http, self.target(&region), &req) {
                 Err(Error::Aws(e)) => {
@@ -520,6 +540,28 @@ mod tests {
     }
 
     #[test]
+    fn get_bucket_location_is_path_style_as_botocore_forces_it() {
+        let ctx = context("eu-west-1", None);
+        let s3 = ctx.s3();
+        let op = |operation| Op {
+            method: "GET",
+            bucket: Some("addr-location"),
+            key: None,
+            operation,
+        };
+        let (base, path) = s3.address_for(&op("GetBucketLocation"), "eu-west-1");
+        assert_eq!(
+            format!("{base}{path}"),
+            "https://s3.eu-west-1.amazonaws.com/addr-location"
+        );
+        let (base, path) = s3.address_for(&op("GetBucketAcl"), "eu-west-1");
+        assert_eq!(
+            format!("{base}{path}"),
+            "https://addr-location.s3.eu-west-1.amazonaws.com/"
+        );
+    }
+
+    #[test]
     fn learnt_regions_move_requests_to_that_regions_endpoint() {
         let ctx = context("eu-west-1", None);
         let s3 = ctx.s3();
@@ -530,7 +572,7 @@ mod tests {
         s3.remember("addr-moving", "us-east-1");
         assert_eq!(
             url(&s3, "addr-moving", None),
-            "https://addr-moving.s3.amazonaws.com/"
+            "https://addr-moving.s3.us-east-1.amazonaws.com/"
         );
         s3.remember("addr.dotted.moving", "ap-southeast-2");
         assert_eq!(

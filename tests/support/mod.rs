@@ -5,6 +5,8 @@
 //! Each file in `tests/` is its own crate and uses only part of this module, hence the allow.
 #![allow(dead_code)]
 
+pub mod aws_front;
+pub mod aws_rules;
 pub mod http;
 pub mod mock;
 pub mod moto;

@@ -1,0 +1,281 @@
+//! The original s3-credentials 0.17 (boto3) and ours through the same loopback AWS
+//! (tests/support/aws_front.rs): no endpoint configured, the test CA in `AWS_CA_BUNDLE`.
+//! For each command line, run on the same state, the exit code, stdout and stderr must be
+//! the same, and so must the requests: host (so addressing style and endpoint), method,
+//! path, query parameters, credential-scope region and status, redirects included.
+//!
+//! Known differences, asserted here (and listed in the README's Compatibility section):
+//! - get-objects: the original sends a HeadObject before each GetObject; we do not.
+//! - With no region configured, boto3 calls the global `sts.amazonaws.com`; we call
+//!   `sts.us-east-1.amazonaws.com`.
+//! - The query of a subresource: botocore sends `?acl`, we send `?acl=`; S3 reads both and
+//!   SigV4 signs both as `acl=`, so the comparison drops a trailing `=`.
+
+mod support;
+
+use support::aws_front::{AwsFront, Seen};
+use support::moto::Moto;
+use support::{Outcome, TempDir, repo_root, run};
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+
+/// The original's CLI, one command line per stdin line (JSON), one result per stdout line
+/// (JSON, output base64: bytes exactly). Python and boto3 start once; each command makes
+/// its own boto3 clients, so a redirect learnt by one is not known to the next, as with
+/// separate processes.
+const RUNNER: &str = r#"
+import base64, json, sys
+from click.testing import CliRunner
+from s3_credentials.cli import cli
+runner = CliRunner()
+for line in sys.stdin:
+    r = runner.invoke(cli, json.loads(line), prog_name="s3-credentials")
+    err = r.stderr_bytes
+    if r.exception and not isinstance(r.exception, SystemExit):
+        err += repr(r.exception).encode()
+    print(json.dumps([r.exit_code, base64.b64encode(r.stdout_bytes).decode(),
+                      base64.b64encode(err).decode()]), flush=True)
+"#;
+
+/// The original running [`RUNNER`] inside the front's namespace.
+struct Original {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Original {
+    fn start(front: &AwsFront, python: &Path, env: &[(String, String)], dir: &Path) -> Original {
+        let mut cmd = front.wrap(python, env);
+        cmd.args(["-c", RUNNER])
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        let mut child = cmd.spawn().expect("start the original");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Original {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn run(&mut self, args: &[&str]) -> Outcome {
+        let line = serde_json::to_string(args).unwrap();
+        writeln!(self.stdin, "{line}").expect("send to the original");
+        let mut answer = String::new();
+        self.stdout
+            .read_line(&mut answer)
+            .expect("read the original");
+        let v: serde_json::Value = serde_json::from_str(&answer)
+            .unwrap_or_else(|e| panic!("the original's runner ({e}): {answer:?}"));
+        let bytes = |i: usize| decode_base64(v[i].as_str().unwrap_or_default());
+        Outcome {
+            code: v[0].as_i64().unwrap_or(-1) as i32,
+            stdout: bytes(1),
+            stderr: String::from_utf8_lossy(&bytes(2)).into_owned(),
+        }
+    }
+}
+
+impl Drop for Original {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = s.bytes().filter(|c| *c != b'=').map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|c| {
+            let n = c.iter().fold(0u32, |n, d| n << 6 | *d as u32) << (6 * (4 - c.len()));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(c.len().saturating_sub(1))
+        })
+        .collect()
+}
+
+const EAST: &str = "lb-east-bucket";
+const WEST: &str = "lb-west-bucket";
+const DOTTED: &str = "lb.dotted.bucket";
+
+/// What is compared of one request.
+fn shape(s: &Seen) -> String {
+    let mut query: Vec<&str> = s
+        .query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.strip_suffix('=').unwrap_or(p))
+        .collect();
+    query.sort_unstable();
+    format!(
+        "{} {} {} ?{} signed:{} -> {}",
+        s.method,
+        s.host,
+        s.path,
+        query.join("&"),
+        s.scope_region(),
+        s.status
+    )
+}
+
+#[test]
+fn original_and_ours_address_and_redirect_alike_against_aws() {
+    if !support::aws_front::available() {
+        return;
+    }
+    let moto = Moto::start();
+    let Some(front) = AwsFront::start(&moto.url(), &["eu-west-1"]) else {
+        return;
+    };
+    let python = repo_root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "the original s3-credentials is missing: run scripts/setup-test-servers.sh first"
+    );
+    for (bucket, region) in [
+        (EAST, "us-east-1"),
+        (WEST, "eu-west-1"),
+        (DOTTED, "eu-west-1"),
+    ] {
+        let body = match region {
+            "us-east-1" => String::new(),
+            r => format!(
+                "<CreateBucketConfiguration><LocationConstraint>{r}</LocationConstraint></CreateBucketConfiguration>"
+            ),
+        };
+        let made = moto.s3("PUT", &format!("/{bucket}"), body.as_bytes());
+        assert_eq!(made.status, 200, "{}", made.text());
+        front.bucket(bucket, region);
+    }
+    let key = moto.admin_key();
+    let dir = TempDir::new();
+    std::fs::write(dir.path().join("small.txt"), b"hello loopback\n").unwrap();
+
+    let home = dir.path().display().to_string();
+    // region "": none configured.
+    let original_env = |region: &str| -> Vec<(String, String)> {
+        [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("HOME", home.clone()),
+            ("AWS_ACCESS_KEY_ID", key.0.clone()),
+            ("AWS_SECRET_ACCESS_KEY", key.1.clone()),
+            ("AWS_CONFIG_FILE", format!("{home}/no-config")),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                format!("{home}/no-credentials"),
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            // boto3 reads AWS_DEFAULT_REGION (not AWS_REGION); we read both.
+            ("AWS_DEFAULT_REGION", region.into()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    };
+    let ours = |region: &str, args: &[&str]| -> (Outcome, Vec<Seen>) {
+        let mut cmd = front.tool(&key, args);
+        cmd.current_dir(dir.path())
+            .env("AWS_DEFAULT_REGION", region)
+            .env("AWS_REGION", region);
+        let out = run(&mut cmd, None);
+        (out, front.take())
+    };
+
+    let mut failures = Vec::new();
+    for region in ["us-east-1", "eu-west-1"] {
+        let mut cases: Vec<Vec<&str>> = vec![vec!["whoami"], vec!["list-buckets", "--details"]];
+        for b in [EAST, WEST, DOTTED] {
+            cases.extend([
+                vec!["put-object", b, "small.txt", "small.txt", "-s"],
+                vec!["list-bucket", b],
+                vec!["get-object", b, "small.txt"],
+                vec!["get-objects", b, "-o", "out"],
+                vec![
+                    "set-cors-policy",
+                    b,
+                    "-m",
+                    "GET",
+                    "-o",
+                    "https://example.com",
+                ],
+                vec!["get-cors-policy", b],
+                vec!["set-bucket-policy", b, "--allow-all-get"],
+                vec!["get-bucket-policy", b],
+            ]);
+        }
+        let mut original = Original::start(&front, &python, &original_env(region), dir.path());
+        for args in &cases {
+            let theirs = original.run(args);
+            let their_reqs = front.take();
+            let (ours, our_reqs) = ours(region, args);
+            let what = format!("{args:?} in {region}");
+            if (theirs.code, &theirs.stdout, &theirs.stderr)
+                != (ours.code, &ours.stdout, &ours.stderr)
+            {
+                failures.push(format!(
+                    "{what}: outputs differ\n  original: {} {:?} {:?}\n  ours:     {} {:?} {:?}",
+                    theirs.code,
+                    String::from_utf8_lossy(&theirs.stdout),
+                    theirs.stderr,
+                    ours.code,
+                    ours.stdout_str(),
+                    ours.stderr
+                ));
+            }
+            let mut theirs: Vec<String> = their_reqs.iter().map(shape).collect();
+            let ours: Vec<String> = our_reqs.iter().map(shape).collect();
+            if args[0] == "get-objects" {
+                theirs.retain(|r| !r.starts_with("HEAD "));
+            }
+            if theirs != ours {
+                failures.push(format!(
+                    "{what}: requests differ\n  original:\n    {}\n  ours:\n    {}",
+                    theirs.join("\n    "),
+                    ours.join("\n    ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+
+    // The recorded difference: with no region anywhere, boto3 calls the global STS host,
+    // we call us-east-1's (the same answer); S3 goes to the global endpoint in both.
+    let mut original = Original::start(&front, &python, &original_env(""), dir.path());
+    for (args, theirs_host, ours_host) in [
+        (
+            &["whoami"][..],
+            "sts.amazonaws.com",
+            "sts.us-east-1.amazonaws.com",
+        ),
+        (
+            &["list-bucket", EAST][..],
+            "lb-east-bucket.s3.amazonaws.com",
+            "lb-east-bucket.s3.amazonaws.com",
+        ),
+    ] {
+        let theirs = original.run(args);
+        let their_reqs = front.take();
+        let mut cmd = front.tool(&key, args);
+        cmd.current_dir(dir.path());
+        let ours = run(&mut cmd, None);
+        let our_reqs = front.take();
+        assert_eq!(theirs.stdout, ours.stdout, "{args:?}");
+        let hosts = |reqs: &[Seen]| reqs.iter().map(|s| s.host.clone()).collect::<Vec<_>>();
+        assert_eq!(hosts(&their_reqs), [theirs_host], "{args:?}");
+        assert_eq!(hosts(&our_reqs), [ours_host], "{args:?}");
+    }
+}
