@@ -1,15 +1,14 @@
-//! The `Context`: credentials, region, endpoints and transport, resolved once per
-//! command from the common options and the environment, plus the query-protocol
-//! call that IAM and STS share.
+//! The `Context`: a [`Session`] (credentials, region, endpoints and transport)
+//! resolved once per command from the common options and the environment, and the
+//! service clients made from it. The top of the `aws` layers: nothing below imports it.
 
 use std::time::Duration;
 
-use super::config::{self, Endpoint, Env, ProcessEnv, Service};
+use super::config::{self, Env, ProcessEnv, Service};
 use super::credentials::{self, CliAuth, Network, ProfileChoice};
 use super::http::{Http, Timeouts};
-use super::query::{self, QueryTarget};
-use super::xml::Element;
-use super::{Credentials, iam::Iam, s3::S3, sts::Sts};
+use super::session::Session;
+use super::{iam::Iam, s3::S3, sts::Sts};
 use crate::error::Error;
 
 /// What the common AWS options gave.
@@ -21,16 +20,16 @@ pub struct AwsOptions {
     pub profile: Option<String>,
 }
 
-/// Everything a service client needs.
-pub struct Context {
-    pub credentials: Credentials,
-    pub region: String,
-    pub s3_endpoint: Endpoint,
-    pub iam_endpoint: Endpoint,
-    pub sts_endpoint: Endpoint,
-    pub http: Http,
-    /// Whether uploads carry a CRC32 and downloads check the object's checksum.
-    pub checksums: config::ChecksumConfig,
+/// A [`Session`] resolved for one command: what the common options and the
+/// environment give. It derefs to the session, so `ctx.region`, `ctx.http` and
+/// `ctx.query(...)` read as before.
+pub struct Context(Session);
+
+impl std::ops::Deref for Context {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.0
+    }
 }
 
 impl Context {
@@ -78,7 +77,7 @@ impl Context {
         if let Some(token) = &credentials.session_token {
             crate::error::register_secret(token);
         }
-        Ok(Context {
+        Ok(Context(Session {
             credentials,
             region,
             s3_endpoint,
@@ -86,54 +85,18 @@ impl Context {
             sts_endpoint,
             http,
             checksums,
-        })
+        }))
     }
 
     pub fn iam(&self) -> Iam<'_> {
-        Iam { ctx: self }
+        Iam { ctx: &self.0 }
     }
 
     pub fn sts(&self) -> Sts<'_> {
-        Sts { ctx: self }
+        Sts { ctx: &self.0 }
     }
 
     pub fn s3(&self) -> S3<'_> {
-        S3::new(self)
-    }
-
-    /// One query-protocol call (IAM, STS) with this context's credentials; returns
-    /// the `<ActionResult>` element of the response.
-    pub fn query(
-        &self,
-        service: Service,
-        version: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Element, Error> {
-        self.query_with(&self.credentials, service, version, action, params)
-    }
-
-    /// [`Context::query`] signed with other credentials than the context's.
-    pub fn query_with(
-        &self,
-        credentials: &Credentials,
-        service: Service,
-        version: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Element, Error> {
-        let endpoint = match service {
-            Service::Iam => &self.iam_endpoint,
-            Service::Sts => &self.sts_endpoint,
-            _ => &self.s3_endpoint,
-        };
-        let target = QueryTarget {
-            http: &self.http,
-            endpoint: &endpoint.url,
-            service,
-            region: &self.region,
-            credentials,
-        };
-        query::call(&target, version, action, params)
+        S3::new(&self.0)
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::config::Service;
-use super::context::Context;
+use super::session::Session;
 use super::xml::{Element, Field, Kind, to_json};
 use crate::error::Error;
 
@@ -107,7 +107,7 @@ const POLICY_VERSION: &[Field] = &[
 ];
 
 pub struct Iam<'a> {
-    pub(crate) ctx: &'a Context,
+    pub(crate) ctx: &'a Session,
 }
 
 impl<'a> Iam<'a> {

@@ -17,6 +17,7 @@ pub mod s3_check;
 pub mod s3_create;
 pub mod s3_object;
 pub mod s3_presign;
+pub mod session;
 pub mod sigv4;
 pub mod sts;
 pub mod tcp;

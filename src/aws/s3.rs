@@ -7,8 +7,8 @@ use std::sync::{LazyLock, Mutex};
 
 use serde_json::Value;
 
-use super::context::Context;
 use super::http::{Http, Request, Response, SigningTarget, Streaming};
+use super::session::Session;
 use super::sigv4::{Mode, uri_encode};
 use super::xml::{Element, Field, Kind, to_json};
 use crate::error::{AwsError, Error};
@@ -44,7 +44,7 @@ pub const BUCKET: &[Field] = &[
 ];
 
 pub struct S3<'a> {
-    pub(crate) ctx: &'a Context,
+    pub(crate) ctx: &'a Session,
 }
 
 /// Regions learnt for buckets, kept for the rest of the process: every client made
@@ -99,7 +99,7 @@ pub struct ObjectPage {
 }
 
 impl<'a> S3<'a> {
-    pub fn new(ctx: &'a Context) -> Self {
+    pub fn new(ctx: &'a Session) -> Self {
         S3 { ctx }
     }
 
@@ -488,7 +488,8 @@ mod tests {
         assert_eq!(unquote_plus("a+b%2Bc%0D"), "a b+c\r");
     }
 
-    fn context(region: &str, endpoint: Option<&str>) -> Context {
+    // Tests build a whole Context (the layer above) to get a realistic session.
+    fn context(region: &str, endpoint: Option<&str>) -> crate::aws::Context {
         let mut pairs = vec![
             ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
             ("AWS_SECRET_ACCESS_KEY", "secret"),
@@ -500,7 +501,7 @@ mod tests {
             pairs.push(("AWS_ENDPOINT_URL_S3", url));
         }
         let env = crate::aws::config::MapEnv::from_pairs(&pairs);
-        Context::with_env(&crate::aws::AwsOptions::default(), &env).unwrap()
+        crate::aws::Context::with_env(&crate::aws::AwsOptions::default(), &env).unwrap()
     }
 
     fn url(s3: &S3<'_>, bucket: &str, key: Option<&str>) -> String {

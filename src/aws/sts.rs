@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::config::Service;
-use super::context::Context;
+use super::session::Session;
 use super::xml::{Field, Kind, to_json};
 use crate::error::Error;
 
@@ -25,7 +25,7 @@ pub const CREDENTIALS: &[Field] = &[
 ];
 
 pub struct Sts<'a> {
-    pub(crate) ctx: &'a Context,
+    pub(crate) ctx: &'a Session,
 }
 
 /// Temporary credentials from AssumeRole.

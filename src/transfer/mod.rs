@@ -35,7 +35,7 @@ pub struct Settings {
 }
 
 pub const DEFAULT_WORKERS: usize = 8;
-pub const MAX_WORKERS: usize = 256;
+pub const MAX_WORKERS: usize = crate::aws::config::MAX_PARALLEL_REQUESTS;
 
 impl Default for Settings {
     fn default() -> Self {

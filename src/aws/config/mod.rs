@@ -92,6 +92,10 @@ pub fn profile_is_explicit(env: &dyn Env, profile: &str) -> bool {
 }
 
 mod checksums;
+/// The most requests one process runs at once (`--workers`' upper bound): the size of
+/// the transport's connection pool, so that every transfer worker keeps its connection.
+pub const MAX_PARALLEL_REQUESTS: usize = 256;
+
 mod endpoints;
 mod files;
 #[cfg(test)]

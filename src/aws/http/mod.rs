@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use ureq::Agent;
 
 use super::Credentials;
-use super::config::{RetryConfig, RetryMode};
+use super::config::{self, RetryConfig, RetryMode};
 use super::sigv4::{self, Mode, Signer};
 use super::xml;
 use crate::error::{AwsError, Error};
@@ -195,8 +195,8 @@ impl Http {
             .tls_config(tls.build())
             .proxy(proxy)
             // Every transfer worker keeps its keep-alive connection between requests.
-            .max_idle_connections(crate::transfer::MAX_WORKERS)
-            .max_idle_connections_per_host(crate::transfer::MAX_WORKERS)
+            .max_idle_connections(config::MAX_PARALLEL_REQUESTS)
+            .max_idle_connections_per_host(config::MAX_PARALLEL_REQUESTS)
             .build();
         // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP connector,
         // which ACKs promptly (see tcp.rs).
