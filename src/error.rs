@@ -127,7 +127,6 @@ impl From<AwsError> for Error {
     }
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The secret keys and session tokens this process holds, so that no message it prints
 /// on stderr can repeat one, even when a server or proxy echoes it back in an error.

@@ -270,22 +270,6 @@ impl<'a> Iam<'a> {
         self.paged_json("ListUsers", &[], "Users", USER)
     }
 
-    /// ListUsers, page by page, handing each user to `each` as it arrives.
-    pub fn for_each_user(
-        &self,
-        mut each: impl FnMut(Value) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        self.paged("ListUsers", &[], "Users", |item| each(to_json(item, USER)))
-    }
-
-    /// ListRoles, page by page.
-    pub fn for_each_role(
-        &self,
-        mut each: impl FnMut(Value) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        self.paged("ListRoles", &[], "Roles", |item| each(to_json(item, ROLE)))
-    }
-
     /// ListUsers as a lazily paged iterator.
     pub fn users(&self) -> Pages<'a> {
         self.pages("ListUsers", &[], "Users", USER)

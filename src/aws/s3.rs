@@ -180,14 +180,6 @@ impl<'a> S3<'a> {
         }
     }
 
-    /// A virtual-hosted or path-style URL for an object, as the tool prints one
-    /// (no signature).
-    pub fn object_url(&self, bucket: &str, key: &str) -> String {
-        let region = self.region_for(Some(bucket));
-        let (base, path) = self.address(Some(bucket), Some(key), &region);
-        format!("{base}{path}")
-    }
-
     /// Send one S3 operation and read the response. `build` adds query, headers
     /// and body to the addressed request; it runs again when the bucket turns out
     /// to live in another region, and the request is re-signed for that region.
@@ -366,25 +358,6 @@ impl<'a> S3<'a> {
             .filter(|t| truncated && !t.is_empty() && Some(*t) != token)
             .map(str::to_string);
         Ok(ObjectPage { objects, next })
-    }
-
-    /// ListObjectsV2 over every page; `each` receives each page's objects (as
-    /// botocore's Object shape) as the page arrives.
-    pub fn list_objects(
-        &self,
-        bucket: &str,
-        prefix: Option<&str>,
-        mut each: impl FnMut(Vec<Value>) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        let mut token: Option<String> = None;
-        loop {
-            let page = self.list_objects_page(bucket, prefix, token.as_deref())?;
-            each(page.objects)?;
-            match page.next {
-                Some(next) => token = Some(next),
-                None => return Ok(()),
-            }
-        }
     }
 
     /// Every object under a prefix, one at a time; the next page is fetched only

@@ -98,7 +98,8 @@ fn execute(m: &Matches) -> Result<(), Error> {
         "delete-user" => iam::delete_user(m),
         "localserver" => localserver::localserver(m),
         "presign" => presign::presign(m),
-        name => Err(Error::msg(format!("{name} is not implemented yet"))),
+        // The parser accepts only the commands in spec.rs, each matched above.
+        name => Err(Error::UsageBare(format!("No such command '{name}'."))),
     }
 }
 
