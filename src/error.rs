@@ -127,7 +127,6 @@ impl From<AwsError> for Error {
     }
 }
 
-
 /// The secret keys and session tokens this process holds, so that no message it prints
 /// on stderr can repeat one, even when a server or proxy echoes it back in an error.
 static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
