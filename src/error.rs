@@ -155,6 +155,25 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// The strerror text Python shows for an OSError ("No such file or directory").
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    // Rust appends " (os error N)"; Python shows just the reason.
+    match text.find(" (os error") {
+        Some(pos) => text[..pos].to_string(),
+        None => text,
+    }
+}
+
+/// An error writing to stdout: a reader that went away is not worth a message.
+pub fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::Exit(1)
+    } else {
+        Error::msg(format!("could not write output: {}", io_reason(&e)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

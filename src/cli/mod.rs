@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use crate::error::Error;
+pub use crate::error::stdout_error;
 
 pub mod args;
 pub mod buckets;
@@ -146,15 +147,6 @@ pub fn echo(text: impl AsRef<str>) -> Result<(), Error> {
 pub fn echo_err(text: impl AsRef<str>) {
     let text = crate::error::redact(text.as_ref());
     let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-/// An error writing to stdout: a reader that went away is not worth a message.
-pub fn stdout_error(e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::Exit(1)
-    } else {
-        Error::msg(format!("could not write output: {}", args::io_reason(&e)))
-    }
 }
 
 /// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:

@@ -14,6 +14,16 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+mod suggest;
+mod values;
+
+pub use crate::error::io_reason;
+/// Python's repr() of a short str, as click quotes names in messages.
+pub use crate::output::py_repr_str as py_str;
+pub use suggest::{close_matches, format_possibilities};
+use values::convert;
+pub use values::{parse_bool, parse_duration, parse_statement};
+
 /// How an option's value is checked and converted, as click's parameter types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Conv {
@@ -314,11 +324,6 @@ fn bare_usage(message: String) -> Error {
     Error::UsageBare(message)
 }
 
-/// Python's repr() of a short str, as click quotes names in messages.
-pub fn py_str(s: &str) -> String {
-    crate::output::py_repr(&Value::String(s.to_string()))
-}
-
 /// Parse one command's arguments (everything after the command name).
 pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Error> {
     let mut values: Vec<(&'static str, OsString, &'static OptSpec)> = Vec::new();
@@ -571,233 +576,6 @@ fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
     Error::usage(Some(spec.name), message)
 }
 
-/// click's `_format_possibilities`.
-pub fn format_possibilities(mut close: Vec<String>) -> String {
-    close.sort();
-    let quoted: Vec<String> = close.iter().map(|p| py_str(p)).collect();
-    if quoted.len() == 1 {
-        format!("Did you mean {}?", quoted[0])
-    } else {
-        format!("(Did you mean one of: {}?)", quoted.join(", "))
-    }
-}
-
-/// Python's `difflib.get_close_matches(word, possibilities)` (n=3, cutoff=0.6).
-pub fn close_matches(word: &str, possibilities: &[String]) -> Vec<String> {
-    let w: Vec<char> = word.chars().collect();
-    let mut scored: Vec<(f64, &String)> = possibilities
-        .iter()
-        .filter_map(|p| {
-            let pc: Vec<char> = p.chars().collect();
-            let r = ratio(&pc, &w);
-            (r >= 0.6).then_some((r, p))
-        })
-        .collect();
-    // heapq.nlargest over (score, word): highest score first, ties by larger word.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(a.1)));
-    scored.into_iter().take(3).map(|(_, p)| p.clone()).collect()
-}
-
-/// SequenceMatcher(None, a, b).ratio() for short strings (no junk heuristics apply
-/// below 200 characters).
-fn ratio(a: &[char], b: &[char]) -> f64 {
-    let total = a.len() + b.len();
-    if total == 0 {
-        return 1.0;
-    }
-    2.0 * matching(a, b) as f64 / total as f64
-}
-
-/// Sum of matching blocks, found as difflib does: the longest match (earliest in a,
-/// then in b), then recursively left and right of it.
-fn matching(a: &[char], b: &[char]) -> usize {
-    let (mut best_i, mut best_j, mut best) = (0, 0, 0);
-    for i in 0..a.len() {
-        for j in 0..b.len() {
-            let mut k = 0;
-            while i + k < a.len() && j + k < b.len() && a[i + k] == b[j + k] {
-                k += 1;
-            }
-            if k > best {
-                (best_i, best_j, best) = (i, j, k);
-            }
-        }
-    }
-    if best == 0 {
-        return 0;
-    }
-    best + matching(&a[..best_i], &b[..best_j]) + matching(&a[best_i + best..], &b[best_j + best..])
-}
-
-fn convert(spec: &CommandSpec, opt: &OptSpec, raw: &OsStr) -> Result<Val, Error> {
-    let text = || raw.to_string_lossy().into_owned();
-    let fail = |message: String| invalid_opt(spec, opt, message);
-    match opt.conv {
-        Conv::Flag => Ok(Val::Bool(true)),
-        Conv::Text => Ok(Val::Text(raw.to_os_string())),
-        Conv::Int => text()
-            .trim()
-            .parse::<i64>()
-            .map(Val::Int)
-            .map_err(|_| fail(format!("{} is not a valid integer.", py_str(&text())))),
-        Conv::Bool => parse_bool(&text()).map(Val::Bool).ok_or_else(|| {
-            fail(format!(
-                "{} is not a valid boolean. Recognized values: , 0, 1, f, false, n, no, off, on, t, true, y, yes",
-                py_str(&text())
-            ))
-        }),
-        Conv::Choice(choices) => {
-            let t = text();
-            if choices.contains(&t.as_str()) {
-                Ok(Val::Text(raw.to_os_string()))
-            } else {
-                let listed: Vec<String> = choices.iter().map(|c| py_str(c)).collect();
-                Err(fail(format!(
-                    "{} is not one of {}.",
-                    py_str(&t),
-                    listed.join(", ")
-                )))
-            }
-        }
-        Conv::Duration => parse_duration(&text()).map(Val::Seconds).map_err(fail),
-        Conv::Statement => parse_statement(&text()).map(Val::Json).map_err(fail),
-        Conv::Policy => read_policy(raw).map(Val::PolicyText).map_err(fail),
-        Conv::FileText => read_file_text(raw).map(Val::FileText).map_err(fail),
-        Conv::OutFile => {
-            let p = PathBuf::from(raw);
-            if p.is_dir() {
-                Err(fail(format!("File {} is a directory.", py_str(&text()))))
-            } else {
-                Ok(Val::Path(p))
-            }
-        }
-        Conv::OutDir => {
-            let p = PathBuf::from(raw);
-            if p.exists() && !p.is_dir() {
-                Err(fail(format!("Directory {} is a file.", py_str(&text()))))
-            } else {
-                Ok(Val::Path(p))
-            }
-        }
-    }
-}
-
-/// click's BOOLEAN.
-pub fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "t" | "yes" | "y" | "on" => Some(true),
-        "0" | "false" | "f" | "no" | "n" | "off" | "" => Some(false),
-        _ => None,
-    }
-}
-
-/// The original's DurationParam: `^(\d+)(m|h|s)?$`, then 15 minutes to 12 hours.
-pub fn parse_duration(s: &str) -> Result<u64, String> {
-    const FORM: &str = "Duration must be of form 3600s or 15m or 2h";
-    // Python's `$` also matches just before a final newline, so the original takes
-    // "900\n" as 900 seconds.
-    let s = s.strip_suffix('\n').unwrap_or(s);
-    let (digits, unit) = match s.char_indices().last() {
-        Some((i, c @ ('s' | 'm' | 'h'))) => (&s[..i], Some(c)),
-        _ => (s, None),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(FORM.to_string());
-    }
-    // Python's int has no upper bound; anything too big for u64 is out of range anyway.
-    let range = || "Duration must be between 15 minutes and 12 hours".to_string();
-    let n: u64 = digits.parse().map_err(|_| range())?;
-    let seconds = match unit {
-        Some('m') => n.checked_mul(60),
-        Some('h') => n.checked_mul(3600),
-        _ => Some(n),
-    }
-    .ok_or_else(range)?;
-    if (15 * 60..=12 * 60 * 60).contains(&seconds) {
-        Ok(seconds)
-    } else {
-        Err(range())
-    }
-}
-
-/// The original's StatementParam.
-pub fn parse_statement(s: &str) -> Result<Value, String> {
-    let value: Value = serde_json::from_str(s).map_err(|_| "Invalid JSON string".to_string())?;
-    let Some(obj) = value.as_object() else {
-        return Err("JSON must be an object".to_string());
-    };
-    let mut missing: Vec<&str> = ["Action", "Effect", "Resource"]
-        .into_iter()
-        .filter(|k| !obj.contains_key(*k))
-        .collect();
-    missing.sort_unstable();
-    if !missing.is_empty() {
-        return Err(format!(
-            "Statement JSON missing required keys: {}",
-            missing.join(", ")
-        ));
-    }
-    Ok(value)
-}
-
-/// The original's PolicyParam: literal JSON, a file, or `-` for stdin; the text is
-/// returned as written once it is known to be valid JSON.
-fn read_policy(raw: &OsStr) -> Result<String, String> {
-    let text = raw.to_string_lossy();
-    if text.trim().starts_with('{') {
-        serde_json::from_str::<Value>(&text).map_err(|_| "Invalid JSON string".to_string())?;
-        return Ok(text.into_owned());
-    }
-    let contents = if raw == "-" {
-        read_stdin().map_err(|e| format!("could not read standard input: {e}"))?
-    } else {
-        match std::fs::read(raw) {
-            Ok(bytes) => {
-                String::from_utf8(bytes).map_err(|_| "File is not valid UTF-8".to_string())?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("File not found".to_string());
-            }
-            // The original lets these escape as a traceback; name the problem instead.
-            Err(e) => return Err(format!("{}: {}", py_str(&text), io_reason(&e))),
-        }
-    };
-    match serde_json::from_str::<Value>(&contents) {
-        Ok(_) => Ok(contents),
-        Err(_) if raw == "-" => Err("Input contained invalid JSON".to_string()),
-        Err(_) => Err("File contained invalid JSON".to_string()),
-    }
-}
-
-/// click.File("r"): read the whole file (or stdin) now, with click's error wording.
-fn read_file_text(raw: &OsStr) -> Result<String, String> {
-    let bytes = if raw == "-" {
-        read_stdin().map_err(|e| format!("'-': {}", io_reason(&e)))?
-    } else {
-        let shown = py_str(&raw.to_string_lossy());
-        let bytes = std::fs::read(raw).map_err(|e| format!("{shown}: {}", io_reason(&e)))?;
-        String::from_utf8(bytes).map_err(|_| format!("{shown}: not valid UTF-8 text"))?
-    };
-    Ok(bytes)
-}
-
-fn read_stdin() -> std::io::Result<String> {
-    use std::io::Read;
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    Ok(s)
-}
-
-/// The strerror text Python shows for an OSError ("No such file or directory").
-pub fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    // Rust appends " (os error N)"; Python shows just the reason.
-    match text.find(" (os error") {
-        Some(pos) => text[..pos].to_string(),
-        None => text,
-    }
-}
-
 /// The common AWS options (`--access-key`, `--secret-key`, `--session-token`,
 /// `--endpoint-url`, `--auth`) of a parsed command.
 pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
@@ -819,75 +597,4 @@ pub fn context(m: &Matches) -> Result<crate::aws::Context, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_follow_the_original() {
-        assert_eq!(parse_duration("900"), Ok(900));
-        assert_eq!(parse_duration("15m"), Ok(900));
-        assert_eq!(parse_duration("1200s"), Ok(1200));
-        assert_eq!(parse_duration("12h"), Ok(43200));
-        let form = Err("Duration must be of form 3600s or 15m or 2h".to_string());
-        let range = Err("Duration must be between 15 minutes and 12 hours".to_string());
-        // Found while writing the params fuzz target's reference; checked against the original.
-        assert_eq!(parse_duration("900\n"), Ok(900));
-        assert_eq!(parse_duration("15m\n"), Ok(900));
-        for bad in [
-            "abc", "-5", "1d", "", "m", "1.5h", " 900", "15M", "\n", "900\n\n", "900\r\n",
-        ] {
-            assert_eq!(parse_duration(bad), form, "{bad}");
-        }
-        for bad in [
-            "0",
-            "14m",
-            "13h",
-            "899",
-            "43201",
-            "99999999999999999999999h",
-        ] {
-            assert_eq!(parse_duration(bad), range, "{bad}");
-        }
-    }
-
-    #[test]
-    fn statements_need_three_keys() {
-        assert_eq!(parse_statement("x"), Err("Invalid JSON string".into()));
-        assert_eq!(parse_statement("[1]"), Err("JSON must be an object".into()));
-        assert_eq!(
-            parse_statement(r#"{"Effect": "Allow"}"#),
-            Err("Statement JSON missing required keys: Action, Resource".into())
-        );
-        assert!(parse_statement(r#"{"Effect":1,"Action":2,"Resource":3}"#).is_ok());
-    }
-
-    #[test]
-    fn close_matches_like_difflib() {
-        let opts: Vec<String> = ["--format", "--prefix", "--read-only", "--help"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(close_matches("--formt", &opts), ["--format"]);
-        // Checked against Python's difflib.get_close_matches.
-        assert_eq!(
-            close_matches("--rea", &opts),
-            ["--read-only", "--prefix", "--format"]
-        );
-        assert!(close_matches("--zzzzzzzzzz", &opts).is_empty());
-        assert_eq!(
-            format_possibilities(close_matches("--rea", &opts)),
-            "(Did you mean one of: '--format', '--prefix', '--read-only'?)"
-        );
-    }
-
-    #[test]
-    fn click_booleans() {
-        for t in ["1", "true", "T", "yes", "y", "on"] {
-            assert_eq!(parse_bool(t), Some(true));
-        }
-        for f in ["0", "false", "F", "no", "n", "off", ""] {
-            assert_eq!(parse_bool(f), Some(false));
-        }
-        assert_eq!(parse_bool("maybe"), None);
-    }
-}
+mod tests;
