@@ -87,6 +87,14 @@ fn aws_endpoint(region: &str) -> String {
 }
 
 /// The path of a key: each character encoded once, `/` kept.
+/// A PUT with a body S3 wants a checksum for (PutBucketPolicy, PutPublicAccessBlock,
+/// PutBucketCors...): `Content-MD5`. botocore sends `x-amz-checksum-crc32`; S3 takes
+/// either.
+pub(crate) fn with_md5_body(req: Request, body: &[u8]) -> Request {
+    req.header("content-md5", super::md5::content_md5(body))
+        .body(body.to_vec())
+}
+
 pub fn key_path(key: &str) -> String {
     uri_encode(key, false)
 }

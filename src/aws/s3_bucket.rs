@@ -8,14 +8,10 @@
 
 use serde_json::{Map, Value};
 
-use super::http::{Request, Response};
-use super::md5::content_md5;
-use super::s3::S3;
-use super::xml::{Element, Field, Kind, escape, to_json};
+use super::http::Response;
+use super::s3::{S3, with_md5_body};
+use super::xml::{Element, Field, Kind, S3_XMLNS as XMLNS, escape, to_json};
 use crate::error::Error;
-
-/// The S3 XML namespace botocore puts on every request document.
-const XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 const OWNER: &[Field] = &[Field("DisplayName", Kind::Str), Field("ID", Kind::Str)];
 
@@ -186,12 +182,6 @@ fn body_root(resp: &Response, operation: &str) -> Result<Element, Error> {
     resp.xml(operation)
 }
 
-/// A bucket configuration PUT with the checksum S3 insists on (`Content-MD5`).
-fn with_checksummed_body(req: Request, body: &[u8]) -> Request {
-    req.header("content-md5", content_md5(body))
-        .body(body.to_vec())
-}
-
 impl S3<'_> {
     /// A GET of one bucket subresource (`?acl`, `?cors`...).
     fn get_subresource(
@@ -275,7 +265,7 @@ impl S3<'_> {
     pub fn put_bucket_cors(&self, bucket: &str, rule: &CorsRule) -> Result<(), Error> {
         let body = rule.to_xml();
         self.call("PUT", Some(bucket), None, "PutBucketCors", |r| {
-            with_checksummed_body(r.query("cors", ""), body.as_bytes())
+            with_md5_body(r.query("cors", ""), body.as_bytes())
         })
         .map(drop)
     }
@@ -288,7 +278,7 @@ impl S3<'_> {
     ) -> Result<(), Error> {
         let body = settings.to_xml();
         self.call("PUT", Some(bucket), None, "PutPublicAccessBlock", |r| {
-            with_checksummed_body(r.query("publicAccessBlock", ""), body.as_bytes())
+            with_md5_body(r.query("publicAccessBlock", ""), body.as_bytes())
         })
         .map(drop)
     }

@@ -2,49 +2,9 @@
 //! public access block, bucket policy and website configuration of `--public` and
 //! `--website`. Request bodies are written as botocore serialises them.
 
-use super::http::Request;
-use super::md5::content_md5;
-use super::s3::S3;
-use super::xml::escape;
+use super::s3::{S3, with_md5_body};
+use super::xml::{S3_XMLNS as XMLNS, escape};
 use crate::error::Error;
-
-/// The S3 XML namespace botocore puts on every request document.
-const XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
-
-/// The four switches of a public access block configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PublicAccessBlock {
-    pub block_public_acls: bool,
-    pub ignore_public_acls: bool,
-    pub block_public_policy: bool,
-    pub restrict_public_buckets: bool,
-}
-
-impl PublicAccessBlock {
-    /// Everything allowed (what `--public` sets).
-    pub const ALL_OFF: PublicAccessBlock = PublicAccessBlock {
-        block_public_acls: false,
-        ignore_public_acls: false,
-        block_public_policy: false,
-        restrict_public_buckets: false,
-    };
-
-    /// The PutPublicAccessBlock request document, members in botocore's order.
-    pub fn to_xml(&self) -> String {
-        format!(
-            "<PublicAccessBlockConfiguration xmlns=\"{XMLNS}\">\
-             <BlockPublicAcls>{}</BlockPublicAcls>\
-             <IgnorePublicAcls>{}</IgnorePublicAcls>\
-             <BlockPublicPolicy>{}</BlockPublicPolicy>\
-             <RestrictPublicBuckets>{}</RestrictPublicBuckets>\
-             </PublicAccessBlockConfiguration>",
-            self.block_public_acls,
-            self.ignore_public_acls,
-            self.block_public_policy,
-            self.restrict_public_buckets
-        )
-    }
-}
 
 /// The CreateBucket request document, or `None` (no body) without a region.
 pub fn create_bucket_xml(location: Option<&str>) -> Option<String> {
@@ -85,13 +45,6 @@ pub fn tagging_xml(tags: &[(String, String)]) -> String {
     xml
 }
 
-/// A PUT with a body S3 wants a checksum for: `Content-MD5`.
-/// (botocore sends `x-amz-checksum-crc32`; S3 takes either, and MD5 needs no new crate.)
-fn with_md5_body(req: Request, body: &[u8]) -> Request {
-    req.header("content-md5", content_md5(body))
-        .body(body.to_vec())
-}
-
 impl S3<'_> {
     /// CreateBucket, with a `LocationConstraint` when a region is given.
     pub fn create_bucket(&self, bucket: &str, location: Option<&str>) -> Result<(), Error> {
@@ -99,19 +52,6 @@ impl S3<'_> {
         self.call("PUT", Some(bucket), None, "CreateBucket", |r| match &body {
             Some(xml) => r.body(xml.clone().into_bytes()),
             None => r,
-        })
-        .map(drop)
-    }
-
-    /// PutPublicAccessBlock.
-    pub fn put_public_access_block(
-        &self,
-        bucket: &str,
-        config: &PublicAccessBlock,
-    ) -> Result<(), Error> {
-        let body = config.to_xml();
-        self.call("PUT", Some(bucket), None, "PutPublicAccessBlock", |r| {
-            with_md5_body(r.query("publicAccessBlock", ""), body.as_bytes())
         })
         .map(drop)
     }
@@ -161,7 +101,7 @@ mod tests {
              <LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"
         );
         assert_eq!(
-            PublicAccessBlock::ALL_OFF.to_xml(),
+            crate::aws::s3_bucket::PublicAccessSettings::ALL_OFF.to_xml(),
             "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
              <BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>\
              <BlockPublicPolicy>false</BlockPublicPolicy>\

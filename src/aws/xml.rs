@@ -8,6 +8,9 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+/// The S3 XML namespace botocore puts on every request document.
+pub const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
 /// One element: its local name, its own text, its child elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {

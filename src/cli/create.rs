@@ -10,7 +10,7 @@ use super::create_keys::{self, KeyOptions};
 use super::{echo, echo_err, print};
 use crate::assume;
 use crate::aws::Context;
-use crate::aws::s3_create::PublicAccessBlock;
+use crate::aws::s3_bucket::PublicAccessSettings;
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
@@ -367,7 +367,7 @@ impl Run<'_> {
             }
             plan.log(&info);
             if plan.public {
-                s3.put_public_access_block(bucket, &PublicAccessBlock::ALL_OFF)?;
+                s3.put_public_access_settings(bucket, &PublicAccessSettings::ALL_OFF)?;
                 self.created
                     .push(format!("public access block of bucket {bucket}"));
                 plan.log("Set public access block configuration");
