@@ -360,3 +360,134 @@ fn broken_profiles_give_one_line() {
     );
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
+
+/// An AssumeRole answer with the given key, expiring at `expiration`.
+fn assume_role_xml(key: &str, expiration: &str) -> String {
+    format!(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+         <Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>secret-{key}</SecretAccessKey>\
+         <SessionToken>token-{key}</SessionToken><Expiration>{expiration}</Expiration></Credentials>\
+         </AssumeRoleResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata>\
+         </AssumeRoleResponse>"
+    )
+}
+
+/// localserver runs for hours; credentials from an assume-role profile last one. When
+/// STS says the server's own session has ended, the profile is resolved again (as
+/// botocore refreshes such credentials) and serving goes on.
+#[test]
+fn localserver_resolves_its_profile_again_when_its_session_ends() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let aws = MockServer::start();
+    aws.on(
+        Matcher::head("/my-bucket"),
+        Reply::status(200).header("x-amz-bucket-region", "us-east-1"),
+    );
+    aws.on(
+        Matcher::action("GetCallerIdentity"),
+        Reply::fixture("localserver/GetCallerIdentity.xml"),
+    );
+    aws.on(
+        Matcher::action("GetRole"),
+        Reply::fixture("localserver/GetRole.xml"),
+    );
+    // The profile's own role: a new source session each time it is assumed.
+    let sources = Arc::new(AtomicUsize::new(0));
+    let counter = sources.clone();
+    aws.on(
+        Matcher::action("AssumeRole")
+            .param("RoleArn", &format!("arn:aws:iam::{ACCOUNT}:role/source")),
+        Reply::compute(move |_| {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            Reply::ok(assume_role_xml(
+                &format!("ASIASOURCE{n}"),
+                "2099-01-01T00:00:00Z",
+            ))
+        }),
+    );
+    // The tool's role: the first source session works once, then has expired. The sets
+    // served expire at once, so every request asks for a new one.
+    let first_uses = Arc::new(AtomicUsize::new(0));
+    aws.on(
+        Matcher::action("AssumeRole").param(
+            "RoleArn",
+            &format!("arn:aws:iam::{ACCOUNT}:role/s3-credentials.AmazonS3FullAccess"),
+        ),
+        Reply::compute(move |r| {
+            let auth = r.header("authorization").unwrap_or_default().to_string();
+            if auth.contains("Credential=ASIASOURCE1/") {
+                if first_uses.fetch_add(1, Ordering::SeqCst) > 0 {
+                    return Reply::query_error(
+                        400,
+                        "ExpiredToken",
+                        "The security token included in the request is expired",
+                    );
+                }
+                Reply::ok(assume_role_xml("ASIASERVED1", "2020-01-01T00:00:00Z"))
+            } else {
+                Reply::ok(assume_role_xml("ASIASERVED2", "2020-01-01T00:00:00Z"))
+            }
+        }),
+    );
+
+    let home = TempDir::new();
+    let aws_dir = home.path().join(".aws");
+    std::fs::create_dir_all(&aws_dir).unwrap();
+    std::fs::write(
+        aws_dir.join("credentials"),
+        "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    std::fs::write(
+        aws_dir.join("config"),
+        format!(
+            "[profile p]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/source\nsource_profile = base\n"
+        ),
+    )
+    .unwrap();
+
+    // The server's source, as `localserver` builds it, called as its cache calls it.
+    let home_path = home.path().to_str().unwrap().to_string();
+    let endpoint = aws.url();
+    let context = move || {
+        let env = s3_credentials::aws::config::MapEnv::from_pairs(&[
+            ("HOME", home_path.as_str()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_PROFILE", "p"),
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ]);
+        s3_credentials::aws::Context::with_env(&Default::default(), &env)
+    };
+    let logged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = logged.clone();
+    let source = s3_credentials::localserver::AssumeRoleSource::new(
+        context().unwrap(),
+        "my-bucket",
+        s3_credentials::policies::Permission::ReadWrite,
+        &[],
+        &[],
+        900,
+        Arc::new(move |line: &str| log.lock().unwrap().push(line.to_string())),
+    )
+    .reopening_with(Box::new(context));
+    use s3_credentials::localserver::Source;
+    assert_eq!(source.fetch().unwrap().access_key_id, "ASIASERVED1");
+    let second = source.fetch();
+    assert_eq!(
+        second.as_ref().map(|c| c.access_key_id.as_str()),
+        Ok("ASIASERVED2"),
+        "{:?}",
+        logged.lock().unwrap()
+    );
+    assert_eq!(
+        sources.load(Ordering::SeqCst),
+        2,
+        "the profile was resolved once more"
+    );
+    assert_eq!(
+        *logged.lock().unwrap(),
+        ["The server's own credentials expired; resolving them again"]
+    );
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{Matches, context, io_reason};
+use super::args::{Matches, aws_options, io_reason};
 use super::echo_err;
 use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
@@ -35,7 +35,8 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
         .ok_or_else(|| m.usage_error("Missing option '-d' / '--duration'."))?;
     let token = token(m)?;
 
-    let ctx = context(m)?;
+    let options = aws_options(m)?;
+    let ctx = crate::aws::Context::new(&options)?;
     if !ctx.s3().check_bucket(&bucket)? {
         return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
     }
@@ -49,7 +50,8 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
         &statements,
         duration,
         stderr.clone(),
-    );
+    )
+    .reopening_with(Box::new(move || crate::aws::Context::new(&options)));
     let lifetime = Duration::from_secs(duration);
     let cache = CredentialCache::new(Box::new(source), Box::new(SystemClock), lifetime);
 

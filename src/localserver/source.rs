@@ -1,6 +1,7 @@
 //! The real [`Source`]: AssumeRole on the tool's role with a session policy for one bucket,
 //! as the original's `CredentialCache._generate_credentials` does.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -9,12 +10,21 @@ use time::OffsetDateTime;
 use super::cache::{Log, Source, TempCredentials};
 use crate::assume;
 use crate::aws::Context;
+use crate::error::Error;
 use crate::output::{dumps, parse_aws_timestamp};
 use crate::policies::{self, Permission};
 
+/// How to resolve the server's own credentials again (the same options and
+/// environment as at start).
+pub type Reopen = Box<dyn Fn() -> Result<Context, Error> + Send + Sync>;
+
 /// What to ask AWS for.
 pub struct AssumeRoleSource {
-    ctx: Context,
+    /// The server's own credentials. From an assume-role, SSO or `aws login` profile
+    /// they expire too (an hour by default), long before a server stops: then the
+    /// context is resolved again, as botocore refreshes such credentials.
+    ctx: Mutex<Context>,
+    reopen: Option<Reopen>,
     /// `s3.{permission}.{bucket}`, made valid for AWS.
     session_name: String,
     /// The session policy as sent (`json.dumps(policy)`: compact, original key order).
@@ -37,7 +47,8 @@ impl AssumeRoleSource {
     ) -> Self {
         let policy = policies::bucket_policy(permission, bucket, prefixes, extra_statements);
         AssumeRoleSource {
-            ctx,
+            ctx: Mutex::new(ctx),
+            reopen: None,
             session_name: assume::session_name(&format!("s3.{}.{bucket}", permission.as_str())),
             policy: dumps(&policy, None),
             duration,
@@ -46,21 +57,26 @@ impl AssumeRoleSource {
     }
 }
 
-impl Source for AssumeRoleSource {
-    fn fetch(&self) -> Result<TempCredentials, String> {
+impl AssumeRoleSource {
+    /// Resolve the context again with `reopen` when STS says its credentials expired.
+    pub fn reopening_with(mut self, reopen: Reopen) -> Self {
+        self.reopen = Some(reopen);
+        self
+    }
+
+    fn fetch_with(&self, ctx: &Context) -> Result<TempCredentials, Error> {
         let requested = OffsetDateTime::now_utc();
         // Every time, as the original does: a role deleted while the server runs comes back.
-        let (role_arn, created) = assume::ensure_role(&self.ctx).map_err(|e| e.to_string())?;
+        let (role_arn, created) = assume::ensure_role(ctx)?;
         let role = assume::assume(
-            &self.ctx,
+            ctx,
             &role_arn,
             &self.session_name,
             &self.policy,
             self.duration,
             created,
             &mut |message| (self.log)(message),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let text = |name: &str| role.json[name].as_str().unwrap_or_default().to_string();
         let credentials = TempCredentials {
             access_key_id: text("AccessKeyId"),
@@ -72,8 +88,35 @@ impl Source for AssumeRoleSource {
                 .unwrap_or(requested + Duration::from_secs(self.duration)),
         };
         if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {
-            return Err("The AssumeRole response holds no credentials".to_string());
+            return Err(Error::Transport(
+                "The AssumeRole response holds no credentials".into(),
+            ));
         }
         Ok(credentials)
+    }
+}
+
+/// Codes STS and IAM answer for credentials whose session has ended.
+fn expired(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        Some("ExpiredToken" | "ExpiredTokenException" | "RequestExpired")
+    )
+}
+
+impl Source for AssumeRoleSource {
+    fn fetch(&self) -> Result<TempCredentials, String> {
+        // One fetch at a time holds the context (the cache asks for one AssumeRole at
+        // a time anyway).
+        let mut ctx = self.ctx.lock().unwrap_or_else(|e| e.into_inner());
+        match self.fetch_with(&ctx) {
+            Err(e) if expired(&e) && self.reopen.is_some() => {
+                (self.log)("The server's own credentials expired; resolving them again");
+                let reopen = self.reopen.as_ref().expect("checked above");
+                *ctx = reopen().map_err(|e| e.to_string())?;
+                self.fetch_with(&ctx).map_err(|e| e.to_string())
+            }
+            other => other.map_err(|e| e.to_string()),
+        }
     }
 }
