@@ -376,6 +376,8 @@ fn assume_role_xml(key: &str, expiration: &str) -> String {
 /// STS says the server's own session has ended, the profile is resolved again (as
 /// botocore refreshes such credentials) and serving goes on.
 #[test]
+// The closure returns the crate's Error, as Context::new does.
+#[allow(clippy::result_large_err)]
 fn localserver_resolves_its_profile_again_when_its_session_ends() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
