@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::sync::{Arc, Weak};
 
 use std::io::{Read, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
@@ -37,6 +37,15 @@ impl<In: Transport> Connector<In> for QuickAckTcp {
             return Ok(chained.map(Either::A));
         }
         let timeout = details.timeout.not_zero().map(|t| *t);
+        // A clean-up after Ctrl-C has a deadline of its own.
+        let timeout = match (timeout, crate::interrupt::deadline()) {
+            (t, Some(d)) => Some(
+                d.saturating_duration_since(Instant::now())
+                    .min(t.unwrap_or(Duration::MAX))
+                    .max(Duration::from_millis(1)),
+            ),
+            (t, None) => t,
+        };
         let mut last_error = None;
         for addr in details.addrs.iter() {
             let attempt = match timeout {
@@ -85,22 +94,71 @@ pub struct QuickAck {
     socket: Arc<TcpStream>,
 }
 
-/// The timeout to set on the socket for this step, or the timeout error when the
-/// budget is already spent.
-fn io_timeout(timeout: NextTimeout) -> Result<Option<Duration>, ureq::Error> {
-    if timeout.after.is_zero() {
-        return Err(ureq::Error::Timeout(timeout.reason));
+/// When the current step must be done: ureq's timeout, or sooner for a clean-up with a
+/// deadline of its own (after Ctrl-C). None waits without limit.
+fn step_deadline(timeout: &NextTimeout) -> Option<Instant> {
+    let ureq = timeout.not_zero().map(|t| Instant::now() + *t);
+    match (ureq, crate::interrupt::deadline()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
-    Ok(timeout.not_zero().map(|t| *t))
 }
 
-fn timed_out(e: std::io::Error, timeout: &NextTimeout) -> ureq::Error {
-    match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-            ureq::Error::Timeout(timeout.reason)
+/// Why a blocking socket call returned without progress.
+enum Wait {
+    /// The socket's timeout passed, but the step's deadline has not: try again.
+    Again,
+    Fail(ureq::Error),
+}
+
+/// The socket timeout for the next try: until the deadline, at most
+/// [`crate::interrupt::POLL`], so that a signal is noticed while the peer is silent.
+/// Set only when it changes, so a busy connection costs no extra system call.
+fn socket_timeout(
+    deadline: Option<Instant>,
+    timeout: &NextTimeout,
+) -> Result<Duration, ureq::Error> {
+    let poll = crate::interrupt::POLL;
+    match deadline {
+        None => Ok(poll),
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                Err(ureq::Error::Timeout(timeout.reason))
+            } else {
+                Ok(left.min(poll))
+            }
         }
-        _ => ureq::Error::Io(e),
     }
+}
+
+/// What a failed read or write means: a poll tick (again, unless a signal or the
+/// deadline says stop), or the error to hand to ureq.
+fn after_error(e: std::io::Error, deadline: Option<Instant>, timeout: &NextTimeout) -> Wait {
+    match e.kind() {
+        std::io::ErrorKind::Interrupted if !crate::interrupt::stops_io() => Wait::Again,
+        std::io::ErrorKind::TimedOut
+        | std::io::ErrorKind::WouldBlock
+        | std::io::ErrorKind::Interrupted => {
+            if crate::interrupt::stops_io() {
+                Wait::Fail(interrupted())
+            } else if deadline.is_some_and(|d| Instant::now() >= d) {
+                Wait::Fail(ureq::Error::Timeout(timeout.reason))
+            } else {
+                Wait::Again
+            }
+        }
+        _ => Wait::Fail(ureq::Error::Io(e)),
+    }
+}
+
+/// The error a transfer stopped by Ctrl-C ends with; the transport's caller sees the
+/// signal count and reports the interrupt rather than this.
+fn interrupted() -> ureq::Error {
+    ureq::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::Interrupted,
+        "interrupted by a signal",
+    ))
 }
 
 impl Transport for QuickAck {
@@ -110,23 +168,51 @@ impl Transport for QuickAck {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let timeout = timeout.for_write();
-        self.socket.set_write_timeout(io_timeout(timeout)?)?;
-        let output = &self.buffers.output()[..amount];
-        (&*self.socket)
-            .write_all(output)
-            .map_err(|e| timed_out(e, &timeout))
+        let deadline = step_deadline(&timeout);
+        let mut current = None;
+        let mut output = &self.buffers.output()[..amount];
+        while !output.is_empty() {
+            if crate::interrupt::stops_io() {
+                return Err(interrupted());
+            }
+            let wanted = socket_timeout(deadline, &timeout)?;
+            if current != Some(wanted) {
+                self.socket.set_write_timeout(Some(wanted))?;
+                current = Some(wanted);
+            }
+            match (&*self.socket).write(output) {
+                Ok(0) => return Err(ureq::Error::Io(std::io::ErrorKind::WriteZero.into())),
+                Ok(n) => output = &output[n..],
+                Err(e) => match after_error(e, deadline, &timeout) {
+                    Wait::Again => {}
+                    Wait::Fail(e) => return Err(e),
+                },
+            }
+        }
+        Ok(())
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let timeout = timeout.for_read();
-        self.socket.set_read_timeout(io_timeout(timeout)?)?;
+        let deadline = step_deadline(&timeout);
+        let mut current = None;
         quick_ack(&self.socket);
         let input = self.buffers.input_append_buf();
         let amount = loop {
+            if crate::interrupt::stops_io() {
+                return Err(interrupted());
+            }
+            let wanted = socket_timeout(deadline, &timeout)?;
+            if current != Some(wanted) {
+                self.socket.set_read_timeout(Some(wanted))?;
+                current = Some(wanted);
+            }
             match (&*self.socket).read(input) {
                 Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(timed_out(e, &timeout)),
+                Err(e) => match after_error(e, deadline, &timeout) {
+                    Wait::Again => {}
+                    Wait::Fail(e) => return Err(e),
+                },
             }
         };
         self.buffers.input_appended(amount);
