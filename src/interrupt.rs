@@ -64,8 +64,13 @@ pub fn requested() -> bool {
     SIGNALS.load(Ordering::Relaxed) > 0
 }
 
-fn count() -> usize {
+/// Signals received so far.
+pub fn signals() -> usize {
     SIGNALS.load(Ordering::Relaxed)
+}
+
+fn count() -> usize {
+    signals()
 }
 
 /// What the current thread's scope tolerates: signals up to `new` do not stop new

@@ -70,6 +70,8 @@ impl<In: Transport> Connector<In> for QuickAckTcp {
                     return Ok(Some(Either::B(QuickAck {
                         buffers,
                         socket: handle,
+                        unanswered: 0,
+                        grace: None,
                     })));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
@@ -92,6 +94,38 @@ impl<In: Transport> Connector<In> for QuickAckTcp {
 pub struct QuickAck {
     buffers: LazyBuffers,
     socket: Arc<TcpStream>,
+    /// Bytes sent since the last answer began to arrive: beyond a request head, an upload.
+    unanswered: usize,
+    /// After Ctrl-C, until when an upload that is all sent may wait for its answer, and
+    /// the signal count then.
+    grace: Option<(Instant, usize)>,
+}
+
+/// More than any request head: what was sent is (part of) a body.
+const UPLOAD_BODY: usize = 16 * 1024;
+/// How long an upload whose body is all sent may still wait for its answer after Ctrl-C.
+/// The server is storing it; if we left now it could finish after we abort the multipart
+/// upload, and that part would stay (S3 documents this race). Once it is answered, the
+/// abort removes it.
+const UPLOAD_GRACE: Duration = Duration::from_secs(5);
+
+impl QuickAck {
+    /// Whether a signal means this read or write must stop now: yes, unless it waits for
+    /// the answer to an upload that is all sent, within [`UPLOAD_GRACE`] and with no
+    /// further signal.
+    fn stop_now(&mut self, waiting_for_answer: bool) -> bool {
+        if !crate::interrupt::stops_io() {
+            return false;
+        }
+        if !waiting_for_answer || self.unanswered < UPLOAD_BODY {
+            return true;
+        }
+        let signals = crate::interrupt::signals();
+        let (until, seen) = *self
+            .grace
+            .get_or_insert((Instant::now() + UPLOAD_GRACE, signals));
+        signals > seen || Instant::now() >= until
+    }
 }
 
 /// When the current step must be done: ureq's timeout, or sooner for a clean-up with a
@@ -108,6 +142,8 @@ fn step_deadline(timeout: &NextTimeout) -> Option<Instant> {
 enum Wait {
     /// The socket's timeout passed, but the step's deadline has not: try again.
     Again,
+    /// A signal: stop.
+    Stop,
     Fail(ureq::Error),
 }
 
@@ -132,16 +168,20 @@ fn socket_timeout(
     }
 }
 
-/// What a failed read or write means: a poll tick (again, unless a signal or the
-/// deadline says stop), or the error to hand to ureq.
-fn after_error(e: std::io::Error, deadline: Option<Instant>, timeout: &NextTimeout) -> Wait {
+/// What a failed read or write means: a poll tick (again, unless a signal (`stop`) or
+/// the deadline says stop), or the error to hand to ureq.
+fn after_error(
+    e: std::io::Error,
+    stop: bool,
+    deadline: Option<Instant>,
+    timeout: &NextTimeout,
+) -> Wait {
     match e.kind() {
-        std::io::ErrorKind::Interrupted if !crate::interrupt::stops_io() => Wait::Again,
         std::io::ErrorKind::TimedOut
         | std::io::ErrorKind::WouldBlock
         | std::io::ErrorKind::Interrupted => {
-            if crate::interrupt::stops_io() {
-                Wait::Fail(interrupted())
+            if stop {
+                Wait::Stop
             } else if deadline.is_some_and(|d| Instant::now() >= d) {
                 Wait::Fail(ureq::Error::Timeout(timeout.reason))
             } else {
@@ -153,8 +193,12 @@ fn after_error(e: std::io::Error, deadline: Option<Instant>, timeout: &NextTimeo
 }
 
 /// The error a transfer stopped by Ctrl-C ends with; the transport's caller sees the
-/// signal count and reports the interrupt rather than this.
-fn interrupted() -> ureq::Error {
+/// signal count and reports the interrupt rather than this. The connection is reset
+/// rather than closed, so that what is still in the send buffer (most of a part) is
+/// dropped and the server sees a broken request: a graceful close would deliver the
+/// whole part after we have aborted the upload, and S3 may then keep it.
+fn interrupted(socket: &TcpStream) -> ureq::Error {
+    reset_on_close(socket);
     ureq::Error::Io(std::io::Error::new(
         std::io::ErrorKind::Interrupted,
         "interrupted by a signal",
@@ -170,23 +214,31 @@ impl Transport for QuickAck {
         let timeout = timeout.for_write();
         let deadline = step_deadline(&timeout);
         let mut current = None;
-        let mut output = &self.buffers.output()[..amount];
-        while !output.is_empty() {
-            if crate::interrupt::stops_io() {
-                return Err(interrupted());
+        let mut written = 0;
+        while written < amount {
+            if self.stop_now(false) {
+                return Err(interrupted(&self.socket));
             }
             let wanted = socket_timeout(deadline, &timeout)?;
             if current != Some(wanted) {
                 self.socket.set_write_timeout(Some(wanted))?;
                 current = Some(wanted);
             }
+            let output = &self.buffers.output()[written..amount];
             match (&*self.socket).write(output) {
                 Ok(0) => return Err(ureq::Error::Io(std::io::ErrorKind::WriteZero.into())),
-                Ok(n) => output = &output[n..],
-                Err(e) => match after_error(e, deadline, &timeout) {
-                    Wait::Again => {}
-                    Wait::Fail(e) => return Err(e),
-                },
+                Ok(n) => {
+                    written += n;
+                    self.unanswered += n;
+                }
+                Err(e) => {
+                    let stop = self.stop_now(false);
+                    match after_error(e, stop, deadline, &timeout) {
+                        Wait::Again => {}
+                        Wait::Stop => return Err(interrupted(&self.socket)),
+                        Wait::Fail(e) => return Err(e),
+                    }
+                }
             }
         }
         Ok(())
@@ -197,24 +249,33 @@ impl Transport for QuickAck {
         let deadline = step_deadline(&timeout);
         let mut current = None;
         quick_ack(&self.socket);
-        let input = self.buffers.input_append_buf();
         let amount = loop {
-            if crate::interrupt::stops_io() {
-                return Err(interrupted());
+            if self.stop_now(true) {
+                return Err(interrupted(&self.socket));
             }
             let wanted = socket_timeout(deadline, &timeout)?;
             if current != Some(wanted) {
                 self.socket.set_read_timeout(Some(wanted))?;
                 current = Some(wanted);
             }
+            let input = self.buffers.input_append_buf();
             match (&*self.socket).read(input) {
                 Ok(n) => break n,
-                Err(e) => match after_error(e, deadline, &timeout) {
-                    Wait::Again => {}
-                    Wait::Fail(e) => return Err(e),
-                },
+                Err(e) => {
+                    let stop = self.stop_now(true);
+                    match after_error(e, stop, deadline, &timeout) {
+                        Wait::Again => {}
+                        Wait::Stop => return Err(interrupted(&self.socket)),
+                        Wait::Fail(e) => return Err(e),
+                    }
+                }
             }
         };
+        if amount > 0 {
+            // The answer has begun: what was sent is answered.
+            self.unanswered = 0;
+            self.grace = None;
+        }
         self.buffers.input_appended(amount);
         Ok(amount > 0)
     }
@@ -266,3 +327,46 @@ fn quick_ack(socket: &TcpStream) {
 
 #[cfg(not(target_os = "linux"))]
 fn quick_ack(_socket: &TcpStream) {}
+
+/// SO_LINGER with a zero timeout: closing the socket then sends a reset and drops unsent
+/// data (std's `set_linger` is not stable yet). Failure only means a graceful close.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+fn reset_on_close(socket: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    unsafe extern "C" {
+        fn setsockopt(
+            fd: i32,
+            level: i32,
+            name: i32,
+            value: *const std::ffi::c_void,
+            len: u32,
+        ) -> i32;
+    }
+    #[cfg(target_os = "linux")]
+    const SOL_SOCKET_SO_LINGER: (i32, i32) = (1, 13);
+    #[cfg(target_os = "macos")]
+    const SOL_SOCKET_SO_LINGER: (i32, i32) = (0xffff, 0x80);
+    /// `struct linger`: on/off, then seconds.
+    #[repr(C)]
+    struct Linger {
+        onoff: i32,
+        seconds: i32,
+    }
+    let linger = Linger {
+        onoff: 1,
+        seconds: 0,
+    };
+    // SAFETY: a valid open socket and a pointer to a live, correctly sized struct linger.
+    unsafe {
+        setsockopt(
+            socket.as_raw_fd(),
+            SOL_SOCKET_SO_LINGER.0,
+            SOL_SOCKET_SO_LINGER.1,
+            (&raw const linger).cast(),
+            std::mem::size_of::<Linger>() as u32,
+        );
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn reset_on_close(_socket: &TcpStream) {}

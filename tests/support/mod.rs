@@ -11,6 +11,7 @@ pub mod moto;
 pub mod original;
 pub mod s3s;
 pub mod sigv4;
+pub mod throttle;
 
 #[allow(unused_imports)] // each test crate uses some of these
 pub use mock::{Matcher, MockServer, Recorded, Reply};
@@ -332,6 +333,14 @@ impl Spawned {
             // Polling interval only: readiness is decided by `ready`.
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    /// Waits until stderr has `text` (see [`Spawned::wait_until`]).
+    pub fn wait_for_stderr(&mut self, text: &str) {
+        let stderr = self.stderr.clone();
+        self.wait_until(&format!("{text:?} on stderr"), || {
+            String::from_utf8_lossy(&stderr.lock().unwrap()).contains(text)
+        });
     }
 
     /// Sends `signal` ("INT", "TERM") to the process.
