@@ -463,3 +463,35 @@ fn interrupt_delete_objects_finishes_the_batch() {
     );
     assert_eq!(reqs.iter().filter(|r| r.method == "POST").count(), 1);
 }
+
+/// `put-object -` waiting on a silent stdin (the program feeding it stalls): Ctrl-C is
+/// seen all the same, and the upload it began is aborted.
+#[test]
+fn interrupt_while_stdin_is_silent_aborts_the_upload() {
+    use std::io::Write;
+    let server = MockServer::start();
+    s3(&server);
+    let mut cmd = faults_common::keyed();
+    cmd.args(["put-object", "bucket", "big.bin", "-"])
+        .args(["--endpoint-url", &server.url()])
+        .env("S3_CREDENTIALS_MULTIPART_THRESHOLD", "10")
+        .env("S3_CREDENTIALS_MULTIPART_CHUNKSIZE", "8");
+    let (mut child, mut stdin) = support::Spawned::start_piped(&mut cmd);
+    // The threshold's 10 bytes, then a part of 8 goes; 2 bytes wait for 6 more.
+    stdin.write_all(&DATA[..20]).unwrap();
+    stdin.flush().unwrap();
+    child.wait_until("the first part", || {
+        server
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.query_param("partNumber").is_some())
+    });
+    child.signal("INT");
+    let out = child.finish();
+    drop(stdin);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr, "Uploading\n\nAborted!\n");
+    let reqs = server.requests();
+    assert_eq!(reqs.iter().filter(|r| is_abort(r)).count(), 1);
+    assert!(!reqs.iter().any(is_complete));
+}

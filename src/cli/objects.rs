@@ -63,8 +63,9 @@ pub fn put_object(m: &Matches) -> Result<(), Error> {
             content_type: content_type.as_deref(),
         };
         let progress = Progress::start("Uploading", None, silent);
-        let stdin = std::io::stdin();
-        let result = upload::upload_stream(t, &settings, &mut stdin.lock(), &progress);
+        // Read on a thread of its own, so that Ctrl-C is seen while stdin is silent.
+        let mut stdin = crate::transfer::stdin::Stdin::start();
+        let result = upload::upload_stream(t, &settings, &mut stdin, &progress);
         progress.finish();
         return result;
     }

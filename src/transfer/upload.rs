@@ -229,6 +229,9 @@ fn read_up_to(input: &mut dyn Read, want: u64) -> std::io::Result<Vec<u8>> {
 }
 
 fn stdin_error(e: &std::io::Error) -> Error {
+    if crate::interrupt::check().is_err() {
+        return Error::Interrupted(Vec::new());
+    }
     Error::msg(format!(
         "Could not read standard input: {}",
         crate::cli::args::io_reason(e)

@@ -274,9 +274,21 @@ pub struct Spawned {
 impl Spawned {
     /// Starts `cmd` with stdin from /dev/null.
     pub fn start(cmd: &mut Command) -> Spawned {
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(Stdio::null());
+        Spawned::start_as_set(cmd)
+    }
+
+    /// Starts `cmd` with a pipe as its stdin, returned open: the process waits for more
+    /// until the pipe is dropped.
+    pub fn start_piped(cmd: &mut Command) -> (Spawned, std::process::ChildStdin) {
+        cmd.stdin(Stdio::piped());
+        let mut spawned = Spawned::start_as_set(cmd);
+        let stdin = spawned.child.stdin.take().expect("piped stdin");
+        (spawned, stdin)
+    }
+
+    fn start_as_set(cmd: &mut Command) -> Spawned {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("spawn {:?}: {e}", cmd.get_program()));
