@@ -357,3 +357,38 @@ fn create_waiting_on_a_new_role_says_what_it_made() {
         moto.reset();
     }
 }
+
+/// A connect that gets no answer (the server's accept queue is full, so its SYNs are
+/// dropped) takes the whole connect timeout, three times; Ctrl-C ends it at once.
+#[test]
+fn a_connect_that_hangs_is_interrupted() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Never accepted: once the queue is full, further connects hang.
+    let mut queued = Vec::new();
+    for _ in 0..300 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(s) => queued.push(s),
+            Err(_) => break,
+        }
+    }
+    let dir = TempDir::new();
+    std::fs::write(dir.path().join("a.txt"), b"hello").unwrap();
+    let url = format!("http://{addr}");
+    let keys = ("AKIDTEST".to_string(), "secret".to_string());
+    let mut cmd = ours(keys, &url, dir.path(), &["put-objects", "bkt", "a.txt"]);
+    let mut child = Spawned::start(&mut cmd);
+    // Printed once the handlers are in place, just before the first connect.
+    child.wait_for_stderr("Uploading 5.0 bytes (1 file)");
+    let signalled = Instant::now();
+    child.signal("INT");
+    let out = child.finish();
+    assert!(
+        signalled.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr, "Uploading 5.0 bytes (1 file)\n\nAborted!\n");
+    drop(queued);
+}

@@ -48,11 +48,7 @@ impl<In: Transport> Connector<In> for QuickAckTcp {
         };
         let mut last_error = None;
         for addr in details.addrs.iter() {
-            let attempt = match timeout {
-                Some(t) => TcpStream::connect_timeout(addr, t),
-                None => TcpStream::connect(addr),
-            };
-            match attempt {
+            match connect_interruptibly(*addr, timeout) {
                 Ok(stream) => {
                     if details.config.no_delay() {
                         stream.set_nodelay(true)?;
@@ -86,6 +82,43 @@ impl<In: Transport> Connector<In> for QuickAckTcp {
                 "Connection refused",
             ))
         }))
+    }
+}
+
+/// Connects on a helper thread and waits for it in [`crate::interrupt::POLL`] steps: a
+/// blocking connect to an address that drops packets takes the whole connect timeout
+/// and no signal ends it. After a signal the helper is left to finish on its own. A
+/// thread per new connection is cheap next to the connection; requests reuse them.
+fn connect_interruptibly(
+    addr: std::net::SocketAddr,
+    timeout: Option<Duration>,
+) -> std::io::Result<TcpStream> {
+    let connect = move || match timeout {
+        Some(t) => TcpStream::connect_timeout(&addr, t),
+        None => TcpStream::connect(addr),
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let helper = std::thread::Builder::new().spawn(move || {
+        let _ = tx.send(connect());
+    });
+    if helper.is_err() {
+        // No thread to be had: connect here, as before.
+        return connect();
+    }
+    loop {
+        if crate::interrupt::stops_io() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted by a signal",
+            ));
+        }
+        match rx.recv_timeout(crate::interrupt::POLL) {
+            Ok(result) => return result,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(std::io::Error::other("the connect thread ended"));
+            }
+        }
     }
 }
 
