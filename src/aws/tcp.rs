@@ -162,13 +162,17 @@ impl QuickAck {
 }
 
 /// When the current step must be done: ureq's timeout, or sooner for a clean-up with a
-/// deadline of its own (after Ctrl-C). None waits without limit.
-fn step_deadline(timeout: &NextTimeout) -> Option<Instant> {
+/// deadline of its own (after Ctrl-C). None waits without limit; the timeout error
+/// when ureq's budget is already spent.
+fn step_deadline(timeout: &NextTimeout) -> Result<Option<Instant>, ureq::Error> {
+    if timeout.after.is_zero() {
+        return Err(ureq::Error::Timeout(timeout.reason));
+    }
     let ureq = timeout.not_zero().map(|t| Instant::now() + *t);
-    match (ureq, crate::interrupt::deadline()) {
+    Ok(match (ureq, crate::interrupt::deadline()) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
-    }
+    })
 }
 
 /// Why a blocking socket call returned without progress.
@@ -245,7 +249,7 @@ impl Transport for QuickAck {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let timeout = timeout.for_write();
-        let deadline = step_deadline(&timeout);
+        let deadline = step_deadline(&timeout)?;
         let mut current = None;
         let mut written = 0;
         while written < amount {
@@ -279,7 +283,7 @@ impl Transport for QuickAck {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let timeout = timeout.for_read();
-        let deadline = step_deadline(&timeout);
+        let deadline = step_deadline(&timeout)?;
         let mut current = None;
         quick_ack(&self.socket);
         let amount = loop {

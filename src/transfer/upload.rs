@@ -135,7 +135,11 @@ fn multipart(
     let upload_id =
         t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)?;
     let result = send_parts(&upload_id).and_then(|parts| {
-        t.s3.complete_multipart_upload(t.bucket, t.key, &upload_id, &parts)
+        // Once every part is up, Ctrl-C lets the completion finish: cut off, it could
+        // still complete on the server, and the abort after it would fail.
+        crate::interrupt::finishing(|| {
+            t.s3.complete_multipart_upload(t.bucket, t.key, &upload_id, &parts)
+        })
     });
     let Err(error) = result else {
         return Ok(());
