@@ -392,3 +392,49 @@ fn a_connect_that_hangs_is_interrupted() {
     assert_eq!(out.stderr, "Uploading 5.0 bytes (1 file)\n\nAborted!\n");
     drop(queued);
 }
+
+/// A request waiting for an answer that does not come: SIGINT ends ours exactly as it
+/// ends the original (click's blank line and `Aborted!`, exit 1, nothing on stdout).
+#[test]
+fn a_request_waiting_for_its_answer_ends_as_the_original_does() {
+    use std::io::Read;
+    let original = support::repo_root().join(".venv/bin/s3-credentials");
+    assert!(original.exists(), "run scripts/setup-test-servers.sh first");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let dir = TempDir::new();
+    let mut outcomes = Vec::new();
+    for program in [None, Some(&original)] {
+        let keys = ("AKIDTEST".to_string(), "secret".to_string());
+        let mut cmd = ours(keys, &url, dir.path(), &["list-buckets"]);
+        if let Some(path) = program {
+            let ours = cmd;
+            cmd = Command::new(path);
+            cmd.args(ours.get_args()).env_clear();
+            for (k, v) in ours.get_envs() {
+                if let Some(v) = v {
+                    cmd.env(k, v);
+                }
+            }
+            cmd.current_dir(dir.path());
+        }
+        let child = Spawned::start(&mut cmd);
+        // The request has arrived (its head is read): the program waits for the answer.
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        child.signal("INT");
+        let out = child.finish();
+        drop(conn);
+        outcomes.push(out);
+    }
+    let (mine, theirs) = (&outcomes[0], &outcomes[1]);
+    assert_eq!(theirs.stderr, "\nAborted!\n", "the original");
+    assert_eq!(theirs.code, 1);
+    assert_eq!(mine.stderr, theirs.stderr);
+    assert_eq!(mine.code, theirs.code);
+    assert_eq!(mine.stdout, theirs.stdout);
+}
