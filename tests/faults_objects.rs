@@ -2,7 +2,8 @@
 //! download, a bucket download and a batch delete is put behind transient faults, which
 //! must not change what is printed or written, and behind a lasting 503, which must end the
 //! command with one clean `Error:` line, leave no partial file, and leave no multipart
-//! upload open (it is aborted).
+//! upload open (it is aborted). Interrupts too: Ctrl-C or SIGTERM mid-part, mid-range, on a
+//! silent stdin and during a delete batch, and an abort that hangs or is interrupted again.
 //!
 //! The S3 answers are AWS's documented examples (InitiateMultipartUpload,
 //! CompleteMultipartUpload, DeleteObjects, ListObjectsV2 in the S3 API reference).

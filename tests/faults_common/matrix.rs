@@ -281,9 +281,9 @@ impl Cassette {
         self.json["stdin"].as_str().map(|s| s.as_bytes().to_vec())
     }
 
-    /// Adds the replaying route to `server`.
-    pub fn serve(&self, server: &MockServer) {
-        let replies: Vec<Reply> = self.json["exchanges"]
+    /// The recorded replies, in order.
+    pub fn replies(&self) -> Vec<Reply> {
+        self.json["exchanges"]
             .as_array()
             .into_iter()
             .flatten()
@@ -296,7 +296,12 @@ impl Cassette {
                 }
                 reply
             })
-            .collect();
+            .collect()
+    }
+
+    /// Adds the replaying route to `server`.
+    pub fn serve(&self, server: &MockServer) {
+        let replies = self.replies();
         let next = std::sync::atomic::AtomicUsize::new(0);
         server.on(
             Matcher::any(),
