@@ -496,3 +496,46 @@ fn interrupt_while_stdin_is_silent_aborts_the_upload() {
     assert_eq!(reqs.iter().filter(|r| is_abort(r)).count(), 1);
     assert!(!reqs.iter().any(is_complete));
 }
+
+/// Interrupt mid-body: the server sends half the object and then nothing; the bytes
+/// received are on disk in the temporary file when the signal comes. The read must stop
+/// (not be retried as if the signal were EINTR) and the temporary file go.
+#[test]
+fn interrupt_mid_body_leaves_no_file() {
+    let body: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8).collect();
+    let dir = TempDir::new();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    for signal in ["INT", "TERM"] {
+        let server = MockServer::start();
+        server.on(
+            Matcher::head("/bucket/mid.bin"),
+            Reply::status(200).header("Content-Length", &body.len().to_string()),
+        );
+        server.on(
+            Matcher::get("/bucket/mid.bin"),
+            Reply::ok(body.clone()).stall_after(body.len() / 2),
+        );
+        let mut cmd = faults_common::keyed();
+        cmd.args(["get-object", "bucket", "mid.bin", "-o"])
+            .arg(out_dir.join("mid.bin"))
+            .args(["--endpoint-url", &server.url()]);
+        let mut child = support::Spawned::start(&mut cmd);
+        child.wait_until("half the body on disk", || {
+            std::fs::read_dir(&out_dir)
+                .unwrap()
+                .flatten()
+                .any(|e| e.metadata().is_ok_and(|m| m.len() > 0))
+        });
+        child.signal(signal);
+        let out = child.finish();
+        assert_eq!(out.code, 1, "SIG{signal}: {}", out.stderr);
+        assert_eq!(out.stderr, "\nAborted!\n", "SIG{signal}");
+        let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "SIG{signal}: left {left:?}");
+    }
+}

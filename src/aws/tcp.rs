@@ -107,10 +107,7 @@ fn connect_interruptibly(
     }
     loop {
         if crate::interrupt::stops_io() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "interrupted by a signal",
-            ));
+            return Err(stopped_by_signal());
         }
         match rx.recv_timeout(crate::interrupt::POLL) {
             Ok(result) => return result,
@@ -236,10 +233,13 @@ fn after_error(
 /// whole part after we have aborted the upload, and S3 may then keep it.
 fn interrupted(socket: &TcpStream) -> ureq::Error {
     reset_on_close(socket);
-    ureq::Error::Io(std::io::Error::new(
-        std::io::ErrorKind::Interrupted,
-        "interrupted by a signal",
-    ))
+    ureq::Error::Io(stopped_by_signal())
+}
+
+/// Not `ErrorKind::Interrupted`: by convention that means "try again" (EINTR), and the
+/// readers above us (ureq's, our body copy) would retry the read for ever.
+fn stopped_by_signal() -> std::io::Error {
+    std::io::Error::other("interrupted by a signal")
 }
 
 impl Transport for QuickAck {

@@ -132,8 +132,11 @@ fn multipart(
     t: Target,
     send_parts: impl FnOnce(&str) -> Result<Vec<CompletedPart>, Error>,
 ) -> Result<(), Error> {
-    let upload_id =
-        t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)?;
+    // Ctrl-C lets the creation finish: cut off, the upload could still be made on the
+    // server, under an id we would never learn and so could not abort.
+    let upload_id = crate::interrupt::finishing(|| {
+        t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)
+    })?;
     let result = send_parts(&upload_id).and_then(|parts| {
         // Once every part is up, Ctrl-C lets the completion finish: cut off, it could
         // still complete on the server, and the abort after it would fail.
