@@ -102,7 +102,8 @@ pub fn assume(
                     "Role {role_arn} is not assumable yet (IAM is still propagating it); retrying in {}",
                     show_delay(delay)
                 ));
-                std::thread::sleep(delay);
+                // Ctrl-C ends the wait at once.
+                crate::interrupt::sleep(delay)?;
                 delay = (delay * 2).min(first * 8);
             }
             Err(e) => return Err(e),

@@ -66,6 +66,9 @@ pub enum Error {
     Msg(String),
     /// Exit with this code without printing anything more (output already written).
     Exit(i32),
+    /// Stopped by Ctrl-C or SIGTERM: the lines say what could not be cleaned up or what
+    /// is left; then click's `Aborted!`, exit 1.
+    Interrupted(Vec<String>),
 }
 
 impl Error {
@@ -115,11 +118,36 @@ impl fmt::Display for Error {
             }
             Error::Transport(m) | Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Exit(code) => write!(f, "exit {code}"),
+            Error::Interrupted(notes) => {
+                for note in notes {
+                    writeln!(f, "{note}")?;
+                }
+                f.write_str("Aborted!")
+            }
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl From<crate::interrupt::Interrupted> for Error {
+    fn from(_: crate::interrupt::Interrupted) -> Self {
+        Error::Interrupted(Vec::new())
+    }
+}
+
+impl Error {
+    /// This error, with `note` printed before `Aborted!` when it is an interrupt.
+    pub fn note_if_interrupted(self, note: impl FnOnce() -> String) -> Self {
+        match self {
+            Error::Interrupted(mut notes) => {
+                notes.push(note());
+                Error::Interrupted(notes)
+            }
+            other => other,
+        }
+    }
+}
 
 impl From<AwsError> for Error {
     fn from(e: AwsError) -> Self {

@@ -13,6 +13,7 @@ pub mod assume;
 pub mod aws;
 pub mod cli;
 pub mod error;
+pub mod interrupt;
 pub mod localserver;
 pub mod mime;
 pub mod output;

@@ -2,13 +2,13 @@
 //! (fixtures/iam/cassettes): every call of every run is put behind transient faults, which
 //! must not change a byte of stdout, and behind a lasting 503, which must end the command
 //! with one clean `Error:` line (after the original's "made before the error" lines, for
-//! `create`).
+//! `create`); and Ctrl-C between two steps of `create`.
 
 mod faults_common;
 mod support;
 
 use faults_common::matrix::{self, Cassette, Scenario};
-use support::MockServer;
+use support::{MockServer, Recorded};
 
 fn through_the_matrix(name: &str) {
     let cassette = Cassette::load(name);
@@ -75,4 +75,52 @@ fn list_user_policies() {
 #[test]
 fn delete_user() {
     through_the_matrix("delete-user");
+}
+
+/// Ctrl-C or SIGTERM while `create` waits for CreateUser: that request finishes (its answer
+/// comes a moment after the signal), no later step starts, and what was made is named
+/// before `Aborted!`.
+#[test]
+fn create_interrupted_between_steps_says_what_it_made() {
+    let cassette = Cassette::load("create-new-bucket");
+    let setup = |s: &MockServer| cassette.serve(s);
+    let args = cassette.args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut scenario = Scenario::new("create -c", &args, &setup);
+    scenario.dir = Some(cassette.dir.path().to_path_buf());
+    scenario.env = vec![("AWS_DEFAULT_REGION".into(), "us-east-1".into())];
+    let (_, calls) = matrix::baseline(&scenario);
+    let create_user = calls
+        .iter()
+        .find(|c| c.action.as_deref() == Some("CreateUser"))
+        .expect("a CreateUser call");
+    // The fourth exchange is CreateUser's answer (after HEAD, CreateBucket, GetUser).
+    let answer = cassette.replies()[3].clone();
+    let late = |s: &MockServer| {
+        s.on(
+            create_user.matcher(),
+            answer.clone().delay(std::time::Duration::from_millis(500)),
+        );
+    };
+    for signal in ["INT", "TERM"] {
+        let (out, reqs) = matrix::interrupted(&scenario, create_user, signal, &late);
+        assert_eq!(
+            out.stderr,
+            "Created bucket: my-bucket\n\
+             Created  user: 's3.read-write.my-bucket' with permissions boundary: \
+             'arn:aws:iam::aws:policy/AmazonS3FullAccess'\n\
+             \n\
+             Made before the interrupt and still in place: bucket my-bucket, user \
+             s3.read-write.my-bucket\n\
+             Aborted!\n",
+            "SIG{signal}"
+        );
+        let action = |r: &Recorded| r.param("Action");
+        assert!(
+            !reqs
+                .iter()
+                .any(|r| action(r).as_deref() == Some("PutUserPolicy")),
+            "SIG{signal}: a later step ran"
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! download, a bucket download and a batch delete is put behind transient faults, which
 //! must not change what is printed or written, and behind a lasting 503, which must end the
 //! command with one clean `Error:` line, leave no partial file, and leave no multipart
-//! upload open (it is aborted).
+//! upload open (it is aborted). Interrupts too: Ctrl-C or SIGTERM mid-part, mid-range, on a
+//! silent stdin and during a delete batch, and an abort that hangs or is interrupted again.
 //!
 //! The S3 answers are AWS's documented examples (InitiateMultipartUpload,
 //! CompleteMultipartUpload, DeleteObjects, ListObjectsV2 in the S3 API reference).
@@ -279,5 +280,262 @@ fn put_objects_and_delete_objects() {
     let s = Scenario::new("delete-objects", &args, &s3);
     for call in matrix::transient(&s) {
         matrix::outlasting(&s, &call, &|_| true);
+    }
+}
+
+fn multipart_scenario<'a>(args: &'a [&'a str]) -> Scenario<'a> {
+    let mut s = Scenario::new("put-object multipart", args, &s3);
+    s.env = vec![
+        ("S3_CREDENTIALS_MULTIPART_THRESHOLD".into(), "10".into()),
+        ("S3_CREDENTIALS_MULTIPART_CHUNKSIZE".into(), "8".into()),
+    ];
+    s
+}
+
+fn is_abort(r: &Recorded) -> bool {
+    r.method == "DELETE" && r.query_param("uploadId") == Some(UPLOAD_ID)
+}
+
+fn is_complete(r: &Recorded) -> bool {
+    r.method == "POST" && r.query_param("uploadId") == Some(UPLOAD_ID)
+}
+
+/// Interrupt mid-part: Ctrl-C or SIGTERM while the parts are in flight (the server holds
+/// back its answers) aborts the upload, never completes it, and ends with `Aborted!`.
+#[test]
+fn interrupt_mid_part_aborts_the_upload() {
+    let dir = TempDir::new();
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, DATA).unwrap();
+    let args = ["put-object", "bucket", "big.bin", file.to_str().unwrap()];
+    let s = multipart_scenario(&args);
+    let (_, calls) = matrix::baseline(&s);
+    let part = calls
+        .iter()
+        .find(|c| c.method == "PUT" && c.query_names.contains(&"partNumber".to_string()))
+        .expect("an UploadPart call");
+    for signal in ["INT", "TERM"] {
+        let (out, reqs) = matrix::interrupted(&s, part, signal, &|_| {});
+        assert_eq!(out.stderr, "Uploading\n\nAborted!\n", "SIG{signal}");
+        assert_eq!(
+            reqs.iter().filter(|r| is_abort(r)).count(),
+            1,
+            "SIG{signal}"
+        );
+        assert!(!reqs.iter().any(is_complete), "SIG{signal}: completed");
+    }
+}
+
+/// The abort after Ctrl-C has a few seconds of its own: a server that does not answer it
+/// is given up on, and the user is told which upload is still open. A second Ctrl-C while
+/// it waits gives up at once.
+#[test]
+fn an_abort_that_hangs_is_reported_with_the_upload_id() {
+    let dir = TempDir::new();
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, DATA).unwrap();
+    let args = ["put-object", "bucket", "big.bin", file.to_str().unwrap()];
+    let s = multipart_scenario(&args);
+    let (_, calls) = matrix::baseline(&s);
+    let part = calls
+        .iter()
+        .find(|c| c.method == "PUT" && c.query_names.contains(&"partNumber".to_string()))
+        .expect("an UploadPart call");
+    let stall_abort = |server: &MockServer| {
+        server.on(
+            Matcher::delete("/bucket/big.bin").query("uploadId", UPLOAD_ID),
+            Reply::status(204).delay(std::time::Duration::from_secs(120)),
+        );
+    };
+    let left = format!(
+        "Could not abort multipart upload {UPLOAD_ID} of s3://bucket/big.bin (Read timeout on \
+         endpoint URL: \""
+    );
+
+    // The deadline: two attempts at most, within about five seconds.
+    let started = std::time::Instant::now();
+    let (out, reqs) = matrix::interrupted(&s, part, "TERM", &stall_abort);
+    let took = started.elapsed();
+    assert!(out.stderr.contains(&left), "{}", out.stderr);
+    assert!(
+        out.stderr.ends_with("until it is aborted\nAborted!\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(reqs.iter().filter(|r| is_abort(r)).count() <= 2);
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+
+    // A second signal once the abort is under way.
+    let server = MockServer::start();
+    s3(&server);
+    server.on(
+        part.matcher(),
+        Reply::status(500).delay(std::time::Duration::from_secs(120)),
+    );
+    stall_abort(&server);
+    let mut cmd = faults_common::keyed();
+    cmd.args(args).args(["--endpoint-url", &server.url()]);
+    for (k, v) in &s.env {
+        cmd.env(k, v);
+    }
+    let mut child = support::Spawned::start(&mut cmd);
+    child.wait_until("a part", || {
+        server.requests().iter().any(|r| Call::of(r) == *part)
+    });
+    child.signal("INT");
+    child.wait_until("the abort", || server.requests().iter().any(is_abort));
+    child.signal("INT");
+    let out = child.finish();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "Uploading\n\nCould not abort multipart upload {UPLOAD_ID} of s3://bucket/big.bin \
+             (interrupted again); its parts stay on the server, billed, until it is aborted\n\
+             Aborted!\n"
+        )
+    );
+}
+
+/// Interrupt mid-GET of a ranged download: no file and no temporary file is left.
+#[test]
+fn interrupt_mid_range_leaves_no_file() {
+    let dir = TempDir::new();
+    let out_dir = dir.path().join("out");
+    let out_file = out_dir.join("a.txt");
+    let reset = || clear(&out_dir);
+    let args = [
+        "get-object",
+        "bucket",
+        "a.txt",
+        "-o",
+        out_file.to_str().unwrap(),
+    ];
+    let mut s = Scenario::new("get-object -o ranged", &args, &s3);
+    s.env = vec![
+        ("S3_CREDENTIALS_MULTIPART_THRESHOLD".into(), "10".into()),
+        ("S3_CREDENTIALS_MULTIPART_CHUNKSIZE".into(), "8".into()),
+    ];
+    s.outputs = vec![out_file.clone()];
+    s.reset = &reset;
+    let (_, calls) = matrix::baseline(&s);
+    let get = calls.iter().find(|c| c.method == "GET").expect("a GET");
+    for signal in ["INT", "TERM"] {
+        let (out, _) = matrix::interrupted(&s, get, signal, &|_| {});
+        assert_eq!(out.stderr, "\nAborted!\n");
+        let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "SIG{signal}: left {left:?}");
+    }
+}
+
+/// Interrupt delete-objects: the batch in flight finishes (here the server answers it a
+/// moment after the signal), no other starts, and the count deleted is said.
+#[test]
+fn interrupt_delete_objects_finishes_the_batch() {
+    let keys: Vec<String> = (0..1500).map(|i| format!("k{i}")).collect();
+    let mut args = vec!["delete-objects", "bucket"];
+    args.extend(keys.iter().map(String::as_str));
+    let s = Scenario::new("delete-objects", &args, &s3);
+    let (_, calls) = matrix::baseline(&s);
+    let delete = calls
+        .iter()
+        .find(|c| c.method == "POST")
+        .expect("a DeleteObjects call");
+    let answer_late = |server: &MockServer| {
+        server.on(
+            delete.matcher(),
+            Reply::xml(
+                200,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult \
+                 xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>",
+            )
+            .delay(std::time::Duration::from_millis(500)),
+        );
+    };
+    let (out, reqs) = matrix::interrupted(&s, delete, "INT", &answer_late);
+    assert_eq!(
+        out.stderr,
+        "Deleting 1500 objects from bucket\n\nDeleted 1000 of 1500 objects from bucket before \
+         the interrupt\nAborted!\n"
+    );
+    assert_eq!(reqs.iter().filter(|r| r.method == "POST").count(), 1);
+}
+
+/// `put-object -` waiting on a silent stdin (the program feeding it stalls): Ctrl-C is
+/// seen all the same, and the upload it began is aborted.
+#[test]
+fn interrupt_while_stdin_is_silent_aborts_the_upload() {
+    use std::io::Write;
+    let server = MockServer::start();
+    s3(&server);
+    let mut cmd = faults_common::keyed();
+    cmd.args(["put-object", "bucket", "big.bin", "-"])
+        .args(["--endpoint-url", &server.url()])
+        .env("S3_CREDENTIALS_MULTIPART_THRESHOLD", "10")
+        .env("S3_CREDENTIALS_MULTIPART_CHUNKSIZE", "8");
+    let (mut child, mut stdin) = support::Spawned::start_piped(&mut cmd);
+    // The threshold's 10 bytes, then a part of 8 goes; 2 bytes wait for 6 more.
+    stdin.write_all(&DATA[..20]).unwrap();
+    stdin.flush().unwrap();
+    child.wait_until("the first part", || {
+        server
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.query_param("partNumber").is_some())
+    });
+    child.signal("INT");
+    let out = child.finish();
+    drop(stdin);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr, "Uploading\n\nAborted!\n");
+    let reqs = server.requests();
+    assert_eq!(reqs.iter().filter(|r| is_abort(r)).count(), 1);
+    assert!(!reqs.iter().any(is_complete));
+}
+
+/// Interrupt mid-body: the server sends half the object and then nothing; the bytes
+/// received are on disk in the temporary file when the signal comes. The read must stop
+/// (not be retried as if the signal were EINTR) and the temporary file go.
+#[test]
+fn interrupt_mid_body_leaves_no_file() {
+    let body: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8).collect();
+    let dir = TempDir::new();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    for signal in ["INT", "TERM"] {
+        let server = MockServer::start();
+        server.on(
+            Matcher::head("/bucket/mid.bin"),
+            Reply::status(200).header("Content-Length", &body.len().to_string()),
+        );
+        server.on(
+            Matcher::get("/bucket/mid.bin"),
+            Reply::ok(body.clone()).stall_after(body.len() / 2),
+        );
+        let mut cmd = faults_common::keyed();
+        cmd.args(["get-object", "bucket", "mid.bin", "-o"])
+            .arg(out_dir.join("mid.bin"))
+            .args(["--endpoint-url", &server.url()]);
+        let mut child = support::Spawned::start(&mut cmd);
+        child.wait_until("half the body on disk", || {
+            std::fs::read_dir(&out_dir)
+                .unwrap()
+                .flatten()
+                .any(|e| e.metadata().is_ok_and(|m| m.len() > 0))
+        });
+        child.signal(signal);
+        let out = child.finish();
+        assert_eq!(out.code, 1, "SIG{signal}: {}", out.stderr);
+        assert_eq!(out.stderr, "\nAborted!\n", "SIG{signal}");
+        let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "SIG{signal}: left {left:?}");
     }
 }

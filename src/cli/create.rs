@@ -225,7 +225,12 @@ pub fn create(m: &Matches) -> Result<(), Error> {
         ctx: &ctx,
         created: Vec::new(),
     };
-    let result = run.execute();
+    // Ctrl-C lets the request in flight finish, so that what it made is known and
+    // listed below; no later step starts.
+    let result = crate::interrupt::finishing(|| run.execute());
+    if let Err(Error::Interrupted(_)) = &result {
+        return result.map_err(|e| interrupted_after(e, &run.created));
+    }
     if result.is_err() && !run.created.is_empty() {
         // The original leaves whatever it made and prints a traceback; say what is
         // left so that it can be used or cleaned up.
@@ -235,6 +240,19 @@ pub fn create(m: &Matches) -> Result<(), Error> {
         ));
     }
     result
+}
+
+/// An interrupt, saying (before `Aborted!`) what was made before it.
+fn interrupted_after(e: Error, created: &[String]) -> Error {
+    if created.is_empty() {
+        return e;
+    }
+    e.note_if_interrupted(|| {
+        format!(
+            "Made before the interrupt and still in place: {}",
+            created.join(", ")
+        )
+    })
 }
 
 /// What `--dry-run` prints, exactly as the original words it.

@@ -58,7 +58,11 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
     // As the original: credentials first, so that a role or policy problem shows now,
     // and every failure to start reads "Failed to start server: ...".
     echo_err("Generating initial credentials...");
-    cache.get().map_err(failed)?;
+    cache.get().map_err(|e| match crate::interrupt::check() {
+        // Ctrl-C while fetching: click's Aborted!, not a failure to start.
+        Err(stop) => Error::from(stop),
+        Ok(()) => failed(e),
+    })?;
     let timestamped: Log = Arc::new(|line| {
         echo_err(format!(
             "{} - {line}",
@@ -97,8 +101,8 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
         cache,
         guard: Guard::new(&host, token),
     });
-    let stop = crate::localserver::signal::install();
-    listener.run(app, stop, stderr);
+    crate::interrupt::install();
+    listener.run(app, crate::interrupt::flag(), stderr);
     echo_err("\nShutting down server...");
     Ok(())
 }

@@ -110,6 +110,9 @@ fn report(e: &Error) -> i32 {
     let mut err = stderr.lock();
     let _ = match e {
         Error::Exit(_) => Ok(()),
+        // click's KeyboardInterrupt handling: a blank line (it ends the terminal's `^C`
+        // echo), then `Aborted!`; here with what was left said in between.
+        Error::Interrupted(_) => writeln!(err, "\n{}", crate::error::redact(&e.to_string())),
         Error::Usage { command, message } => {
             let (usage, try_cmd) = match command.as_deref().and_then(spec::find) {
                 Some(spec) => (spec.usage_line(), format!("s3-credentials {}", spec.name)),

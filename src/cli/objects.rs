@@ -63,8 +63,9 @@ pub fn put_object(m: &Matches) -> Result<(), Error> {
             content_type: content_type.as_deref(),
         };
         let progress = Progress::start("Uploading", None, silent);
-        let stdin = std::io::stdin();
-        let result = upload::upload_stream(t, &settings, &mut stdin.lock(), &progress);
+        // Read on a thread of its own, so that Ctrl-C is seen while stdin is silent.
+        let mut stdin = crate::transfer::stdin::Stdin::start();
+        let result = upload::upload_stream(t, &settings, &mut stdin, &progress);
         progress.finish();
         return result;
     }
@@ -194,7 +195,7 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
         let stop = AtomicBool::new(false);
         let heads = pool::map(settings.workers, keys.clone(), &stop, |key| {
             s3.head_object(&bucket, &key).map(|i| i.size)
-        });
+        })?;
         for (key, head) in keys.iter().zip(heads) {
             match head {
                 Some(Ok(size)) => {
@@ -291,7 +292,8 @@ pub fn get_objects(m: &Matches) -> Result<(), Error> {
         r
     };
     let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
-    let small_results = pool::map(settings.workers, small.clone(), &stop, fetch);
+    // On `?` the bar is dropped, which ends it before `Aborted!` is printed.
+    let small_results = pool::map(settings.workers, small.clone(), &stop, fetch)?;
     for (key, r) in small.iter().zip(small_results) {
         if let Some(r) = r {
             outcomes.insert(key, r?);
@@ -411,14 +413,30 @@ pub fn delete_objects(m: &Matches) -> Result<(), Error> {
             .map_err(stdout_error)?;
         return Ok(());
     }
-    for batch in keys.chunks(1000) {
-        let errors = s3.delete_objects(&bucket, batch)?;
-        if !errors.is_empty() {
-            echo_err(format!(
-                "Errors deleting objects: {}",
-                py_repr(&serde_json::Value::Array(errors))
-            ));
+    // Ctrl-C lets the batch in flight finish (its answer says what it deleted), starts
+    // no other, and says how far it got; a second Ctrl-C stops the batch too.
+    let mut deleted = 0;
+    crate::interrupt::finishing(|| {
+        for batch in keys.chunks(1000) {
+            crate::interrupt::check()?;
+            let errors = s3.delete_objects(&bucket, batch)?;
+            deleted += batch.len().saturating_sub(errors.len());
+            if !errors.is_empty() {
+                echo_err(format!(
+                    "Errors deleting objects: {}",
+                    py_repr(&serde_json::Value::Array(errors))
+                ));
+            }
         }
-    }
-    Ok(())
+        crate::interrupt::check().map_err(Error::from)
+    })
+    .map_err(|e| {
+        e.note_if_interrupted(|| {
+            format!(
+                "Deleted {deleted} of {} object{} from {bucket} before the interrupt",
+                keys.len(),
+                plural(keys.len())
+            )
+        })
+    })
 }

@@ -5,15 +5,14 @@
 //! - [`routes`]: the checks (Host, token, method) and the two JSON shapes.
 //! - [`http`]: reading a request head, writing a response.
 //! - [`server`]: the socket, the accept loop and the worker pool.
-//! - [`signal`]: Ctrl-C / SIGTERM as a flag.
 //!
-//! The command itself (`cli::localserver`) ties these together and prints.
+//! The command itself (`cli::localserver`) ties these together and prints; Ctrl-C and
+//! SIGTERM reach the accept loop as `crate::interrupt`'s flag.
 
 pub mod cache;
 pub mod http;
 pub mod routes;
 pub mod server;
-pub mod signal;
 pub mod source;
 
 pub use cache::{Clock, CredentialCache, Log, Source, SystemClock, TempCredentials};

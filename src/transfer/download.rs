@@ -173,7 +173,11 @@ fn fetch_span(
         let broken = match copy_body(&mut reader, &mut pos, &mut skip, sink, progress) {
             Ok(()) => None,
             Err(CopyError::Local(e)) => return Err(e),
-            Err(CopyError::Network(e)) => Some(e.to_string()),
+            Err(CopyError::Network(e)) => {
+                // The transport stops a read when Ctrl-C comes: not a network failure.
+                crate::interrupt::check()?;
+                Some(e.to_string())
+            }
         };
         // ureq stops at Content-Length; fewer bytes means the connection broke.
         if broken.is_none() && pos >= expected_end {
@@ -236,7 +240,8 @@ fn check(
     }
 }
 
-/// A temporary file beside the destination, removed unless it is renamed into place.
+/// A temporary file beside the destination, removed unless it is renamed into place
+/// (also when Ctrl-C unwinds the download: the error drops it).
 struct TempFile {
     path: PathBuf,
     file: File,
@@ -380,7 +385,7 @@ fn download_ranges(
             }
             r
         },
-    );
+    )?;
     for r in results.into_iter().flatten() {
         r?;
     }

@@ -13,6 +13,7 @@ pub mod fnmatch;
 pub mod paths;
 pub mod pool;
 pub mod progress;
+pub mod stdin;
 pub mod upload;
 
 use crate::error::Error;

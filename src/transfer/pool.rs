@@ -4,22 +4,26 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::interrupt::{self, Interrupted};
+
 /// Run `job` over `items` on up to `workers` threads and return the results in the
 /// order of `items`. Once `stop` is set (by a job, typically on a fatal error) no new
-/// item starts; the items never started come back as None.
+/// item starts; the items never started come back as None. After Ctrl-C or SIGTERM no
+/// new item starts either, and the whole map is [`Interrupted`], so that no caller can
+/// take the items done so far for all of them.
 pub fn map<T: Send, R: Send>(
     workers: usize,
     items: Vec<T>,
     stop: &AtomicBool,
     job: impl Fn(T) -> R + Sync,
-) -> Vec<Option<R>> {
+) -> Result<Vec<Option<R>>, Interrupted> {
     let count = items.len();
     let threads = workers.clamp(1, count.max(1));
     let queue = Mutex::new(items.into_iter().enumerate());
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..count).map(|_| None).collect());
     let work = || {
         loop {
-            if stop.load(Ordering::Relaxed) {
+            if stop.load(Ordering::Relaxed) || interrupt::check().is_err() {
                 return;
             }
             // The guard is dropped at the end of this statement, before the job runs.
@@ -41,7 +45,8 @@ pub fn map<T: Send, R: Send>(
             }
         });
     }
-    results.into_inner().unwrap_or_default()
+    interrupt::check()?;
+    Ok(results.into_inner().unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -52,10 +57,10 @@ mod tests {
     #[test]
     fn results_keep_the_order_of_items() {
         let stop = AtomicBool::new(false);
-        let out = map(4, (0..100).collect(), &stop, |n: u32| n * 2);
+        let out = map(4, (0..100).collect(), &stop, |n: u32| n * 2).unwrap();
         let out: Vec<u32> = out.into_iter().map(Option::unwrap).collect();
         assert_eq!(out, (0..100).map(|n| n * 2).collect::<Vec<_>>());
-        assert!(map(4, Vec::<u32>::new(), &stop, |n| n).is_empty());
+        assert!(map(4, Vec::<u32>::new(), &stop, |n| n).unwrap().is_empty());
     }
 
     #[test]
@@ -72,7 +77,8 @@ mod tests {
             if running.load(Ordering::SeqCst) == 2 {
                 saw_two.store(true, Ordering::SeqCst);
             }
-        });
+        })
+        .unwrap();
         assert!(saw_two.load(Ordering::SeqCst));
     }
 
@@ -84,7 +90,8 @@ mod tests {
                 stop.store(true, Ordering::Relaxed);
             }
             n
-        });
+        })
+        .unwrap();
         assert_eq!(out[3], Some(3));
         assert!(out[4..].iter().all(Option::is_none));
     }

@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 use super::checksum::{self, Digests};
 use super::progress::Progress;
@@ -15,6 +16,9 @@ use crate::aws::http::Body;
 use crate::aws::s3::S3;
 use crate::aws::s3_object::{CompletedPart, Payload};
 use crate::error::Error;
+
+/// How long AbortMultipartUpload may take after Ctrl-C.
+const ABORT_DEADLINE: Duration = Duration::from_secs(5);
 
 /// Memory a stream upload may hold in buffered parts (plus the part being read).
 const STREAM_BUFFER_BUDGET: u64 = 32 * 1024 * 1024;
@@ -96,7 +100,7 @@ pub fn upload_file(
                 }
                 result
             },
-        );
+        )?;
         collect_parts(results)
     })
 }
@@ -128,16 +132,50 @@ fn multipart(
     t: Target,
     send_parts: impl FnOnce(&str) -> Result<Vec<CompletedPart>, Error>,
 ) -> Result<(), Error> {
-    let upload_id =
-        t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)?;
+    // Ctrl-C lets the creation finish: cut off, the upload could still be made on the
+    // server, under an id we would never learn and so could not abort.
+    let upload_id = crate::interrupt::finishing(|| {
+        t.s3.create_multipart_upload(t.bucket, t.key, t.content_type)
+    })?;
     let result = send_parts(&upload_id).and_then(|parts| {
-        t.s3.complete_multipart_upload(t.bucket, t.key, &upload_id, &parts)
+        // Once every part is up, Ctrl-C lets the completion finish: cut off, it could
+        // still complete on the server, and the abort after it would fail.
+        crate::interrupt::finishing(|| {
+            t.s3.complete_multipart_upload(t.bucket, t.key, &upload_id, &parts)
+        })
     });
-    if result.is_err() {
+    let Err(error) = result else {
+        return Ok(());
+    };
+    if !crate::interrupt::requested() {
         // Best effort: the upload's own error is the one to report.
         let _ = t.s3.abort_multipart_upload(t.bucket, t.key, &upload_id);
+        return Err(error);
     }
-    result
+    // After Ctrl-C: a few seconds of its own, so that the user is not kept waiting by a
+    // server that does not answer; a second Ctrl-C gives up at once. Either way the
+    // user learns which upload is still open.
+    let aborted = crate::interrupt::cleanup(ABORT_DEADLINE, || {
+        t.s3.abort_multipart_upload(t.bucket, t.key, &upload_id)
+    });
+    let error = match error {
+        Error::Interrupted(notes) => Error::Interrupted(notes),
+        _ => Error::Interrupted(Vec::new()),
+    };
+    match aborted {
+        Ok(()) => Err(error),
+        Err(why) => Err(error.note_if_interrupted(|| {
+            let why = match why {
+                Error::Interrupted(_) => "interrupted again".to_string(),
+                other => other.to_string(),
+            };
+            format!(
+                "Could not abort multipart upload {upload_id} of s3://{}/{} ({why}); its parts \
+                 stay on the server, billed, until it is aborted",
+                t.bucket, t.key
+            )
+        })),
+    }
 }
 
 /// Upload many files: the small ones spread over the worker pool, then each big one
@@ -164,7 +202,7 @@ pub fn upload_files(
             stop.store(true, Ordering::Relaxed);
         }
         r
-    });
+    })?;
     for r in results.into_iter().flatten() {
         r?;
     }
@@ -198,6 +236,9 @@ fn read_up_to(input: &mut dyn Read, want: u64) -> std::io::Result<Vec<u8>> {
 }
 
 fn stdin_error(e: &std::io::Error) -> Error {
+    if crate::interrupt::check().is_err() {
+        return Error::Interrupted(Vec::new());
+    }
     Error::msg(format!(
         "Could not read standard input: {}",
         crate::cli::args::io_reason(e)
@@ -215,6 +256,9 @@ pub fn upload_stream(
 ) -> Result<(), Error> {
     let sign = t.s3.signs_payloads();
     let first = read_up_to(input, settings.threshold).map_err(|e| stdin_error(&e))?;
+    // Ctrl-C in a pipeline ends the program writing to us too: what looks like the end
+    // of the input is then only where it stopped, and must not become an object.
+    crate::interrupt::check()?;
     if (first.len() as u64) < settings.threshold {
         let d = checksum::of_bytes(&first, sign);
         let len = first.len() as u64;
@@ -244,7 +288,7 @@ pub fn upload_stream(
                     loop {
                         let next = rx.lock().ok().and_then(|r| r.recv().ok());
                         let Some((number, bytes)) = next else { return };
-                        if stop.load(Ordering::Relaxed) {
+                        if stop.load(Ordering::Relaxed) || crate::interrupt::check().is_err() {
                             continue; // drain, so the reader is never stuck
                         }
                         let d = checksum::of_bytes(&bytes, sign);
@@ -272,6 +316,7 @@ pub fn upload_stream(
             result
         });
         read_result?;
+        crate::interrupt::check()?;
         let mut results = done.into_inner().unwrap_or_default();
         results.sort_by_key(|r| r.as_ref().map_or(0, |p| p.number));
         let mut parts = Vec::with_capacity(results.len());
@@ -312,6 +357,7 @@ fn feed_parts(
         }
         let want = settings.stream_part_size(u64::from(number)) - pending.len() as u64;
         let more = read_up_to(input, want).map_err(|e| stdin_error(&e))?;
+        crate::interrupt::check()?;
         let ended = (more.len() as u64) < want;
         pending.extend_from_slice(&more);
         if ended {

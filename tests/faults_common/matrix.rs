@@ -1,13 +1,14 @@
 //! The fault matrix: run a command once against a mock AWS to learn which calls it makes,
 //! then once per (call, fault): a transient fault in front of that call, twice, must not
 //! change what the command prints; a fault that outlasts the retries must end it with one
-//! clean `Error:` line. Each command's test only says how to set up the mock and what to
-//! run.
+//! clean `Error:` line; Ctrl-C or SIGTERM while the call is in flight must end it with
+//! click's `Aborted!` ([`interrupted`]). Each command's test only says how to set up the
+//! mock and what to run.
 
 use std::path::PathBuf;
 
 use super::{assert_no_panic, assert_no_secret, keyed};
-use crate::support::{Matcher, MockServer, Outcome, Recorded, Reply, run};
+use crate::support::{Matcher, MockServer, Outcome, Recorded, Reply, Spawned, run};
 
 /// One command to put through the matrix.
 pub struct Scenario<'a> {
@@ -178,6 +179,56 @@ pub fn outlasting(s: &Scenario, call: &Call, expect: &dyn Fn(&str) -> bool) -> V
     server.requests()
 }
 
+/// Interrupt mid-call: the server holds back its answer to `call` (the part, the ranged GET
+/// in flight); once it has the request, the command gets `signal` ("INT" or "TERM"). It
+/// must stop at once with click's blank line and `Aborted!` (after any notes), exit 1,
+/// leave none of the outputs behind, print no panic or secret. `extra` adds routes in
+/// front (a stalling abort). Returns the outcome and what the server received.
+pub fn interrupted(
+    s: &Scenario,
+    call: &Call,
+    signal: &str,
+    extra: &dyn Fn(&MockServer),
+) -> (Outcome, Vec<Recorded>) {
+    let what = format!("{}: SIG{signal} during {}", s.name, call.label());
+    let server = MockServer::start();
+    (s.setup)(&server);
+    server.on(
+        call.matcher(),
+        Reply::status(500).delay(std::time::Duration::from_secs(120)),
+    );
+    // Later routes win: these come in front of the stall.
+    extra(&server);
+    (s.reset)();
+    let mut cmd = keyed();
+    cmd.args(&s.args).args(["--endpoint-url", &server.url()]);
+    for (k, v) in &s.env {
+        cmd.env(k, v);
+    }
+    if let Some(dir) = &s.dir {
+        cmd.current_dir(dir);
+    }
+    let mut child = Spawned::start(&mut cmd);
+    child.wait_until(&format!("{what}: the call"), || {
+        server.requests().iter().any(|r| Call::of(r) == *call)
+    });
+    child.signal(signal);
+    let out = child.finish();
+    assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+    assert!(
+        out.stderr.ends_with("\nAborted!\n"),
+        "{what}: stderr: {:?}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Error: "), "{what}: {}", out.stderr);
+    assert_no_panic(&out, &what);
+    assert_no_secret(&out, &what);
+    for path in &s.outputs {
+        assert!(!path.exists(), "{what}: {} left behind", path.display());
+    }
+    (out, server.requests())
+}
+
 /// Both halves, for every call the command makes.
 pub fn full(s: &Scenario) {
     for call in transient(s) {
@@ -230,9 +281,9 @@ impl Cassette {
         self.json["stdin"].as_str().map(|s| s.as_bytes().to_vec())
     }
 
-    /// Adds the replaying route to `server`.
-    pub fn serve(&self, server: &MockServer) {
-        let replies: Vec<Reply> = self.json["exchanges"]
+    /// The recorded replies, in order.
+    pub fn replies(&self) -> Vec<Reply> {
+        self.json["exchanges"]
             .as_array()
             .into_iter()
             .flatten()
@@ -245,7 +296,12 @@ impl Cassette {
                 }
                 reply
             })
-            .collect();
+            .collect()
+    }
+
+    /// Adds the replaying route to `server`.
+    pub fn serve(&self, server: &MockServer) {
+        let replies = self.replies();
         let next = std::sync::atomic::AtomicUsize::new(0);
         server.on(
             Matcher::any(),

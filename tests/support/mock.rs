@@ -281,6 +281,10 @@ fn serve(shared: &Shared, stream: TcpStream, conn: usize) -> io::Result<()> {
         }
         let head = request.method == "HEAD";
         if !write_reply(&mut writer, &reply, head)? {
+            if reply.stall_after_truncate {
+                shared.wait_or_stop(Duration::from_secs(120));
+                return Ok(());
+            }
             if reply.reset_after_truncate {
                 return set_linger_zero(&stream);
             }

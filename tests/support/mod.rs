@@ -13,6 +13,7 @@ pub mod moto;
 pub mod original;
 pub mod s3s;
 pub mod sigv4;
+pub mod throttle;
 
 #[allow(unused_imports)] // each test crate uses some of these
 pub use mock::{Matcher, MockServer, Recorded, Reply};
@@ -259,5 +260,140 @@ pub(crate) fn require(path: &Path, what: &str) {
             "{what} not found at {}: run scripts/setup-test-servers.sh first",
             path.display()
         );
+    }
+}
+
+/// A process running in the background with its output collected as it comes, for tests
+/// that act on it while it runs (send it a signal once it has started transferring).
+pub struct Spawned {
+    child: Child,
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    stderr_done: Option<std::thread::JoinHandle<()>>,
+    started: Instant,
+}
+
+impl Spawned {
+    /// Starts `cmd` with stdin from /dev/null.
+    pub fn start(cmd: &mut Command) -> Spawned {
+        cmd.stdin(Stdio::null());
+        Spawned::start_as_set(cmd)
+    }
+
+    /// Starts `cmd` with a pipe as its stdin, returned open: the process waits for more
+    /// until the pipe is dropped.
+    pub fn start_piped(cmd: &mut Command) -> (Spawned, std::process::ChildStdin) {
+        cmd.stdin(Stdio::piped());
+        let mut spawned = Spawned::start_as_set(cmd);
+        let stdin = spawned.child.stdin.take().expect("piped stdin");
+        (spawned, stdin)
+    }
+
+    fn start_as_set(cmd: &mut Command) -> Spawned {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {:?}: {e}", cmd.get_program()));
+        let mut out = child.stdout.take().unwrap();
+        let stdout = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = out.read_to_end(&mut buf);
+            buf
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        let stderr_done = std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = err.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
+        Spawned {
+            child,
+            stdout: Some(stdout),
+            stderr,
+            stderr_done: Some(stderr_done),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn stderr_so_far(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Polls `ready` until it holds. Panics (with stderr) if the process ends first or
+    /// [`RUN_TIMEOUT`] passes: the test meant to act while it runs.
+    pub fn wait_until(&mut self, what: &str, mut ready: impl FnMut() -> bool) {
+        loop {
+            if ready() {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "process ended ({status}) before {what}; stderr:\n{}",
+                    self.stderr_so_far()
+                );
+            }
+            if self.started.elapsed() > RUN_TIMEOUT {
+                panic!(
+                    "no {what} within {RUN_TIMEOUT:?}; stderr:\n{}",
+                    self.stderr_so_far()
+                );
+            }
+            // Polling interval only: readiness is decided by `ready`.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Waits until stderr has `text` (see [`Spawned::wait_until`]).
+    pub fn wait_for_stderr(&mut self, text: &str) {
+        let stderr = self.stderr.clone();
+        self.wait_until(&format!("{text:?} on stderr"), || {
+            String::from_utf8_lossy(&stderr.lock().unwrap()).contains(text)
+        });
+    }
+
+    /// Sends `signal` ("INT", "TERM") to the process.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits for the process to end (killing it after [`RUN_TIMEOUT`]).
+    pub fn finish(mut self) -> Outcome {
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for child") {
+                break status;
+            }
+            if self.started.elapsed() > RUN_TIMEOUT {
+                let _ = self.child.kill();
+                panic!(
+                    "still running after {RUN_TIMEOUT:?}; killed. stderr:\n{}",
+                    self.stderr_so_far()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        self.stderr_done.take().unwrap().join().unwrap();
+        Outcome {
+            code: exit_code(status),
+            stdout,
+            stderr: self.stderr_so_far(),
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

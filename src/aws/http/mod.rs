@@ -31,6 +31,9 @@ use agent_config::proxy_for;
 use errors::{ErrorResponse, describe, read_error};
 use message::{MAX_BUFFERED, header};
 
+/// Attempts a clean-up request gets after Ctrl-C (see [`crate::interrupt::cleanup`]).
+const CLEANUP_ATTEMPTS: u32 = 2;
+
 /// Who signs, for which service and region.
 #[derive(Clone, Copy)]
 pub struct SigningTarget<'a> {
@@ -266,10 +269,17 @@ impl Http {
         operation: &str,
         mut finish: impl FnMut(Streaming) -> Result<T, TransportFailure>,
     ) -> Result<T, Error> {
-        let max = self.max_attempts();
+        // A clean-up after Ctrl-C (AbortMultipartUpload) has its own deadline and at most
+        // two attempts, not the normal budget.
+        let max = match crate::interrupt::deadline() {
+            Some(_) => self.max_attempts().min(CLEANUP_ATTEMPTS),
+            None => self.max_attempts(),
+        };
         let mut attempt = 0u32;
         let mut skew_fixed = false;
         loop {
+            // No new attempt once a signal says stop.
+            crate::interrupt::check()?;
             attempt += 1;
             let failure = match self.attempt(target, req) {
                 Ok(resp) if (200..300).contains(&resp.status) => match finish(resp) {
@@ -285,8 +295,8 @@ impl Http {
                             continue;
                         }
                     }
-                    if attempt < max && retryable(&err) {
-                        self.backoff(attempt);
+                    if attempt < max && retryable(&err) && !crate::interrupt::out_of_time() {
+                        self.backoff(attempt)?;
                         continue;
                     }
                     let mut err = err.into_aws();
@@ -297,8 +307,12 @@ impl Http {
                 }
                 Err(f) => f,
             };
-            if failure.retryable && attempt < max {
-                self.backoff(attempt);
+            // The failure may be the signal itself (the transport stopped waiting).
+            if crate::interrupt::stops_io() {
+                return Err(crate::interrupt::Interrupted.into());
+            }
+            if failure.retryable && attempt < max && !crate::interrupt::out_of_time() {
+                self.backoff(attempt)?;
                 continue;
             }
             let mut err = failure.into_error();
@@ -322,7 +336,8 @@ impl Http {
         true
     }
 
-    fn backoff(&self, attempt: u32) {
+    /// Waits before the next attempt; a signal ends the wait at once.
+    fn backoff(&self, attempt: u32) -> Result<(), crate::interrupt::Interrupted> {
         // Standard mode: random(0,1) * min(20 s, base * 2^(attempt-1)).
         let cap = 20_000.0_f64;
         let exp = self.backoff_base_ms as f64 * f64::from(1u32 << (attempt - 1).min(16));
@@ -330,7 +345,11 @@ impl Http {
             RetryMode::Legacy => exp.min(cap) * 0.5 * (1.0 + jitter()),
             _ => exp.min(cap) * jitter(),
         };
-        std::thread::sleep(Duration::from_millis(delay as u64));
+        let mut delay = Duration::from_millis(delay as u64);
+        if let Some(deadline) = crate::interrupt::deadline() {
+            delay = delay.min(deadline.saturating_duration_since(std::time::Instant::now()));
+        }
+        crate::interrupt::sleep(delay)
     }
 
     fn attempt(

@@ -592,8 +592,12 @@ pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
 }
 
 /// A [`crate::aws::Context`] from the common AWS options and the environment.
+/// The context for a command that talks to AWS. From here on Ctrl-C and SIGTERM are
+/// handled (see `crate::interrupt`): the command cleans up, then prints `Aborted!`.
 pub fn context(m: &Matches) -> Result<crate::aws::Context, Error> {
-    crate::aws::Context::new(&aws_options(m)?)
+    let ctx = crate::aws::Context::new(&aws_options(m)?)?;
+    crate::interrupt::install();
+    Ok(ctx)
 }
 
 #[cfg(test)]

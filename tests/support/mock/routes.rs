@@ -136,6 +136,8 @@ pub struct Reply {
     pub(super) truncate_after: Option<usize>,
     /// With `truncate_after`: end with a reset (RST) instead of a close (FIN).
     pub(super) reset_after_truncate: bool,
+    /// With `truncate_after`: hold the connection open, sending nothing more.
+    pub(super) stall_after_truncate: bool,
     pub(super) chunked: bool,
 }
 
@@ -150,6 +152,7 @@ impl Reply {
             delay: None,
             truncate_after: None,
             reset_after_truncate: false,
+            stall_after_truncate: false,
             chunked: false,
         }
     }
@@ -262,6 +265,14 @@ impl Reply {
     pub fn reset_after(mut self, n: usize) -> Reply {
         self.truncate_after = Some(n);
         self.reset_after_truncate = true;
+        self
+    }
+
+    /// Fault: send the head and the first `n` bytes of the body, then nothing more while
+    /// holding the connection open (a server stuck mid-body).
+    pub fn stall_after(mut self, n: usize) -> Reply {
+        self.truncate_after = Some(n);
+        self.stall_after_truncate = true;
         self
     }
 
