@@ -15,8 +15,8 @@ use super::progress::Progress;
 use super::{Settings, pool, ranges};
 use crate::aws::s3::S3;
 use crate::aws::s3_object::ObjectInfo;
-use crate::cli::args::io_reason;
 use crate::error::Error;
+use crate::error::io_reason;
 
 /// The object to fetch.
 #[derive(Clone, Copy)]
@@ -204,7 +204,7 @@ pub fn download_to_writer(src: Source, out: &mut dyn Write) -> Result<(), Error>
         .as_ref()
         .and_then(|(alg, _)| Verifier::new(alg));
     let mut sink = |_offset: u64, bytes: &[u8]| -> Result<(), Error> {
-        out.write_all(bytes).map_err(crate::cli::stdout_error)?;
+        out.write_all(bytes).map_err(crate::error::stdout_error)?;
         if let Some(v) = &mut verifier {
             v.update(bytes);
         }
@@ -212,7 +212,7 @@ pub fn download_to_writer(src: Source, out: &mut dyn Write) -> Result<(), Error>
     };
     let hidden = Progress::hidden();
     let got = fetch_span(src, 0, None, head.etag.as_deref(), &mut sink, &hidden)?;
-    out.flush().map_err(crate::cli::stdout_error)?;
+    out.flush().map_err(crate::error::stdout_error)?;
     // The checksum the GET itself returned wins: it describes the bytes we read.
     check(
         src,

@@ -63,7 +63,7 @@ impl Settings {
                 Some(v) => parse_workers(&v).ok_or_else(|| {
                     Error::msg(format!(
                         "S3_CREDENTIALS_WORKERS must be a whole number from 1 to {MAX_WORKERS}, not {}",
-                        crate::cli::args::py_str(&v)
+                        crate::output::py_repr_str(&v)
                     ))
                 })?,
                 None => DEFAULT_WORKERS,
@@ -86,7 +86,7 @@ impl Settings {
                     .ok_or_else(|| {
                         Error::msg(format!(
                             "{name} must be a size in bytes, not {}",
-                            crate::cli::args::py_str(&v)
+                            crate::output::py_repr_str(&v)
                         ))
                     })?;
             }

@@ -27,7 +27,7 @@ pub fn key_path(key: &str) -> Result<KeyPath, String> {
     if !safe {
         return Err(format!(
             "Refused key {}: not a safe relative path (absolute, empty, '.' or '..' segments), it would not be saved inside the output directory",
-            crate::cli::args::py_str(key)
+            crate::output::py_repr_str(key)
         ));
     }
     let path: PathBuf = body.split('/').collect();

@@ -44,7 +44,7 @@ fn read_error(path: &Path, e: &std::io::Error) -> Error {
     Error::msg(format!(
         "Could not read {}: {}",
         path.display(),
-        crate::cli::args::io_reason(e)
+        crate::error::io_reason(e)
     ))
 }
 
@@ -241,7 +241,7 @@ fn stdin_error(e: &std::io::Error) -> Error {
     }
     Error::msg(format!(
         "Could not read standard input: {}",
-        crate::cli::args::io_reason(e)
+        crate::error::io_reason(e)
     ))
 }
 
