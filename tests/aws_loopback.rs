@@ -10,7 +10,7 @@
 //! region until the bucket's own region is learnt, then only there; and a redirect costs at
 //! most one extra request per bucket per process.
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 

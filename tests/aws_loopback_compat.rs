@@ -11,7 +11,7 @@
 //! - The query of a subresource: botocore sends `?acl`, we send `?acl=`; S3 reads both and
 //!   SigV4 signs both as `acl=`, so the comparison drops a trailing `=`.
 
-mod support;
+use crate::support;
 
 use support::aws_front::{AwsFront, Seen};
 use support::moto::Moto;

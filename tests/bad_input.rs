@@ -3,8 +3,8 @@
 //! has words (each expected line below was printed by s3-credentials 0.17), and one line
 //! naming the problem (exit 1 or 2) where the original crashes with a traceback.
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::path::Path;
 

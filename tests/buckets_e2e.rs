@@ -3,7 +3,7 @@
 //! (an independent S3 implementation that verifies SigV4). For each command line, our
 //! stdout, stderr and exit code must be the original's.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::Path;

@@ -8,7 +8,7 @@
 //! (method, path, query, body). The tests after the table check what the table cannot:
 //! signatures, checksums, and the cases where the original crashes.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

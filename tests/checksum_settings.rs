@@ -4,7 +4,7 @@
 //! the payload hash stays signed; an unknown value is botocore's error. Then a round
 //! trip through s3s-fs with both off.
 
-mod support;
+use crate::support;
 
 use sha2::Digest;
 use support::s3s::S3s;

@@ -2,7 +2,7 @@
 //! completion function is called as bash calls it on Tab, so the round trip (script ->
 //! `_S3_CREDENTIALS_COMPLETE=bash_complete` -> `COMPREPLY`) is what a user gets.
 
-mod support;
+use crate::support;
 
 use support::{bin, run};
 

@@ -6,7 +6,7 @@
 //! session policy `--duration` sends is asserted in the replay tests; here the
 //! temporary credentials must simply work.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::moto::Moto;

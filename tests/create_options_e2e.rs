@@ -6,7 +6,7 @@
 //! moto does not refuse inactive keys, so deactivation is checked in IAM's own
 //! answer (ListAccessKeys), not by using the key.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::moto::Moto;

@@ -2,7 +2,7 @@
 //! key that STS refuses for a while (`--wait`), a RoleSessionName over STS's limit,
 //! and the `--dry-run` lines of every added step.
 
-mod support;
+use crate::support;
 
 use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, run};
 

@@ -5,9 +5,9 @@
 //! and require the same requests and byte-identical output; the others cover what a
 //! recording cannot (dry runs, AssumeRole refusing a new role, failures midway).
 
-#[path = "iam_replay/cassette.rs"]
-mod cassette;
-mod support;
+use crate::support;
+
+use crate::iam_replay::cassette;
 
 use cassette::Cassette;
 use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, repo_root, run};

@@ -3,8 +3,8 @@
 //! behind transient faults, which must not change a byte of stdout, and behind a lasting
 //! 503, which must end the command with one clean `Error:` line.
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -4,8 +4,8 @@
 //! with one clean `Error:` line (after the original's "made before the error" lines, for
 //! `create`); and Ctrl-C between two steps of `create`.
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use faults_common::matrix::{self, Cassette, Scenario};
 use support::{MockServer, Recorded};

@@ -8,8 +8,8 @@
 //! localserver_cli.rs already covers a refused AssumeRole, a port in use and the usage
 //! errors; localserver_refresh.rs a refresh failing while serving.
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};

@@ -8,8 +8,8 @@
 //! The S3 answers are AWS's documented examples (InitiateMultipartUpload,
 //! CompleteMultipartUpload, DeleteObjects, ListObjectsV2 in the S3 API reference).
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

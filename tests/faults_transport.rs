@@ -8,8 +8,8 @@
 //! reset on every attempt, `<not xml` bodies, a stall with AWS_MAX_ATTEMPTS=1, invalid
 //! endpoint URLs. These tests do not repeat them.
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

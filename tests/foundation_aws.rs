@@ -2,7 +2,7 @@
 //! sent, retries, errors) and end to end against moto with signature checks on,
 //! through every credential source.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

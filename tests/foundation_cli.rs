@@ -1,7 +1,7 @@
 //! The command line itself: --version, help, click's usage errors, and `policy`
 //! byte for byte against the original 0.17 (installed in .venv by the setup script).
 
-mod support;
+use crate::support;
 
 use support::{Outcome, bin, original, run};
 

@@ -3,7 +3,7 @@
 //! on loopback (it answers any request with an HTML page, so a successful handshake
 //! shows up as a response we cannot parse, not as a TLS failure).
 
-mod support;
+use crate::support;
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! Tests of the test harness itself: the mock server driven by raw std TcpStream clients, the
 //! process helpers, and the moto / s3s-fs launchers (these need scripts/setup-test-servers.sh).
 
-mod support;
+use crate::support;
 
 use std::io::{BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;

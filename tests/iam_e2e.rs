@@ -1,7 +1,7 @@
 //! The IAM commands against moto with signature checks and IAM enforcement on, side
 //! by side with the original 0.17 on the same server state: stdout byte for byte.
 
-mod support;
+use crate::support;
 
 use support::moto::Moto;
 use support::{Outcome, bin, repo_root, run};

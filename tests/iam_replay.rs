@@ -3,9 +3,10 @@
 //! order (every Marker followed), byte-identical stdout, and one `Error:` line where
 //! the original printed a traceback.
 
+use crate::support;
+
 #[path = "iam_replay/cassette.rs"]
-mod cassette;
-mod support;
+pub(crate) mod cassette;
 
 use cassette::Cassette;
 use support::{Matcher, MockServer, Reply, bin, run};

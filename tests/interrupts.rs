@@ -4,7 +4,7 @@
 //! Whatever it was doing, the command must leave no multipart upload open and no
 //! temporary file, keep what it completed intact, print click's `Aborted!` last and exit 1.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

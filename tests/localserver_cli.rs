@@ -6,7 +6,7 @@
 //! Expected bytes come from the original's run in
 //! `shared/reference/original-0.17-transcript.md` (fixtures/localserver/README.md).
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;

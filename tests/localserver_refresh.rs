@@ -3,7 +3,7 @@
 //! allows 15 minutes and more, so these behaviours are tested here rather than through the
 //! binary.)
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};

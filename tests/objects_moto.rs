@@ -2,7 +2,7 @@
 //! enforcement on: each command and option once, the original's transcript outputs, a
 //! multipart round trip and keys with spaces, unicode and '+' through a listing.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! signed payload hashes, Content-MD5, ranges), multipart uploads and their abort on
 //! failure, resumed and failed downloads, unsafe keys, and DeleteObjects batching.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

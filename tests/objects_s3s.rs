@@ -2,7 +2,7 @@
 //! every signature and the signed payload hash): round trips compared by SHA-256,
 //! awkward keys, and the original's transcript outputs for each command.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

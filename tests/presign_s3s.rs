@@ -1,7 +1,7 @@
 //! `presign` end to end: URLs printed by the binary, fetched with plain curl from s3s-fs
 //! (which checks the query-string signature), and the checks on `--expires-in`.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

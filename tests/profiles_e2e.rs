@@ -5,7 +5,7 @@
 //! it) that hands out the moto admin's key, reached through `AWS_ENDPOINT_URL_SSO`,
 //! which botocore honours too.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -11,8 +11,8 @@
 //! The fault and bad-input suites run every outcome through the same check
 //! (`faults_common::assert_no_secret`).
 
-mod faults_common;
-mod support;
+use crate::faults_common;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! list-buckets, list-bucket, CORS, bucket policies, public access blocks, debug-bucket.
 
-use crate::model::{Scenario, Seen, Server, Setup, run, scenario};
+use crate::compat::model::{Scenario, Seen, Server, Setup, run, scenario};
 
 const PAB_ON: &str = "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>";
 const WEBSITE: &str = "<WebsiteConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IndexDocument><Suffix>index.html</Suffix></IndexDocument><ErrorDocument><Key>error.html</Key></ErrorDocument></WebsiteConfiguration>";
@@ -88,7 +88,7 @@ fn details_rows(
         {
             return Err(format!(
                 "the original changed:\n{}",
-                crate::runner::show(original)
+                crate::compat::runner::show(original)
             ));
         }
         let quoted = |json: &str| format!("\"{}\"", json.replace('"', "\"\""));
@@ -113,7 +113,7 @@ fn details_rows(
             expected += &[*bucket, time, &acl, p, w].join(separator);
             expected += "\r\n";
         }
-        crate::runner::same(
+        crate::compat::runner::same(
             &Seen {
                 code: 0,
                 stdout: expected,
@@ -197,7 +197,7 @@ fn list_bucket_checksums() -> Scenario {
             {
                 return Err(format!(
                     "the original changed:\n{}",
-                    crate::runner::show(original)
+                    crate::compat::runner::show(original)
                 ));
             }
             let expected = Seen {
@@ -206,7 +206,7 @@ fn list_bucket_checksums() -> Scenario {
                 stderr: String::new(),
                 tree: None,
             };
-            crate::runner::same(&expected, ours)
+            crate::compat::runner::same(&expected, ours)
         }
     }
     const REASON: &str = "the original crashes (ValueError) on the ChecksumAlgorithm field after the header; we print the listed columns";
@@ -302,7 +302,7 @@ fn bucket_policy() -> Scenario {
             |original, ours| {
                 let last = original.stderr.trim_end().lines().last().unwrap_or_default();
                 if original.code != 1 || !last.starts_with("AttributeError: ") {
-                    return Err(format!("the original changed:\n{}", crate::runner::show(original)));
+                    return Err(format!("the original changed:\n{}", crate::compat::runner::show(original)));
                 }
                 one_error_line(ours, &[1, 2])
             },
@@ -312,7 +312,7 @@ fn bucket_policy() -> Scenario {
             |original, ours| {
                 let last = original.stderr.trim_end().lines().last().unwrap_or_default();
                 if original.code != 1 || !last.starts_with("json.decoder.JSONDecodeError: ") {
-                    return Err(format!("the original changed:\n{}", crate::runner::show(original)));
+                    return Err(format!("the original changed:\n{}", crate::compat::runner::show(original)));
                 }
                 one_error_line(ours, &[1, 2])
             },
@@ -340,7 +340,7 @@ pub fn one_error_line(ours: &Seen, codes: &[i32]) -> Result<(), String> {
     } else {
         Err(format!(
             "expected exit {codes:?}, empty stdout and one Error: line:\n{}",
-            crate::runner::show(ours)
+            crate::compat::runner::show(ours)
         ))
     }
 }

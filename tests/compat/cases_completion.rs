@@ -9,8 +9,8 @@
 //! type and value of every item must match, and whether it has a description at all
 //! (zsh's `_`, fish's tab), but not the description's text.
 
-use crate::model::{Scenario, Seen, Server, Step, run, scenario};
-use crate::runner::same;
+use crate::compat::model::{Scenario, Seen, Server, Step, run, scenario};
+use crate::compat::runner::same;
 
 /// Options and commands that are ours, not the original's, which completion offers too.
 const ADDED: &[&str] = &[
@@ -88,7 +88,7 @@ pub fn scenarios() -> Vec<Scenario> {
         s = s.step(answer("fish", words, cword));
     }
     // Every command's options, in every shell.
-    for command in crate::cases_offline::COMMANDS {
+    for command in crate::compat::cases_offline::COMMANDS {
         let words = format!("s3-credentials {command} -");
         for shell in ["bash", "zsh", "powershell"] {
             s = s.step(answer(shell, &words, "2"));

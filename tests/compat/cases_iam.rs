@@ -1,7 +1,7 @@
 //! whoami, create, list-users, list-roles, list-user-policies, delete-user against moto.
 
-use crate::cases_offline::{POLICY, STATEMENT};
-use crate::model::{Scenario, Server, Setup, run, scenario};
+use crate::compat::cases_offline::{POLICY, STATEMENT};
+use crate::compat::model::{Scenario, Server, Setup, run, scenario};
 
 fn iam(params: &[(&'static str, &str)]) -> Setup {
     Setup::Iam(params.iter().map(|(k, v)| (*k, v.to_string())).collect())
@@ -113,9 +113,9 @@ fn whoami() -> Scenario {
             |original, ours| {
                 let last = original.stderr.trim_end().lines().last().unwrap_or_default();
                 if original.code != 1 || !last.starts_with("json.decoder.JSONDecodeError: ") {
-                    return Err(format!("the original changed:\n{}", crate::runner::show(original)));
+                    return Err(format!("the original changed:\n{}", crate::compat::runner::show(original)));
                 }
-                crate::cases_buckets::one_error_line(ours, &[1])
+                crate::compat::cases_buckets::one_error_line(ours, &[1])
             },
         ))
 }

@@ -1,6 +1,6 @@
 //! get-object, put-object, get-objects, put-objects, delete-objects.
 
-use crate::model::{Scenario, Seen, Server, Setup, run, scenario};
+use crate::compat::model::{Scenario, Seen, Server, Setup, run, scenario};
 
 const UNI: &str = "uni/naïve 😀.txt";
 
@@ -84,11 +84,11 @@ fn get_object() -> Scenario {
                 let last = original.stderr.trim_end().lines().last().unwrap_or_default();
                 let left = original.tree.as_ref().and_then(|t| t.get("partial.txt"));
                 if original.code != 1 || !last.ends_with("(404) when calling the HeadObject operation: Not Found") || left.map(String::as_str) != Some("") {
-                    return Err(format!("the original changed:\n{}\n{:?}", crate::runner::show(original), original.tree));
+                    return Err(format!("the original changed:\n{}\n{:?}", crate::compat::runner::show(original), original.tree));
                 }
                 let mut expected_tree = original.tree.clone().unwrap_or_default();
                 expected_tree.remove("partial.txt");
-                crate::runner::same(
+                crate::compat::runner::same(
                     &Seen {
                         code: 1,
                         stdout: String::new(),

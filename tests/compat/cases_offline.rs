@@ -1,7 +1,7 @@
 //! Cases that need no server: help, usage errors, `policy`, `create --dry-run`, and the
 //! checks commands make before their first request.
 
-use crate::model::{Scenario, Seen, Server, Step, run, scenario};
+use crate::compat::model::{Scenario, Seen, Server, Step, run, scenario};
 
 /// A statement for `--statement`, with non-ASCII text (escaped as \uXXXX by json.dumps).
 pub const STATEMENT: &str = r#"{"Effect": "Allow", "Action": "s3:GetObjectTagging", "Resource": "arn:aws:s3:::b/*", "Sid": "caf\u00e9"}"#;
@@ -196,7 +196,7 @@ fn usage_errors() -> Scenario {
                         "Error: No such option '--nope'.",
                         "Error: No such option '--nope'. Did you mean '--token'?",
                     );
-                    crate::runner::same(
+                    crate::compat::runner::same(
                         &Seen {
                             stderr: expected,
                             ..original.clone()
@@ -475,9 +475,9 @@ fn multi_bucket_policy() -> Step {
             let theirs = format!("{HEAD}{}", document(&["two"]));
             let wanted = format!("{HEAD}{}", document(&["one", "two"]));
             if original.stdout != theirs || original.code != 0 {
-                return Err(format!("the original changed:\n{}", crate::runner::show(original)));
+                return Err(format!("the original changed:\n{}", crate::compat::runner::show(original)));
             }
-            crate::runner::same(
+            crate::compat::runner::same(
                 &Seen {
                     stdout: wanted,
                     ..original.clone()

@@ -2,7 +2,7 @@
 //! admin's key as the `base` source profile) with no keys in the environment, against
 //! moto with IAM enforcement. The identities must match, apart from generated ids.
 
-use crate::model::{Scenario, Server, Setup, run, scenario};
+use crate::compat::model::{Scenario, Server, Setup, run, scenario};
 
 const ACCOUNT: &str = "123456789012";
 

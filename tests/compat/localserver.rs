@@ -9,9 +9,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::model::{Scenario, Seen, Server, Setup, run, scenario};
-use crate::normalise::Normaliser;
-use crate::runner::{Verdict, report, same};
+use crate::compat::model::{Scenario, Seen, Server, Setup, run, scenario};
+use crate::compat::normalise::Normaliser;
+use crate::compat::runner::{Verdict, report, same};
 use crate::support::moto::Moto;
 use crate::support::{self, TempDir, free_port, http};
 
@@ -175,7 +175,7 @@ fn localserver_serves_what_the_original_serves() {
             "--prefix",
             "in/",
             "--statement",
-            crate::cases_offline::STATEMENT,
+            crate::compat::cases_offline::STATEMENT,
         ],
     ];
     let mut verdicts = Vec::new();
@@ -191,7 +191,7 @@ fn localserver_serves_what_the_original_serves() {
             let _ = writeln!(
                 std::io::stderr(),
                 "localserver {args:?}, original:\n{}\n{}",
-                crate::runner::show(&theirs.seen),
+                crate::compat::runner::show(&theirs.seen),
                 theirs.responses.join("\n---\n")
             );
         }
@@ -206,18 +206,18 @@ fn localserver_serves_what_the_original_serves() {
         if theirs.responses.len() != REQUESTS.len() {
             result = Err(format!(
                 "the original did not serve:\n{}",
-                crate::runner::show(&theirs.seen)
+                crate::compat::runner::show(&theirs.seen)
             ));
         }
         let mut display = String::from("s3-credentials localserver");
         for a in *args {
             display.push(' ');
-            display.push_str(&crate::runner::shell_quote(a));
+            display.push_str(&crate::compat::runner::shell_quote(a));
         }
         verdicts.push(Verdict {
             scenario: "localserver serving",
             step: display + " (then GET / / /x /?a=1, then Ctrl+C)",
-            pending: crate::pending("localserver"),
+            pending: crate::compat::pending("localserver"),
             deliberate: None,
             result,
         });

@@ -163,12 +163,15 @@ impl Step {
     pub fn display(&self) -> String {
         let mut s = String::new();
         for (name, value) in &self.env {
-            s.push_str(&format!("{name}={} ", crate::runner::shell_quote(value)));
+            s.push_str(&format!(
+                "{name}={} ",
+                crate::compat::runner::shell_quote(value)
+            ));
         }
         s.push_str("s3-credentials");
         for a in &self.args {
             s.push(' ');
-            s.push_str(&crate::runner::shell_quote(a));
+            s.push_str(&crate::compat::runner::shell_quote(a));
         }
         s
     }

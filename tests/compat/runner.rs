@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
-use crate::model::{Expect, Scenario, Seen, Server, Setup, Step};
-use crate::normalise::Normaliser;
+use crate::compat::model::{Expect, Scenario, Seen, Server, Setup, Step};
+use crate::compat::normalise::Normaliser;
 use crate::support::moto::Moto;
 use crate::support::{self, TempDir, sigv4};
 

@@ -1,6 +1,5 @@
 //! Shared by the fault, bad-input and secrets tests: known secret values, a command runner
 //! that sets them, the table of transport faults, and the checks every failure must pass.
-#![allow(dead_code)]
 
 pub mod matrix;
 

@@ -3,7 +3,6 @@
 //! environment.
 //!
 //! Each file in `tests/` is its own crate and uses only part of this module, hence the allow.
-#![allow(dead_code)]
 
 pub mod aws_front;
 pub mod aws_rules;

@@ -65,11 +65,6 @@ impl S3s {
         )
         .unwrap_or_else(|e| panic!("s3s-fs call: {e}"))
     }
-
-    /// The server's output so far (it logs every refused request).
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("s3s-fs.log")).unwrap_or_default()
-    }
 }
 
 impl Drop for S3s {

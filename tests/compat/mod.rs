@@ -15,8 +15,7 @@
 //! `COMPAT_VERBOSE=1` also prints why each pending step fails; `COMPAT_NO_PENDING=1` counts
 //! them all (to try a branch that brings a pending command).
 
-#[path = "../support/mod.rs"]
-mod support;
+use crate::support;
 
 mod cases_buckets;
 mod cases_completion;

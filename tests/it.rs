@@ -1,0 +1,42 @@
+//! The integration tests, one binary: a module per theme file, sharing one compiled
+//! copy of `support/` (the mock server, the moto, s3s-fs and loopback-AWS launchers, the
+//! runner for the original) and of `faults_common/`. Filter as usual:
+//! `cargo test --test it compat::`, `cargo test --test it profiles_e2e`.
+
+mod faults_common;
+mod support;
+
+mod aws_loopback;
+mod aws_loopback_compat;
+mod bad_input;
+mod buckets_e2e;
+mod buckets_replay;
+mod checksum_settings;
+mod compat;
+mod completion_bash;
+mod create_e2e;
+mod create_options_e2e;
+mod create_options_replay;
+mod create_replay;
+mod faults_buckets;
+mod faults_iam;
+mod faults_localserver;
+mod faults_objects;
+mod faults_transport;
+mod foundation_aws;
+mod foundation_cli;
+mod foundation_tls;
+mod harness_selftest;
+mod iam_e2e;
+mod iam_replay;
+mod interrupts;
+mod layers;
+mod localserver_cli;
+mod localserver_refresh;
+mod objects_moto;
+mod objects_replay;
+mod objects_s3s;
+mod presign_s3s;
+mod profiles_e2e;
+mod secrets;
+mod sigv4_vectors;
