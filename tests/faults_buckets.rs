@@ -77,7 +77,7 @@ fn through_the_matrix_swallowing(name: &str, region: &str, args: &[&str], swallo
         {
             continue;
         }
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
     }
 }
 

@@ -137,7 +137,7 @@ fn put_object() {
     let args = ["put-object", "bucket", "small.txt", file.to_str().unwrap()];
     let s = Scenario::new("put-object", &args, &s3);
     for call in matrix::transient(&s) {
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
     }
 }
 
@@ -155,7 +155,7 @@ fn put_object_multipart_aborts_what_it_started() {
     let calls = matrix::transient(&s);
     assert!(calls.len() >= 3, "multipart: {calls:?}");
     for call in &calls {
-        let reqs = matrix::outlasting(&s, call, &|_| true);
+        let reqs = matrix::outlasting(&s, call);
         let aborting = call.method == "DELETE";
         assert!(
             aborting || no_upload_left_open(&reqs),
@@ -218,7 +218,7 @@ fn get_object_to_a_file_leaves_no_partial_file() {
     // After each transient run the file is complete and exact.
     assert_eq!(std::fs::read(&out_file).unwrap(), DATA);
     for call in calls {
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
         let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
             .unwrap()
             .flatten()
@@ -241,7 +241,7 @@ fn get_objects_into_a_directory() {
     for call in calls {
         // A lasting failure on one object: another may be complete, but none is partial,
         // and no temporary file is left either.
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
         for name in ["a.txt", "dir/b.txt"] {
             let p = out_dir.join(name);
             if p.exists() {
@@ -274,12 +274,12 @@ fn put_objects_and_delete_objects() {
     let args = ["put-objects", "bucket", src.to_str().unwrap()];
     let s = Scenario::new("put-objects", &args, &s3);
     for call in matrix::transient(&s) {
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
     }
     let args = ["delete-objects", "bucket", "a.txt", "dir/b.txt"];
     let s = Scenario::new("delete-objects", &args, &s3);
     for call in matrix::transient(&s) {
-        matrix::outlasting(&s, &call, &|_| true);
+        matrix::outlasting(&s, &call);
     }
 }
 

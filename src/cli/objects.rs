@@ -358,8 +358,10 @@ fn fetch_into(
     let src = Source { s3, bucket, key };
     match download::download_to_file(src, settings, &dest, size, progress) {
         Ok(()) => Ok(Outcome::Done),
-        // The original catches every ClientError as "Not found".
-        Err(Error::Aws(_)) => Ok(Outcome::Failed(format!("Not found: {key}"))),
+        // The original calls every ClientError "Not found"; only a 404 is one. Anything
+        // else (access denied, a 503 that outlasted the retries) is said as it is.
+        Err(Error::Aws(e)) if e.status == 404 => Ok(Outcome::Failed(format!("Not found: {key}"))),
+        Err(Error::Aws(e)) => Ok(Outcome::Failed(format!("Could not download {key}: {e}"))),
         Err(e) => Err(e),
     }
 }
