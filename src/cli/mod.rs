@@ -70,37 +70,7 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
     };
     match args::parse(spec, &argv[1..])? {
         Parsed::Help => print(help::command(spec)),
-        Parsed::Run(m) => execute(&m),
-    }
-}
-
-fn execute(m: &Matches) -> Result<(), Error> {
-    match m.spec.name {
-        "policy" => policy::policy(m),
-        "whoami" => iam::whoami(m),
-        "put-object" => objects::put_object(m),
-        "get-object" => objects::get_object(m),
-        "put-objects" => objects::put_objects(m),
-        "get-objects" => objects::get_objects(m),
-        "delete-objects" => objects::delete_objects(m),
-        "list-buckets" => buckets::list_buckets(m),
-        "list-bucket" => buckets::list_bucket(m),
-        "get-cors-policy" => buckets::get_cors_policy(m),
-        "set-cors-policy" => buckets::set_cors_policy(m),
-        "get-bucket-policy" => buckets::get_bucket_policy(m),
-        "set-bucket-policy" => buckets::set_bucket_policy(m),
-        "get-public-access-block" => buckets::get_public_access_block(m),
-        "set-public-access-block" => buckets::set_public_access_block(m),
-        "debug-bucket" => buckets::debug_bucket(m),
-        "create" => create::create(m),
-        "list-users" => iam::list_users(m),
-        "list-roles" => iam::list_roles(m),
-        "list-user-policies" => iam::list_user_policies(m),
-        "delete-user" => iam::delete_user(m),
-        "localserver" => localserver::localserver(m),
-        "presign" => presign::presign(m),
-        // The parser accepts only the commands in spec.rs, each matched above.
-        name => Err(Error::UsageBare(format!("No such command '{name}'."))),
+        Parsed::Run(m) => (m.spec.run)(&m),
     }
 }
 

@@ -123,6 +123,7 @@ const WORKERS: OptSpec = typed(
 
 const CREATE: CommandSpec = CommandSpec {
     name: "create",
+    run: super::create::create,
     summary: "Create credentials scoped to S3 buckets",
     help: "  Create AWS credentials scoped to the given S3 buckets, creating the buckets
   first if asked to.
@@ -228,6 +229,7 @@ const CREATE: CommandSpec = CommandSpec {
 
 const DEBUG_BUCKET: CommandSpec = CommandSpec {
     name: "debug-bucket",
+    run: super::buckets::debug_bucket,
     summary: "Print diagnostics that help debug a bucket",
     help: "  Print a bucket's ACL, policy status and public access block, to help work out
   why it behaves as it does
@@ -239,6 +241,7 @@ const DEBUG_BUCKET: CommandSpec = CommandSpec {
 
 const DELETE_OBJECTS: CommandSpec = CommandSpec {
     name: "delete-objects",
+    run: super::objects::delete_objects,
     summary: "Delete objects from an S3 bucket",
     help: "  Delete objects from an S3 bucket
 
@@ -268,6 +271,7 @@ const DELETE_OBJECTS: CommandSpec = CommandSpec {
 
 const DELETE_USER: CommandSpec = CommandSpec {
     name: "delete-user",
+    run: super::iam::delete_user,
     summary: "Delete users with their access keys and policies",
     help: "  Delete users together with their access keys and inline policies
 
@@ -278,6 +282,7 @@ const DELETE_USER: CommandSpec = CommandSpec {
 
 const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "get-bucket-policy",
+    run: super::buckets::get_bucket_policy,
     summary: "Print a bucket's policy",
     help: "  Print a bucket's policy
 
@@ -290,6 +295,7 @@ const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
 
 const GET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "get-cors-policy",
+    run: super::buckets::get_cors_policy,
     summary: "Print a bucket's CORS rules",
     help: "  Print a bucket's CORS rules
 
@@ -302,6 +308,7 @@ const GET_CORS_POLICY: CommandSpec = CommandSpec {
 
 const GET_OBJECT: CommandSpec = CommandSpec {
     name: "get-object",
+    run: super::objects::get_object,
     summary: "Download one object from an S3 bucket",
     help: "  Download one object from an S3 bucket
 
@@ -331,6 +338,7 @@ const GET_OBJECT: CommandSpec = CommandSpec {
 
 const GET_OBJECTS: CommandSpec = CommandSpec {
     name: "get-objects",
+    run: super::objects::get_objects,
     summary: "Download many objects from an S3 bucket",
     help: "  Download many objects from an S3 bucket
 
@@ -375,6 +383,7 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
 
 const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "get-public-access-block",
+    run: super::buckets::get_public_access_block,
     summary: "Print a bucket's public access block settings",
     help: "  Print a bucket's public access block settings
 
@@ -387,6 +396,7 @@ const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
 
 const LIST_BUCKET: CommandSpec = CommandSpec {
     name: "list-bucket",
+    run: super::buckets::list_bucket,
     summary: "List the objects in a bucket",
     help: "  List the objects in a bucket
 
@@ -414,6 +424,7 @@ const LIST_BUCKET: CommandSpec = CommandSpec {
 
 const LIST_BUCKETS: CommandSpec = CommandSpec {
     name: "list-buckets",
+    run: super::buckets::list_buckets,
     summary: "List buckets",
     help: "  List buckets
 
@@ -438,6 +449,7 @@ const LIST_BUCKETS: CommandSpec = CommandSpec {
 
 const LIST_ROLES: CommandSpec = CommandSpec {
     name: "list-roles",
+    run: super::iam::list_roles,
     summary: "List roles",
     help: "  List roles
 
@@ -462,6 +474,7 @@ const LIST_ROLES: CommandSpec = CommandSpec {
 
 const LIST_USER_POLICIES: CommandSpec = CommandSpec {
     name: "list-user-policies",
+    run: super::iam::list_user_policies,
     summary: "Print the inline policies of users",
     help: "  Print the inline policies of users
 
@@ -474,6 +487,7 @@ const LIST_USER_POLICIES: CommandSpec = CommandSpec {
 
 const LIST_USERS: CommandSpec = CommandSpec {
     name: "list-users",
+    run: super::iam::list_users,
     summary: "List the account's users",
     help: "  List the account's users
 
@@ -488,6 +502,7 @@ const LIST_USERS: CommandSpec = CommandSpec {
 
 const LOCALSERVER: CommandSpec = CommandSpec {
     name: "localserver",
+    run: super::localserver::localserver,
     summary: "Serve temporary S3 credentials on localhost",
     help: "  Serve temporary S3 credentials over HTTP on localhost.
 
@@ -550,6 +565,7 @@ const LOCALSERVER: CommandSpec = CommandSpec {
 
 const POLICY: CommandSpec = CommandSpec {
     name: "policy",
+    run: super::policy::policy,
     summary: "Print the JSON policy for one or more buckets",
     help: "  Print the JSON policy that create would use for the buckets
 
@@ -576,6 +592,7 @@ const POLICY: CommandSpec = CommandSpec {
 
 const PUT_OBJECT: CommandSpec = CommandSpec {
     name: "put-object",
+    run: super::objects::put_object,
     summary: "Upload one object to an S3 bucket",
     help: "  Upload one object to an S3 bucket
 
@@ -611,6 +628,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
 
 const PUT_OBJECTS: CommandSpec = CommandSpec {
     name: "put-objects",
+    run: super::objects::put_objects,
     summary: "Upload many files to an S3 bucket",
     help: "  Upload many files to an S3 bucket
 
@@ -647,6 +665,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
 
 const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "set-bucket-policy",
+    run: super::buckets::set_bucket_policy,
     summary: "Set a bucket's policy",
     help: "  Set a bucket's policy
 
@@ -667,6 +686,7 @@ const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
 
 const SET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "set-cors-policy",
+    run: super::buckets::set_cors_policy,
     summary: "Set a bucket's CORS rules",
     help: "  Set a bucket's CORS rules
 
@@ -718,6 +738,7 @@ const SET_CORS_POLICY: CommandSpec = CommandSpec {
 
 const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "set-public-access-block",
+    run: super::buckets::set_public_access_block,
     summary: "Change a bucket's public access block settings",
     help: "  Change a bucket's public access block settings.
 
@@ -779,6 +800,7 @@ const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
 
 const WHOAMI: CommandSpec = CommandSpec {
     name: "whoami",
+    run: super::iam::whoami,
     summary: "Show who the credentials belong to",
     help: "  Show which user or role the credentials belong to",
     args: &[],
@@ -788,6 +810,7 @@ const WHOAMI: CommandSpec = CommandSpec {
 /// Not in the original: a presigned URL for one object.
 const PRESIGN: CommandSpec = CommandSpec {
     name: "presign",
+    run: super::presign::presign,
     summary: "Print a presigned URL for an object",
     help: "  Print a presigned URL: anyone holding it can download (or, with --method PUT,
   upload) that one object without credentials until it expires

@@ -91,6 +91,8 @@ pub struct ArgSpec {
 #[derive(Debug)]
 pub struct CommandSpec {
     pub name: &'static str,
+    /// What the command does, given its parsed arguments.
+    pub run: fn(&Matches) -> Result<(), Error>,
     /// One line for the top-level command list.
     pub summary: &'static str,
     /// The help text shown after the usage line, already laid out (indented 2).
@@ -164,12 +166,24 @@ pub enum Parsed {
 }
 
 impl Matches {
+    /// Options are looked up by name: a name the command does not have would read as
+    /// "not given" for ever. Debug builds (every test run) refuse it at once.
+    fn known(&self, long: &str) {
+        debug_assert!(
+            self.spec.find_long(long).is_some(),
+            "{} has no option --{long}",
+            self.spec.name
+        );
+    }
+
     pub fn flag(&self, long: &str) -> bool {
+        self.known(long);
         self.flags.contains(&long)
     }
 
     /// The last value of a single-value option.
     pub fn get(&self, long: &str) -> Option<&Val> {
+        self.known(long);
         self.values
             .iter()
             .rev()
@@ -179,6 +193,7 @@ impl Matches {
 
     /// Every value of a repeatable option, in order.
     pub fn all(&self, long: &str) -> impl Iterator<Item = &Val> {
+        self.known(long);
         let long = long.to_string();
         self.values
             .iter()
@@ -264,6 +279,11 @@ impl Matches {
 
     /// A positional as raw OS text (file paths may not be UTF-8).
     pub fn arg_os(&self, name: &str) -> Vec<OsString> {
+        debug_assert!(
+            self.spec.args.iter().any(|a| a.name == name),
+            "{} has no argument {name}",
+            self.spec.name
+        );
         match self.spec.args.iter().position(|a| a.name == name) {
             Some(i) => self.args[i].clone(),
             None => Vec::new(),

@@ -68,3 +68,17 @@ fn click_booleans() {
     }
     assert_eq!(parse_bool("maybe"), None);
 }
+
+#[test]
+#[cfg(debug_assertions)]
+fn a_misspelt_option_name_is_caught() {
+    let spec = crate::cli::spec::find("policy").unwrap();
+    let Ok(Parsed::Run(m)) = parse(spec, &["b".into(), "--read-only".into()]) else {
+        panic!("policy b --read-only parses");
+    };
+    assert!(m.flag("read-only"));
+    let misspelt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.flag("readonly")));
+    assert!(misspelt.is_err(), "a name the command lacks is refused");
+    let missing_arg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.arg_os("KEY")));
+    assert!(missing_arg.is_err());
+}
