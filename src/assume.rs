@@ -56,10 +56,12 @@ pub fn ensure_role_noting(
 /// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first,
 /// and retrying stops after 30 times the first wait ([`PROPAGATION_WAIT`] by default).
 fn first_retry_delay() -> Duration {
-    std::env::var("S3_CREDENTIALS_ASSUME_RETRY_BASE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map_or(Duration::from_secs(2), Duration::from_millis)
+    crate::aws::config::Env::var(
+        &crate::aws::config::ProcessEnv,
+        "S3_CREDENTIALS_ASSUME_RETRY_BASE_MS",
+    )
+    .and_then(|v| v.parse::<u64>().ok())
+    .map_or(Duration::from_secs(2), Duration::from_millis)
 }
 
 /// `2s`, or `250ms` for waits that are not whole seconds.

@@ -62,7 +62,12 @@ impl Context {
             timeouts.read = secs;
         }
         // The transport comes first: assume-role profiles call STS through it.
-        let http = Http::new(retry, config::ca_bundle(env, &files, profile), timeouts);
+        let http = Http::new(
+            retry,
+            config::ca_bundle(env, &files, profile),
+            timeouts,
+            env,
+        );
         // The providers' own STS calls (AssumeRole for a profile, web identity) go where
         // botocore's credential client goes: the configured STS endpoint, not the
         // command's --endpoint-url, which only the command's own clients use.

@@ -89,10 +89,12 @@ pub fn deactivate_others(
 /// The pause between checks: 1 s, or `S3_CREDENTIALS_KEY_WAIT_BASE_MS` milliseconds
 /// (tests make it small). Checking stops after 60 pauses (a minute by default).
 fn wait_base() -> Duration {
-    std::env::var("S3_CREDENTIALS_KEY_WAIT_BASE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map_or(Duration::from_secs(1), Duration::from_millis)
+    crate::aws::config::Env::var(
+        &crate::aws::config::ProcessEnv,
+        "S3_CREDENTIALS_KEY_WAIT_BASE_MS",
+    )
+    .and_then(|v| v.parse::<u64>().ok())
+    .map_or(Duration::from_secs(1), Duration::from_millis)
 }
 
 /// `--wait`: GetCallerIdentity with the new key until STS accepts it. One line on

@@ -31,7 +31,9 @@ fn settings(m: &Matches) -> Result<Settings, Error> {
         }
         None => None,
     };
-    Settings::from_env(workers, |name| std::env::var(name).ok())
+    Settings::from_env(workers, |name| {
+        crate::aws::config::Env::var(&crate::aws::config::ProcessEnv, name)
+    })
 }
 
 /// "s" unless there is exactly one.

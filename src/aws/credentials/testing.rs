@@ -69,7 +69,12 @@ pub(super) fn test_http() -> Http {
         max_attempts: 1,
         mode: config::RetryMode::Standard,
     };
-    Http::new(retry, None, Timeouts::default())
+    Http::new(
+        retry,
+        None,
+        Timeouts::default(),
+        &MapEnv::from_pairs(&[("S3_CREDENTIALS_RETRY_BASE_MS", "1")]),
+    )
 }
 
 /// Resolve for `profile` (as if from `AWS_PROFILE`) with STS at `sts`; an MFA prompt

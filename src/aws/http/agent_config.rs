@@ -1,6 +1,8 @@
 //! What every agent is built with: the trusted roots (embedded plus AWS_CA_BUNDLE)
 //! and the proxy chosen for a URL (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).
 
+use crate::aws::config::Env;
+
 /// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
 /// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
 /// say) when one is configured. Every agent needs them: ureq has no roots of its own.
@@ -31,9 +33,38 @@ pub fn authority(base: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The proxy for this URL from the process environment: see [`proxy_from`].
-pub(super) fn proxy_for(url: &str) -> Option<String> {
-    proxy_from(url, |name| std::env::var(name).ok())
+/// The proxy variables, read once through `Env` when the transport is made.
+#[derive(Debug, Clone, Default)]
+pub struct ProxyEnv(Vec<(&'static str, String)>);
+
+impl ProxyEnv {
+    const NAMES: [&'static str; 6] = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ];
+
+    pub fn capture(env: &dyn Env) -> ProxyEnv {
+        ProxyEnv(
+            Self::NAMES
+                .iter()
+                .filter_map(|n| Some((*n, env.var(n)?)))
+                .collect(),
+        )
+    }
+
+    /// The proxy for this URL: see [`proxy_from`].
+    pub(super) fn proxy_for(&self, url: &str) -> Option<String> {
+        proxy_from(url, |name| {
+            self.0
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
 }
 
 /// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not

@@ -27,7 +27,6 @@ pub use agent_config::*;
 pub use errors::*;
 pub use message::*;
 
-use agent_config::proxy_for;
 use errors::{ErrorResponse, describe, read_error};
 use message::{MAX_BUFFERED, header};
 
@@ -66,6 +65,7 @@ pub struct Http {
     ca_bundle: Option<String>,
     /// Base of the exponential backoff, in milliseconds.
     backoff_base_ms: u64,
+    proxies: ProxyEnv,
     direct: OnceLock<Result<Agent, String>>,
     proxied: OnceLock<Result<Agent, String>>,
     /// Seconds to add to the local clock when signing (from RequestTimeTooSkewed).
@@ -140,9 +140,16 @@ impl TransportFailure {
 }
 
 impl Http {
-    pub fn new(retry: RetryConfig, ca_bundle: Option<String>, timeouts: Timeouts) -> Self {
-        let backoff_base_ms = std::env::var("S3_CREDENTIALS_RETRY_BASE_MS")
-            .ok()
+    /// A transport with these settings; the backoff base (`S3_CREDENTIALS_RETRY_BASE_MS`)
+    /// and the proxy variables are read from `env` now, as every other setting is.
+    pub fn new(
+        retry: RetryConfig,
+        ca_bundle: Option<String>,
+        timeouts: Timeouts,
+        env: &dyn config::Env,
+    ) -> Self {
+        let backoff_base_ms = env
+            .var("S3_CREDENTIALS_RETRY_BASE_MS")
             .and_then(|v| v.parse().ok())
             .unwrap_or(1000);
         Http {
@@ -150,6 +157,7 @@ impl Http {
             timeouts,
             ca_bundle,
             backoff_base_ms,
+            proxies: ProxyEnv::capture(env),
             direct: OnceLock::new(),
             proxied: OnceLock::new(),
             skew: std::sync::atomic::AtomicI64::new(0),
@@ -167,7 +175,7 @@ impl Http {
     }
 
     fn agent_for(&self, url: &str) -> Result<&Agent, Error> {
-        let proxy = proxy_for(url);
+        let proxy = self.proxies.proxy_for(url);
         let cell = if proxy.is_some() {
             &self.proxied
         } else {
