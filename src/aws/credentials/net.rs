@@ -18,29 +18,22 @@ pub(super) struct Reply {
     pub error_type: Option<String>,
 }
 
-/// A small agent for one kind of call: no status-as-error, fixed timeouts, no
-/// redirects, the given proxy, and the embedded roots plus `ca_bundle`'s (as for
-/// every other call: ureq has no roots of its own).
+/// A small agent for one kind of call (its own short timeouts, no pooling), made the
+/// one way every agent is ([`http::build_agent`]).
 pub(super) fn agent(
     connect: Duration,
     read: Duration,
-    proxy: Option<ureq::Proxy>,
+    proxy: Option<String>,
     ca_bundle: Option<&str>,
 ) -> Result<ureq::Agent, Error> {
-    let roots = http::root_certs(ca_bundle).map_err(Error::Msg)?;
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(proxy)
-        .user_agent(concat!("s3-credentials/", env!("CARGO_PKG_VERSION")))
-        .timeout_connect(Some(connect))
-        .timeout_send_request(Some(read))
-        .timeout_send_body(Some(read))
-        .timeout_recv_response(Some(read))
-        .timeout_recv_body(Some(read))
-        .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
-        .build();
-    Ok(agent.into())
+    http::build_agent(&http::AgentSettings {
+        connect,
+        read,
+        proxy: proxy.as_deref(),
+        ca_bundle,
+        idle_connections: 1,
+    })
+    .map_err(Error::Msg)
 }
 
 pub(super) fn read_reply(
@@ -121,9 +114,10 @@ pub(super) fn with_retries<T>(
 /// The proxy for a URL, chosen as for every other AWS call ([`http::proxy_from`])
 /// but read through `Env`, so tests stay hermetic. An unusable proxy URL means no
 /// proxy, as before.
-pub(super) fn env_proxy(env: &dyn Env, url: &str) -> Option<ureq::Proxy> {
+pub(super) fn env_proxy(env: &dyn Env, url: &str) -> Option<String> {
     let proxy = http::proxy_from(url, |name| env.var(name))?;
-    ureq::Proxy::new(&proxy).ok()
+    // An unusable proxy URL means no proxy, as before.
+    ureq::Proxy::new(&proxy).ok().map(|_| proxy)
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! What every agent is built with: the trusted roots (embedded plus AWS_CA_BUNDLE)
 //! and the proxy chosen for a URL (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).
 
+use std::time::Duration;
+
+use ureq::Agent;
+
 use crate::aws::config::Env;
 
 /// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
@@ -124,4 +128,48 @@ pub fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
             let entry = entry.trim_start_matches('.');
             host == entry || host.ends_with(&format!(".{entry}"))
         })
+}
+
+/// What one agent is made with.
+pub struct AgentSettings<'a> {
+    pub connect: Duration,
+    /// The longest wait for each read (headers and every body read).
+    pub read: Duration,
+    pub proxy: Option<&'a str>,
+    /// AWS_CA_BUNDLE's PEM file, added to the embedded roots.
+    pub ca_bundle: Option<&'a str>,
+    /// Keep-alive connections kept (the transfer workers' pool, or 1).
+    pub idle_connections: usize,
+}
+
+/// The one way an agent is made, for signed calls and the credential providers'
+/// unsigned ones alike: no status-as-error, no redirects, the trusted roots, the proxy,
+/// and ureq's connector chain with our TCP connector (prompt ACKs; reads, writes and
+/// connects a signal can stop: see tcp.rs).
+pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, String> {
+    let tls = ureq::tls::TlsConfig::builder().root_certs(root_certs(s.ca_bundle)?);
+    let proxy = match s.proxy {
+        Some(p) => Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?),
+        None => None,
+    };
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(s.connect))
+        .timeout_recv_response(Some(s.read))
+        .timeout_recv_body(None)
+        .timeout_per_read(Some(s.read))
+        .user_agent(concat!("s3-credentials-rs/", env!("CARGO_PKG_VERSION")))
+        .tls_config(tls.build())
+        .proxy(proxy)
+        .max_idle_connections(s.idle_connections)
+        .max_idle_connections_per_host(s.idle_connections)
+        .build();
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(crate::aws::tcp::QuickAckTcp)
+            .chain(RustlsConnector::default());
+    let resolver = ureq::unversioned::resolver::DefaultResolver::default();
+    Ok(Agent::with_parts(config, connector, resolver))
 }

@@ -187,37 +187,14 @@ impl Http {
     }
 
     fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
-        let tls =
-            ureq::tls::TlsConfig::builder().root_certs(root_certs(self.ca_bundle.as_deref())?);
-        let proxy = match proxy {
-            Some(p) => {
-                Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?)
-            }
-            None => None,
-        };
-        let config = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(self.timeouts.connect))
-            .timeout_recv_response(Some(self.timeouts.read))
-            .timeout_recv_body(None)
-            .timeout_per_read(Some(self.timeouts.read))
-            .user_agent(concat!("s3-credentials-rs/", env!("CARGO_PKG_VERSION")))
-            .tls_config(tls.build())
-            .proxy(proxy)
+        build_agent(&AgentSettings {
+            connect: self.timeouts.connect,
+            read: self.timeouts.read,
+            proxy,
+            ca_bundle: self.ca_bundle.as_deref(),
             // Every transfer worker keeps its keep-alive connection between requests.
-            .max_idle_connections(config::MAX_PARALLEL_REQUESTS)
-            .max_idle_connections_per_host(config::MAX_PARALLEL_REQUESTS)
-            .build();
-        // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP connector,
-        // which ACKs promptly (see tcp.rs).
-        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
-        let connector =
-            ().chain(ConnectProxyConnector::default())
-                .chain(super::tcp::QuickAckTcp)
-                .chain(RustlsConnector::default());
-        let resolver = ureq::unversioned::resolver::DefaultResolver::default();
-        Ok(Agent::with_parts(config, connector, resolver))
+            idle_connections: config::MAX_PARALLEL_REQUESTS,
+        })
     }
 
     /// Send with retries and read the whole response. Any status outside 2xx
