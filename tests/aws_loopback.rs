@@ -45,15 +45,7 @@ impl Aws {
             (WEST, "eu-west-1"),
             (DOTTED, "eu-west-1"),
         ] {
-            let body = match region {
-                "us-east-1" => String::new(),
-                r => format!(
-                    "<CreateBucketConfiguration><LocationConstraint>{r}</LocationConstraint></CreateBucketConfiguration>"
-                ),
-            };
-            let made = moto.s3("PUT", &format!("/{bucket}"), body.as_bytes());
-            assert_eq!(made.status, 200, "{}", made.text());
-            front.bucket(bucket, region);
+            front.create_bucket(&moto, bucket, region);
         }
         let key = moto.admin_key();
         Some(Aws {

@@ -150,15 +150,7 @@ fn original_and_ours_address_and_redirect_alike_against_aws() {
         (WEST, "eu-west-1"),
         (DOTTED, "eu-west-1"),
     ] {
-        let body = match region {
-            "us-east-1" => String::new(),
-            r => format!(
-                "<CreateBucketConfiguration><LocationConstraint>{r}</LocationConstraint></CreateBucketConfiguration>"
-            ),
-        };
-        let made = moto.s3("PUT", &format!("/{bucket}"), body.as_bytes());
-        assert_eq!(made.status, 200, "{}", made.text());
-        front.bucket(bucket, region);
+        front.create_bucket(&moto, bucket, region);
     }
     let key = moto.admin_key();
     let dir = TempDir::new();

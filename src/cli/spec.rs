@@ -877,3 +877,16 @@ pub const COMMANDS: &[&CommandSpec] = &[
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().copied().find(|c| c.name == name)
 }
+
+/// Commands and options that are not in the original: what comparisons with it (help,
+/// completion) leave out.
+pub const NOT_IN_THE_ORIGINAL: &[&str] = &[
+    "--workers",
+    "--token",
+    "--profile",
+    "presign",
+    "--tag",
+    "--deactivate-existing-keys",
+    "--delete-oldest-key",
+    "--wait",
+];

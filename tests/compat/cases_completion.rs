@@ -13,16 +13,7 @@ use crate::compat::model::{Scenario, Seen, Server, Step, run, scenario};
 use crate::compat::runner::same;
 
 /// Options and commands that are ours, not the original's, which completion offers too.
-const ADDED: &[&str] = &[
-    "--workers",
-    "--token",
-    "--profile",
-    "presign",
-    "--tag",
-    "--deactivate-existing-keys",
-    "--delete-oldest-key",
-    "--wait",
-];
+const ADDED: &[&str] = s3_credentials::cli::spec::NOT_IN_THE_ORIGINAL;
 
 /// (COMP_WORDS, COMP_CWORD) for bash, zsh and PowerShell.
 const WORDS: &[(&str, &str)] = &[

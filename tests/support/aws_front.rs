@@ -201,6 +201,20 @@ impl AwsFront {
         self.resolve_bucket(bucket);
     }
 
+    /// Create `bucket` in `region` on moto directly (not through either tool), and
+    /// file it with the front as [`AwsFront::bucket`] does.
+    pub fn create_bucket(&self, moto: &super::moto::Moto, bucket: &str, region: &str) {
+        let body = match region {
+            "us-east-1" => String::new(),
+            r => format!(
+                "<CreateBucketConfiguration><LocationConstraint>{r}</LocationConstraint></CreateBucketConfiguration>"
+            ),
+        };
+        let made = moto.s3("PUT", &format!("/{bucket}"), body.as_bytes());
+        assert_eq!(made.status, 200, "{}", made.text());
+        self.bucket(bucket, region);
+    }
+
     /// Make `bucket`'s virtual-hosted names resolve (for a bucket the tool will create).
     pub fn resolve_bucket(&self, bucket: &str) {
         self.names.lock().unwrap().insert(bucket.into());
