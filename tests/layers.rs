@@ -47,6 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "aws::s3_bucket",
             "aws::s3_check",
             "aws::s3_create",
+            "aws::s3_list",
             "aws::s3_object",
             "aws::s3_presign",
         ],

@@ -15,6 +15,7 @@ pub mod s3;
 pub mod s3_bucket;
 pub mod s3_check;
 pub mod s3_create;
+pub mod s3_list;
 pub mod s3_object;
 pub mod s3_presign;
 pub mod session;
