@@ -106,7 +106,8 @@ pub(super) fn with_retries<T>(
             return outcome;
         }
         let cap = f64::from(1u32 << (made - 1).min(5)).min(20.0);
-        std::thread::sleep(Duration::from_secs_f64(http::jitter() * cap));
+        // Interruptible: localserver resolves its credentials again while it serves.
+        crate::interrupt::sleep(Duration::from_secs_f64(http::jitter() * cap))?;
         made += 1;
     }
 }
