@@ -15,96 +15,15 @@ use crate::support;
 
 use support::aws_front::{AwsFront, Seen};
 use support::moto::Moto;
-use support::{Outcome, TempDir, repo_root, run};
+use support::original::Session;
+use support::{Outcome, TempDir, run};
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
-/// The original's CLI, one command line per stdin line (JSON), one result per stdout line
-/// (JSON, output base64: bytes exactly). Python and boto3 start once; each command makes
-/// its own boto3 clients, so a redirect learnt by one is not known to the next, as with
-/// separate processes.
-const RUNNER: &str = r#"
-import base64, json, sys
-from click.testing import CliRunner
-from s3_credentials.cli import cli
-runner = CliRunner()
-for line in sys.stdin:
-    r = runner.invoke(cli, json.loads(line), prog_name="s3-credentials")
-    err = r.stderr_bytes
-    if r.exception and not isinstance(r.exception, SystemExit):
-        err += repr(r.exception).encode()
-    print(json.dumps([r.exit_code, base64.b64encode(r.stdout_bytes).decode(),
-                      base64.b64encode(err).decode()]), flush=True)
-"#;
-
-/// The original running [`RUNNER`] inside the front's namespace.
-struct Original {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Original {
-    fn start(front: &AwsFront, python: &Path, env: &[(String, String)], dir: &Path) -> Original {
-        let mut cmd = front.wrap(python, env);
-        cmd.args(["-c", RUNNER])
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped());
-        let mut child = cmd.spawn().expect("start the original");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Original {
-            child,
-            stdin,
-            stdout,
-        }
-    }
-
-    fn run(&mut self, args: &[&str]) -> Outcome {
-        let line = serde_json::to_string(args).unwrap();
-        writeln!(self.stdin, "{line}").expect("send to the original");
-        let mut answer = String::new();
-        self.stdout
-            .read_line(&mut answer)
-            .expect("read the original");
-        let v: serde_json::Value = serde_json::from_str(&answer)
-            .unwrap_or_else(|e| panic!("the original's runner ({e}): {answer:?}"));
-        let bytes = |i: usize| decode_base64(v[i].as_str().unwrap_or_default());
-        Outcome {
-            code: v[0].as_i64().unwrap_or(-1) as i32,
-            stdout: bytes(1),
-            stderr: String::from_utf8_lossy(&bytes(2)).into_owned(),
-        }
-    }
-}
-
-impl Drop for Original {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn decode_base64(s: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let digits: Vec<u8> = s.bytes().filter(|c| *c != b'=').map(value).collect();
-    digits
-        .chunks(4)
-        .flat_map(|c| {
-            let n = c.iter().fold(0u32, |n, d| n << 6 | *d as u32) << (6 * (4 - c.len()));
-            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-            bytes.into_iter().take(c.len().saturating_sub(1))
-        })
-        .collect()
+/// The original inside the front's namespace: one process, one command line at a time
+/// (support::original), so the front's record can be taken after each.
+fn original(front: &AwsFront, env: &[(String, String)], dir: &Path) -> Session {
+    Session::start_as(front.wrap(&support::original::python(), env), dir)
 }
 
 const EAST: &str = "lb-east-bucket";
@@ -140,11 +59,6 @@ fn original_and_ours_address_and_redirect_alike_against_aws() {
     let Some(front) = AwsFront::start(&moto.url(), &["eu-west-1"]) else {
         return;
     };
-    let python = repo_root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the original s3-credentials is missing: run scripts/setup-test-servers.sh first"
-    );
     for (bucket, region) in [
         (EAST, "us-east-1"),
         (WEST, "eu-west-1"),
@@ -209,7 +123,7 @@ fn original_and_ours_address_and_redirect_alike_against_aws() {
                 vec!["get-bucket-policy", b],
             ]);
         }
-        let mut original = Original::start(&front, &python, &original_env(region), dir.path());
+        let mut original = original(&front, &original_env(region), dir.path());
         for args in &cases {
             let theirs = original.run(args);
             let their_reqs = front.take();
@@ -246,7 +160,7 @@ fn original_and_ours_address_and_redirect_alike_against_aws() {
 
     // The recorded difference: with no region anywhere, boto3 calls the global STS host,
     // we call us-east-1's (the same answer); S3 goes to the global endpoint in both.
-    let mut original = Original::start(&front, &python, &original_env(""), dir.path());
+    let mut original = original(&front, &original_env(""), dir.path());
     for (args, theirs_host, ours_host) in [
         (
             &["whoami"][..],

@@ -5,94 +5,37 @@
 
 use crate::support;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use support::moto::Moto;
+use support::original::Session;
 use support::s3s::S3s;
-use support::{Outcome, TempDir, bin, repo_root, run};
-
-/// Runs argument lists (JSON on stdin) through the original CLI in one process and
-/// prints each result's exit code and exact output bytes (base64: CSV rows end in \r\n,
-/// which click's text `Result.stdout` would turn into \n).
-const RUNNER: &str = r#"
-import base64, json, sys
-from click.testing import CliRunner
-from s3_credentials.cli import cli
-runner = CliRunner()
-out = []
-for args in json.load(sys.stdin):
-    r = runner.invoke(cli, args, catch_exceptions=False, prog_name="s3-credentials")
-    out.append([r.exit_code, base64.b64encode(r.stdout_bytes).decode(),
-                base64.b64encode(r.stderr_bytes).decode()])
-json.dump(out, sys.stdout)
-"#;
+use support::{Outcome, TempDir, bin, run};
 
 /// Run command lines through the original in one Python process, with these AWS keys,
-/// in `dir`. The cases must be ones the original finishes without a traceback (the
-/// runner does not catch exceptions).
+/// in `dir`.
 fn original(keys: &(String, String), dir: &Path, cases: &[Vec<String>]) -> Vec<Outcome> {
-    let python = repo_root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the original s3-credentials is missing: run scripts/setup-test-servers.sh first"
-    );
-    let mut child = Command::new(python)
-        .args(["-c", RUNNER])
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("AWS_ACCESS_KEY_ID", &keys.0)
-        .env("AWS_SECRET_ACCESS_KEY", &keys.1)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", dir.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-credentials"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start python");
-    let input = serde_json::to_vec(cases).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().expect("python ran");
-    assert!(
-        out.status.success(),
-        "the original's runner failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Vec<(i32, String, String)> = serde_json::from_slice(&out.stdout).unwrap();
-    results
-        .into_iter()
-        .map(|(code, stdout, stderr)| Outcome {
-            code,
-            stdout: base64_decode(&stdout),
-            stderr: String::from_utf8(base64_decode(&stderr)).unwrap(),
-        })
+    let home = dir.display().to_string();
+    let env: Vec<(String, String)> = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home.clone()),
+        ("AWS_ACCESS_KEY_ID", keys.0.clone()),
+        ("AWS_SECRET_ACCESS_KEY", keys.1.clone()),
+        ("AWS_DEFAULT_REGION", "us-east-1".into()),
+        ("AWS_CONFIG_FILE", format!("{home}/no-config")),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            format!("{home}/no-credentials"),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let mut session = Session::start(&env, dir);
+    cases
+        .iter()
+        .map(|args| session.run(&args.iter().map(String::as_str).collect::<Vec<_>>()))
         .collect()
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let digits: Vec<u8> = s.bytes().filter(|c| *c != b'=').map(value).collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, d)| acc | u32::from(*d) << (18 - 6 * i));
-        for i in 0..chunk.len().saturating_sub(1) {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    out
 }
 
 fn ours(keys: &(String, String), dir: &Path, args: &[String]) -> Outcome {

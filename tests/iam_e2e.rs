@@ -4,7 +4,8 @@
 use crate::support;
 
 use support::moto::Moto;
-use support::{Outcome, bin, repo_root, run};
+use support::original::Session;
+use support::{Outcome, bin, run};
 
 fn with_admin<'c>(
     cmd: &'c mut std::process::Command,
@@ -26,41 +27,34 @@ fn ours(moto: &Moto, args: &[&str]) -> Outcome {
     run(&mut cmd, None)
 }
 
-/// The original's stdout for each argument list, all run in one Python process
-/// (CliRunner; `stdout_bytes`, as `stdout` would turn CSV's \r\n into \n).
+/// The original's stdout for each argument list, all run in one Python process.
 fn original(moto: &Moto, cases: &[&[&str]]) -> Vec<String> {
-    const SCRIPT: &str = r#"
-import json, sys
-from click.testing import CliRunner
-from s3_credentials.cli import cli
-out = []
-for args in json.load(sys.stdin):
-    r = CliRunner().invoke(cli, args, catch_exceptions=False, prog_name="s3-credentials")
-    assert r.exit_code == 0, (args, r.exit_code, r.stderr_bytes)
-    out.append(r.stdout_bytes.decode())
-json.dump(out, sys.stdout)
-"#;
-    let python = repo_root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the original is missing: run scripts/setup-test-servers.sh"
-    );
+    let (id, secret) = moto.admin_key();
+    let home = std::env::temp_dir().display().to_string();
+    let env: Vec<(String, String)> = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ACCESS_KEY_ID", id),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_DEFAULT_REGION", "us-east-1".into()),
+        ("AWS_CONFIG_FILE", "/dev/null".into()),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let mut session = Session::start(&env, &std::env::temp_dir());
     let url = moto.url();
-    let cases: Vec<Vec<&str>> = cases
+    cases
         .iter()
-        .map(|args| [args, &["--endpoint-url", url.as_str()][..]].concat())
-        .collect();
-    let mut cmd = std::process::Command::new(python);
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["-c", SCRIPT]);
-    with_admin(&mut cmd, moto);
-    let input = serde_json::to_vec(&cases).unwrap();
-    let out = run(&mut cmd, Some(&input));
-    assert_eq!(out.code, 0, "the original failed: {}", out.stderr);
-    serde_json::from_slice(&out.stdout).expect("the original's outputs")
+        .map(|args| {
+            let args = [args, &["--endpoint-url", url.as_str()][..]].concat();
+            let out = session.run(&args);
+            assert_eq!(out.code, 0, "the original failed, {args:?}: {}", out.stderr);
+            out.stdout_str().to_string()
+        })
+        .collect()
 }
 
 #[test]

@@ -11,7 +11,8 @@ use std::path::Path;
 
 use support::mock::{Matcher, MockServer, Reply};
 use support::moto::Moto;
-use support::{Outcome, TempDir, bin, repo_root, run};
+use support::original::Session;
+use support::{Outcome, TempDir, bin, run};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -114,36 +115,18 @@ fn ours(env: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Outc
 
 /// The original's (exit code, stdout, stderr) for each (profile, args), in one process.
 fn original(env: &[(String, String)], cases: &[(&str, &[&str])]) -> Vec<(i64, String, String)> {
-    const SCRIPT: &str = r#"
-import json, os, sys
-from click.testing import CliRunner
-from s3_credentials.cli import cli
-out = []
-import boto3
-for profile, args in json.load(sys.stdin):
-    os.environ["AWS_PROFILE"] = profile
-    # boto3's default session keeps the first profile's credentials.
-    boto3.DEFAULT_SESSION = None
-    r = CliRunner().invoke(cli, args, prog_name="s3-credentials")
-    err = r.stderr_bytes.decode() if r.stderr_bytes else ""
-    if r.exception and not isinstance(r.exception, SystemExit):
-        err += "%s: %s\n" % (type(r.exception).__name__, r.exception)
-    out.append([r.exit_code, r.stdout_bytes.decode(), err])
-json.dump(out, sys.stdout)
-"#;
-    let python = repo_root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "the original is missing: run scripts/setup-test-servers.sh"
-    );
-    let mut cmd = std::process::Command::new(python);
-    cmd.env_clear()
-        .envs(env.iter().cloned())
-        .args(["-c", SCRIPT]);
-    let input = serde_json::to_vec(cases).unwrap();
-    let out = run(&mut cmd, Some(&input));
-    assert_eq!(out.code, 0, "the original's runner failed: {}", out.stderr);
-    serde_json::from_slice(&out.stdout).expect("the original's outputs")
+    let mut session = Session::start(env, &std::env::temp_dir());
+    cases
+        .iter()
+        .map(|(profile, args)| {
+            let out = session.run_with(args, &[("AWS_PROFILE", profile)]);
+            (
+                i64::from(out.code),
+                out.stdout_str().to_string(),
+                out.stderr,
+            )
+        })
+        .collect()
 }
 
 fn sso_portal(moto: &Moto) -> MockServer {
