@@ -333,10 +333,10 @@ impl Transport for QuickAck {
     }
 }
 
-/// Switch the socket to quick-ACK mode (the kernel leaves it again by itself, hence
-/// once per read). Failure only means the old behaviour, so it is ignored.
-#[cfg(target_os = "linux")]
-fn quick_ack(socket: &TcpStream) {
+/// `setsockopt(2)` with a value of type `T` (we have no libc crate, so it is declared
+/// here). Best effort: failure only means the old behaviour, so it is ignored.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+fn set_option<T>(socket: &TcpStream, level: i32, name: i32, value: &T) {
     use std::os::fd::AsRawFd;
     unsafe extern "C" {
         fn setsockopt(
@@ -347,19 +347,25 @@ fn quick_ack(socket: &TcpStream) {
             len: u32,
         ) -> i32;
     }
-    const IPPROTO_TCP: i32 = 6;
-    const TCP_QUICKACK: i32 = 12;
-    let on: i32 = 1;
-    // SAFETY: a valid open socket and a pointer to a live, correctly sized int.
+    // SAFETY: a valid open socket, and a pointer to a live value of the size passed.
     unsafe {
         setsockopt(
             socket.as_raw_fd(),
-            IPPROTO_TCP,
-            TCP_QUICKACK,
-            (&raw const on).cast(),
-            std::mem::size_of::<i32>() as u32,
+            level,
+            name,
+            (value as *const T).cast(),
+            std::mem::size_of::<T>() as u32,
         );
     }
+}
+
+/// Switch the socket to quick-ACK mode (the kernel leaves it again by itself, hence
+/// once per read).
+#[cfg(target_os = "linux")]
+fn quick_ack(socket: &TcpStream) {
+    const IPPROTO_TCP: i32 = 6;
+    const TCP_QUICKACK: i32 = 12;
+    set_option(socket, IPPROTO_TCP, TCP_QUICKACK, &1i32);
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -369,16 +375,6 @@ fn quick_ack(_socket: &TcpStream) {}
 /// data (std's `set_linger` is not stable yet). Failure only means a graceful close.
 #[cfg(any(target_os = "linux", target_os = "macos"))]
 fn reset_on_close(socket: &TcpStream) {
-    use std::os::fd::AsRawFd;
-    unsafe extern "C" {
-        fn setsockopt(
-            fd: i32,
-            level: i32,
-            name: i32,
-            value: *const std::ffi::c_void,
-            len: u32,
-        ) -> i32;
-    }
     #[cfg(target_os = "linux")]
     const SOL_SOCKET_SO_LINGER: (i32, i32) = (1, 13);
     #[cfg(target_os = "macos")]
@@ -393,16 +389,12 @@ fn reset_on_close(socket: &TcpStream) {
         onoff: 1,
         seconds: 0,
     };
-    // SAFETY: a valid open socket and a pointer to a live, correctly sized struct linger.
-    unsafe {
-        setsockopt(
-            socket.as_raw_fd(),
-            SOL_SOCKET_SO_LINGER.0,
-            SOL_SOCKET_SO_LINGER.1,
-            (&raw const linger).cast(),
-            std::mem::size_of::<Linger>() as u32,
-        );
-    }
+    set_option(
+        socket,
+        SOL_SOCKET_SO_LINGER.0,
+        SOL_SOCKET_SO_LINGER.1,
+        &linger,
+    );
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
