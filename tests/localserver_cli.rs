@@ -44,12 +44,12 @@ fn keyed(cmd: &mut Command) -> &mut Command {
 }
 
 /// A mock AWS where `my-bucket` exists and the role is there: the calls localserver makes.
-struct Aws {
-    server: MockServer,
+pub(crate) struct Aws {
+    pub(crate) server: MockServer,
     assume: RouteHandle,
 }
 
-fn mock_aws() -> Aws {
+pub(crate) fn mock_aws() -> Aws {
     let server = MockServer::start();
     server.on(
         Matcher::head("/my-bucket"),

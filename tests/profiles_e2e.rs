@@ -365,19 +365,9 @@ fn localserver_resolves_its_profile_again_when_its_session_ends() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let aws = MockServer::start();
-    aws.on(
-        Matcher::head("/my-bucket"),
-        Reply::status(200).header("x-amz-bucket-region", "us-east-1"),
-    );
-    aws.on(
-        Matcher::action("GetCallerIdentity"),
-        Reply::fixture("localserver/GetCallerIdentity.xml"),
-    );
-    aws.on(
-        Matcher::action("GetRole"),
-        Reply::fixture("localserver/GetRole.xml"),
-    );
+    // localserver's mock AWS (the bucket, the role); the routes below, added later,
+    // answer every AssumeRole.
+    let aws = crate::localserver_cli::mock_aws().server;
     // The profile's own role: a new source session each time it is assumed.
     let sources = Arc::new(AtomicUsize::new(0));
     let counter = sources.clone();

@@ -338,20 +338,16 @@ fn profile_option_skips_environment_keys() {
 
 #[test]
 fn legacy_key_files() {
+    let resolve = |e: &config::MapEnv| resolve_with(&CliAuth::default(), e, &files("", ""));
     let ec2 = TempFile::new(
         "ec2-creds",
         "AWSAccessKeyId = EC2KEY\nAWSSecretKey=EC2SECRET\n",
     );
     let e = env(&[("AWS_CREDENTIAL_FILE", ec2.path())]);
-    assert_eq!(
-        resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap(),
-        keys("EC2KEY", "EC2SECRET", None)
-    );
+    assert_eq!(resolve(&e).unwrap(), keys("EC2KEY", "EC2SECRET", None));
     let e = env(&[("AWS_CREDENTIAL_FILE", "/nonexistent/s3creds/ec2")]);
     assert_eq!(
-        resolve_with(&CliAuth::default(), &e, &files("", ""))
-            .unwrap_err()
-            .to_string(),
+        resolve(&e).unwrap_err().to_string(),
         "The specified config file (/nonexistent/s3creds/ec2) could not be found."
     );
     let boto = TempFile::new(
@@ -359,16 +355,11 @@ fn legacy_key_files() {
         "[Credentials]\naws_access_key_id = BOTO\naws_secret_access_key = BOTOS\n",
     );
     let e = env(&[("BOTO_CONFIG", boto.path())]);
-    assert_eq!(
-        resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap(),
-        keys("BOTO", "BOTOS", None)
-    );
+    assert_eq!(resolve(&e).unwrap(), keys("BOTO", "BOTOS", None));
     let boto = TempFile::new("boto-partial", "[Credentials]\naws_access_key_id = BOTO\n");
     let e = env(&[("BOTO_CONFIG", boto.path())]);
     assert_eq!(
-        resolve_with(&CliAuth::default(), &e, &files("", ""))
-            .unwrap_err()
-            .to_string(),
+        resolve(&e).unwrap_err().to_string(),
         "Partial credentials found in boto-config, missing: aws_secret_access_key"
     );
 }
