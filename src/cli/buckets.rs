@@ -7,12 +7,13 @@
 
 use serde_json::Value;
 
-use super::args::{Matches, context};
-use super::{echo, echo_err, list_format, print_list};
+use super::args::{Command, Matches, aws_options};
+use super::{context, echo, echo_err, list_format, print_list};
+use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
 use crate::aws::s3_bucket::{CorsRule, PublicAccessSettings};
 use crate::error::Error;
-use crate::output::{dumps, py_repr};
+use crate::output::{Format, dumps, py_repr};
 use crate::policies;
 
 /// `raise click.ClickException(e)` for a botocore `ClientError`: `Error: ` and
@@ -32,11 +33,52 @@ fn exception_text(e: &Error) -> String {
     }
 }
 
+/// A command whose only argument is a bucket, and the AWS options.
+pub struct OneBucket {
+    bucket: String,
+    aws: AwsOptions,
+}
+
+impl OneBucket {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(OneBucket {
+            bucket: m.arg("BUCKET")?,
+            aws: aws_options(m)?,
+        })
+    }
+}
+
 /// `list-buckets [BUCKETS]... [--details]`
-pub fn list_buckets(m: &Matches) -> Result<(), Error> {
-    let wanted = m.arg_list("BUCKETS")?;
-    let details = m.flag("details");
-    let ctx = context(m)?;
+pub struct ListBuckets {
+    wanted: Vec<String>,
+    details: bool,
+    format: Format,
+    aws: AwsOptions,
+}
+
+impl Command for ListBuckets {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(ListBuckets {
+            wanted: m.arg_list("BUCKETS")?,
+            details: m.flag("details"),
+            format: list_format(m),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        list_buckets(self)
+    }
+}
+
+fn list_buckets(args: ListBuckets) -> Result<(), Error> {
+    let ListBuckets {
+        wanted,
+        details,
+        format,
+        aws,
+    } = args;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let mut headers = vec!["Name", "CreationDate"];
     if details {
@@ -62,7 +104,7 @@ pub fn list_buckets(m: &Matches) -> Result<(), Error> {
             Ok(b) if details => with_details(&s3, b),
             other => other,
         });
-    print_list(items, &headers, list_format(m))
+    print_list(items, &headers, format)
 }
 
 /// The `--details` members, added in the original's order. ACL and location
@@ -109,11 +151,39 @@ fn with_details(s3: &S3<'_>, mut bucket: Value) -> Result<Value, Error> {
 }
 
 /// `list-bucket BUCKET [--prefix P] [--urls]`
-pub fn list_bucket(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let prefix = m.text("prefix")?.filter(|p| !p.is_empty());
-    let urls = m.flag("urls");
-    let ctx = context(m)?;
+pub struct ListBucket {
+    bucket: String,
+    prefix: Option<String>,
+    urls: bool,
+    format: Format,
+    aws: AwsOptions,
+}
+
+impl Command for ListBucket {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(ListBucket {
+            bucket: m.arg("BUCKET")?,
+            prefix: m.text("prefix")?.filter(|p| !p.is_empty()),
+            urls: m.flag("urls"),
+            format: list_format(m),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        list_bucket(self)
+    }
+}
+
+fn list_bucket(args: ListBucket) -> Result<(), Error> {
+    let ListBucket {
+        bucket,
+        prefix,
+        urls,
+        format,
+        aws,
+    } = args;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let mut headers = vec![
         "Key",
@@ -138,13 +208,25 @@ pub fn list_bucket(m: &Matches) -> Result<(), Error> {
         }
         Ok(item)
     });
-    print_list(items, &headers, list_format(m))
+    print_list(items, &headers, format)
 }
 
 /// `get-cors-policy BUCKET`
-pub fn get_cors_policy(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let ctx = context(m)?;
+pub struct GetCorsPolicy(OneBucket);
+
+impl Command for GetCorsPolicy {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        OneBucket::from_matches(m).map(GetCorsPolicy)
+    }
+
+    fn run(self) -> Result<(), Error> {
+        get_cors_policy(self.0)
+    }
+}
+
+fn get_cors_policy(args: OneBucket) -> Result<(), Error> {
+    let OneBucket { bucket, aws } = args;
+    let ctx = context(&aws)?;
     let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
     // The original fails with a KeyError on a configuration without rules.
     let rules = cors.get("CORSRules").ok_or_else(|| {
@@ -157,8 +239,28 @@ pub fn get_cors_policy(m: &Matches) -> Result<(), Error> {
 
 /// `set-cors-policy BUCKET [-m METHOD]... [-h HEADER]... [-o ORIGIN]... [-e HEADER]...
 /// [--max-age-seconds N]`
-pub fn set_cors_policy(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
+pub struct SetCorsPolicy {
+    bucket: String,
+    rule: CorsRule,
+    aws: AwsOptions,
+}
+
+impl Command for SetCorsPolicy {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(SetCorsPolicy {
+            bucket: m.arg("BUCKET")?,
+            rule: cors_rule(m)?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        set_cors_policy(self)
+    }
+}
+
+/// The one rule set-cors-policy sets, with the original's defaults.
+fn cors_rule(m: &Matches) -> Result<CorsRule, Error> {
     let or_default = |v: Vec<String>, default: &str| {
         if v.is_empty() {
             vec![default.to_string()]
@@ -175,7 +277,12 @@ pub fn set_cors_policy(m: &Matches) -> Result<(), Error> {
         // `if max_age_seconds:` in the original: 0 is left out.
         max_age_seconds: m.int("max-age-seconds").filter(|n| *n != 0),
     };
-    let ctx = context(m)?;
+    Ok(rule)
+}
+
+fn set_cors_policy(args: SetCorsPolicy) -> Result<(), Error> {
+    let SetCorsPolicy { bucket, rule, aws } = args;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     if !s3.check_bucket(&bucket)? {
         return Err(Error::msg(format!("Bucket {bucket} does not exists")));
@@ -184,9 +291,21 @@ pub fn set_cors_policy(m: &Matches) -> Result<(), Error> {
 }
 
 /// `get-bucket-policy BUCKET`: the policy re-printed as `json.dumps(json.loads(p), indent=4)`.
-pub fn get_bucket_policy(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let ctx = context(m)?;
+pub struct GetBucketPolicy(OneBucket);
+
+impl Command for GetBucketPolicy {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        OneBucket::from_matches(m).map(GetBucketPolicy)
+    }
+
+    fn run(self) -> Result<(), Error> {
+        get_bucket_policy(self.0)
+    }
+}
+
+fn get_bucket_policy(args: OneBucket) -> Result<(), Error> {
+    let OneBucket { bucket, aws } = args;
+    let ctx = context(&aws)?;
     let policy = ctx.s3().get_bucket_policy(&bucket).map_err(click_error)?;
     // The original crashes with a JSONDecodeError here.
     let doc: Value = serde_json::from_str(&policy)
@@ -195,11 +314,37 @@ pub fn get_bucket_policy(m: &Matches) -> Result<(), Error> {
 }
 
 /// `set-bucket-policy BUCKET (--policy-file FILE | --allow-all-get)`
-pub fn set_bucket_policy(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let allow_all_get = m.flag("allow-all-get");
-    let policy_file = m.file_text("policy-file");
-    let ctx = context(m)?;
+pub struct SetBucketPolicy {
+    bucket: String,
+    allow_all_get: bool,
+    policy_file: Option<String>,
+    aws: AwsOptions,
+}
+
+impl Command for SetBucketPolicy {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(SetBucketPolicy {
+            bucket: m.arg("BUCKET")?,
+            allow_all_get: m.flag("allow-all-get"),
+            policy_file: m.file_text("policy-file"),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        set_bucket_policy(self)
+    }
+}
+
+fn set_bucket_policy(args: SetBucketPolicy) -> Result<(), Error> {
+    let SetBucketPolicy {
+        bucket,
+        allow_all_get,
+        policy_file,
+        aws,
+    } = args;
+    // The original makes its client before it checks the options.
+    let ctx = context(&aws)?;
     if allow_all_get && policy_file.is_some() {
         return Err(Error::msg(
             "Cannot pass both --allow-all-get and --policy-file",
@@ -223,9 +368,21 @@ pub fn set_bucket_policy(m: &Matches) -> Result<(), Error> {
 }
 
 /// `get-public-access-block BUCKET`
-pub fn get_public_access_block(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let ctx = context(m)?;
+pub struct GetPublicAccessBlock(OneBucket);
+
+impl Command for GetPublicAccessBlock {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        OneBucket::from_matches(m).map(GetPublicAccessBlock)
+    }
+
+    fn run(self) -> Result<(), Error> {
+        get_public_access_block(self.0)
+    }
+}
+
+fn get_public_access_block(args: OneBucket) -> Result<(), Error> {
+    let OneBucket { bucket, aws } = args;
+    let ctx = context(&aws)?;
     let out = ctx
         .s3()
         .get_public_access_block(&bucket)
@@ -239,19 +396,44 @@ pub fn get_public_access_block(m: &Matches) -> Result<(), Error> {
 
 /// `set-public-access-block BUCKET [--block-public-acls B] [--ignore-public-acls B]
 /// [--block-public-policy B] [--restrict-public-buckets B] [--allow-public-access]`
-pub fn set_public_access_block(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let settings = if m.flag("allow-public-access") {
-        PublicAccessSettings::ALL_OFF
-    } else {
-        PublicAccessSettings {
+pub struct SetPublicAccessBlock {
+    bucket: String,
+    settings: PublicAccessSettings,
+    aws: AwsOptions,
+}
+
+impl Command for SetPublicAccessBlock {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        let given = PublicAccessSettings {
             block_public_acls: m.bool("block-public-acls"),
             ignore_public_acls: m.bool("ignore-public-acls"),
             block_public_policy: m.bool("block-public-policy"),
             restrict_public_buckets: m.bool("restrict-public-buckets"),
-        }
-    };
-    let ctx = context(m)?;
+        };
+        Ok(SetPublicAccessBlock {
+            bucket: m.arg("BUCKET")?,
+            // --allow-public-access wins over the four settings.
+            settings: if m.flag("allow-public-access") {
+                PublicAccessSettings::ALL_OFF
+            } else {
+                given
+            },
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        set_public_access_block(self)
+    }
+}
+
+fn set_public_access_block(args: SetPublicAccessBlock) -> Result<(), Error> {
+    let SetPublicAccessBlock {
+        bucket,
+        settings,
+        aws,
+    } = args;
+    let ctx = context(&aws)?;
     if settings.given().is_empty() {
         return Err(Error::msg(
             "No valid options provided. Use --help to see available options.",
@@ -268,9 +450,21 @@ pub fn set_public_access_block(m: &Matches) -> Result<(), Error> {
 
 /// `debug-bucket BUCKET`: three reports; a failing one is described on stdout and
 /// the others still run.
-pub fn debug_bucket(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let ctx = context(m)?;
+pub struct DebugBucket(OneBucket);
+
+impl Command for DebugBucket {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        OneBucket::from_matches(m).map(DebugBucket)
+    }
+
+    fn run(self) -> Result<(), Error> {
+        debug_bucket(self.0)
+    }
+}
+
+fn debug_bucket(args: OneBucket) -> Result<(), Error> {
+    let OneBucket { bucket, aws } = args;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     report("Bucket ACL:", "bucket ACL", s3.get_bucket_acl(&bucket))?;
     report(

@@ -5,12 +5,14 @@
 
 use serde_json::Value;
 
-use super::args::{Matches, context};
+use std::ffi::OsString;
+
+use super::args::{Command, CommandSpec, Matches, aws_options};
 use super::create_keys::{self, KeyOptions};
-use super::{echo, echo_err, print};
+use super::{context, echo, echo_err, print};
 use crate::assume;
-use crate::aws::Context;
 use crate::aws::s3_bucket::PublicAccessSettings;
+use crate::aws::{AwsOptions, Context};
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
@@ -209,17 +211,44 @@ fn session_policy_from(
     Ok(combined)
 }
 
-pub fn create(m: &Matches) -> Result<(), Error> {
-    let plan = Plan::from_matches(m)?;
-    if m.flag("dry-run") {
+/// `create BUCKETS...`: the checked plan and what to do with it.
+pub struct Create {
+    plan: Plan,
+    dry_run: bool,
+    /// The names as given, checked as bucket names only when the plan is carried out
+    /// (`--dry-run` prints any name, as the original does).
+    bucket_names: Vec<OsString>,
+    spec: &'static CommandSpec,
+    aws: AwsOptions,
+}
+
+impl Command for Create {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(Create {
+            plan: Plan::from_matches(m)?,
+            dry_run: m.flag("dry-run"),
+            bucket_names: m.arg_os("BUCKETS"),
+            spec: m.spec,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        create(self)
+    }
+}
+
+fn create(args: Create) -> Result<(), Error> {
+    let plan = args.plan;
+    if args.dry_run {
         return print(dry_run(&plan));
     }
     // Names S3 cannot take are refused before anything is created (the original
     // fails on the first request with a ParamValidationError traceback).
-    for bucket in m.arg_os("BUCKETS") {
-        super::args::check_bucket(m.spec, "BUCKETS", &bucket)?;
+    for bucket in &args.bucket_names {
+        super::args::check_bucket(args.spec, "BUCKETS", bucket)?;
     }
-    let ctx = context(m)?;
+    let ctx = context(&args.aws)?;
     let mut run = Run {
         plan: &plan,
         ctx: &ctx,

@@ -3,10 +3,12 @@
 
 use serde_json::Value;
 
-use super::args::{Matches, context};
-use super::{echo, list_format, print_list};
+use super::args::{Command, Matches, aws_options};
+use super::{context, echo, list_format, print_list};
+use crate::aws::AwsOptions;
 use crate::aws::iam::Iam;
 use crate::error::Error;
+use crate::output::Format;
 use crate::output::dumps;
 
 /// The CSV/TSV columns of `list-users`, as the original lists them.
@@ -38,24 +40,74 @@ const ROLE_HEADERS: &[&str] = &[
 const ROLE_DETAIL_HEADERS: &[&str] = &["inline_policies", "attached_policies"];
 
 /// `whoami`: GetCallerIdentity, printed as the original prints it.
-pub fn whoami(m: &Matches) -> Result<(), Error> {
-    let ctx = context(m)?;
-    echo(dumps(&ctx.sts().get_caller_identity()?, Some(4)))
+pub struct Whoami {
+    aws: AwsOptions,
+}
+
+impl Command for Whoami {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(Whoami {
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        let ctx = context(&self.aws)?;
+        echo(dumps(&ctx.sts().get_caller_identity()?, Some(4)))
+    }
 }
 
 /// `list-users`: every user, through every page.
-pub fn list_users(m: &Matches) -> Result<(), Error> {
-    let format = list_format(m);
-    let ctx = context(m)?;
-    print_list(ctx.iam().users(), USER_HEADERS, format)
+pub struct ListUsers {
+    format: Format,
+    aws: AwsOptions,
+}
+
+impl Command for ListUsers {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(ListUsers {
+            format: list_format(m),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        let ctx = context(&self.aws)?;
+        print_list(ctx.iam().users(), USER_HEADERS, self.format)
+    }
 }
 
 /// `list-roles [ROLE_NAMES...] [--details]`.
-pub fn list_roles(m: &Matches) -> Result<(), Error> {
-    let format = list_format(m);
-    let names = m.arg_list("ROLE_NAMES")?;
-    let details = m.flag("details");
-    let ctx = context(m)?;
+pub struct ListRoles {
+    names: Vec<String>,
+    details: bool,
+    format: Format,
+    aws: AwsOptions,
+}
+
+impl Command for ListRoles {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(ListRoles {
+            format: list_format(m),
+            names: m.arg_list("ROLE_NAMES")?,
+            details: m.flag("details"),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        list_roles(self)
+    }
+}
+
+fn list_roles(args: ListRoles) -> Result<(), Error> {
+    let ListRoles {
+        names,
+        details,
+        format,
+        aws,
+    } = args;
+    let ctx = context(&aws)?;
     let iam = ctx.iam();
     let mut headers = ROLE_HEADERS.to_vec();
     if details {
@@ -108,9 +160,27 @@ fn add_details(iam: &Iam<'_>, mut role: Value, name: &str) -> Result<Value, Erro
 
 /// `list-user-policies [USERNAMES...]`: each user's inline policies, documents
 /// decoded; every user when none is named.
-pub fn list_user_policies(m: &Matches) -> Result<(), Error> {
-    let mut usernames = m.arg_list("USERNAMES")?;
-    let ctx = context(m)?;
+pub struct ListUserPolicies {
+    usernames: Vec<String>,
+    aws: AwsOptions,
+}
+
+impl Command for ListUserPolicies {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(ListUserPolicies {
+            usernames: m.arg_list("USERNAMES")?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        list_user_policies(self)
+    }
+}
+
+fn list_user_policies(args: ListUserPolicies) -> Result<(), Error> {
+    let mut usernames = args.usernames;
+    let ctx = context(&args.aws)?;
     let iam = ctx.iam();
     if usernames.is_empty() {
         usernames = iam
@@ -133,11 +203,28 @@ pub fn list_user_policies(m: &Matches) -> Result<(), Error> {
 /// `delete-user USERNAMES...`: inline policies, then access keys, then the user.
 /// The original stops with a traceback at the first failure (a missing user
 /// fails ListUserPolicies); this stops there too, with one `Error:` line.
-pub fn delete_user(m: &Matches) -> Result<(), Error> {
-    let usernames = m.arg_list("USERNAMES")?;
-    let ctx = context(m)?;
+pub struct DeleteUser {
+    usernames: Vec<String>,
+    aws: AwsOptions,
+}
+
+impl Command for DeleteUser {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(DeleteUser {
+            usernames: m.arg_list("USERNAMES")?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        delete_user(self)
+    }
+}
+
+fn delete_user(args: DeleteUser) -> Result<(), Error> {
+    let ctx = context(&args.aws)?;
     let iam = ctx.iam();
-    for username in &usernames {
+    for username in &args.usernames {
         echo(format!("User: {username}"))?;
         for policy_name in iam.list_user_policies(username)? {
             iam.delete_user_policy(username, &policy_name)?;

@@ -4,8 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{Matches, aws_options, io_reason};
+use serde_json::Value;
+
+use super::args::{Command, Matches, aws_options, io_reason};
 use super::echo_err;
+use crate::aws::AwsOptions;
 use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
 use crate::localserver::{App, AssumeRoleSource, CredentialCache, Guard, Log, SystemClock};
@@ -17,25 +20,75 @@ const DEFAULT_HOST: &str = "localhost";
 /// Where the token comes from when `--token` is not given.
 pub const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
 
-pub fn localserver(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let (read_only, write_only) = (m.flag("read-only"), m.flag("write-only"));
-    if read_only && write_only {
-        return Err(Error::msg(
-            "Cannot use --read-only and --write-only at the same time",
-        ));
-    }
-    let permission = Permission::from_flags(read_only, write_only);
-    let port = m.int("port").unwrap_or(DEFAULT_PORT);
-    let host = m.text("host")?.unwrap_or_else(|| DEFAULT_HOST.to_string());
-    let prefixes = m.texts("prefix")?;
-    let statements = m.statements("statement");
-    let duration = m
-        .seconds("duration")
-        .ok_or_else(|| m.usage_error("Missing option '-d' / '--duration'."))?;
-    let token = token(m)?;
+pub struct Localserver {
+    bucket: String,
+    permission: Permission,
+    port: i64,
+    host: String,
+    prefixes: Vec<String>,
+    statements: Vec<Value>,
+    duration: u64,
+    /// `--token`, checked; the environment's is read when the command runs.
+    token: Option<String>,
+    aws: AwsOptions,
+}
 
-    let options = aws_options(m)?;
+impl Command for Localserver {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        let bucket = m.arg("BUCKET")?;
+        let (read_only, write_only) = (m.flag("read-only"), m.flag("write-only"));
+        if read_only && write_only {
+            return Err(Error::msg(
+                "Cannot use --read-only and --write-only at the same time",
+            ));
+        }
+        let port = m.int("port").unwrap_or(DEFAULT_PORT);
+        let host = m.text("host")?.unwrap_or_else(|| DEFAULT_HOST.to_string());
+        let prefixes = m.texts("prefix")?;
+        let statements = m.statements("statement");
+        let duration = m.seconds("duration");
+        let token = m.text("token")?;
+        let aws = aws_options(m)?;
+        let duration =
+            duration.ok_or_else(|| m.usage_error("Missing option '-d' / '--duration'."))?;
+        if token.as_deref().is_some_and(|t| !valid_token(t)) {
+            let message = format!("Invalid value for '--token': {TOKEN_RULE}");
+            return Err(m.usage_error(message));
+        }
+        Ok(Localserver {
+            bucket,
+            permission: Permission::from_flags(read_only, write_only),
+            port,
+            host,
+            prefixes,
+            statements,
+            duration,
+            token,
+            aws,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        localserver(self)
+    }
+}
+
+fn localserver(args: Localserver) -> Result<(), Error> {
+    let Localserver {
+        bucket,
+        permission,
+        port,
+        host,
+        prefixes,
+        statements,
+        duration,
+        token,
+        aws: options,
+    } = args;
+    let token = match token {
+        Some(t) => Some(t),
+        None => token_from_env()?,
+    };
     let ctx = crate::aws::Context::new(&options)?;
     if !ctx.s3().check_bucket(&bucket)? {
         return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
@@ -107,25 +160,22 @@ pub fn localserver(m: &Matches) -> Result<(), Error> {
     Ok(())
 }
 
-/// `--token`, else `S3_CREDENTIALS_TOKEN` (ignored when empty). The token travels in a
-/// header, so it must be printable ASCII without surrounding spaces.
-fn token(m: &Matches) -> Result<Option<String>, Error> {
-    let check = |t: &str| {
-        !t.is_empty() && t.trim() == t && t.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
-    };
-    const RULE: &str =
-        "the token must be printable ASCII, not empty, without leading or trailing spaces";
-    if let Some(t) = m.text("token")? {
-        if !check(&t) {
-            return Err(m.usage_error(format!("Invalid value for '--token': {RULE}")));
-        }
-        return Ok(Some(t));
-    }
+/// The token travels in a header, so it must be printable ASCII without surrounding
+/// spaces.
+fn valid_token(t: &str) -> bool {
+    !t.is_empty() && t.trim() == t && t.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
+const TOKEN_RULE: &str =
+    "the token must be printable ASCII, not empty, without leading or trailing spaces";
+
+/// Without `--token`: `S3_CREDENTIALS_TOKEN` (ignored when empty).
+fn token_from_env() -> Result<Option<String>, Error> {
     match std::env::var(TOKEN_ENV) {
         Ok(t) if t.is_empty() => Ok(None),
-        Ok(t) if check(&t) => Ok(Some(t)),
+        Ok(t) if valid_token(&t) => Ok(Some(t)),
         Ok(_) | Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Error::msg(format!("{TOKEN_ENV}: {RULE}")))
+            Err(Error::msg(format!("{TOKEN_ENV}: {TOKEN_RULE}")))
         }
         Err(std::env::VarError::NotPresent) => Ok(None),
     }

@@ -70,7 +70,7 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
     };
     match args::parse(spec, &argv[1..])? {
         Parsed::Help => print(help::command(spec)),
-        Parsed::Run(m) => (m.spec.run)(&m),
+        Parsed::Run(m) => m.spec.command.run(&m),
     }
 }
 
@@ -122,15 +122,26 @@ pub fn echo_err(text: impl AsRef<str>) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// The [`crate::aws::Context`] for a command that talks to AWS, built from its typed
+/// options and the environment. From here on Ctrl-C and SIGTERM are handled (see
+/// `crate::interrupt`): the command cleans up, then prints `Aborted!`.
+pub fn context(options: &crate::aws::AwsOptions) -> Result<crate::aws::Context, Error> {
+    let ctx = crate::aws::Context::new(options)?;
+    crate::interrupt::install();
+    Ok(ctx)
+}
+
 /// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
 /// `--nl` wins, then `--tsv`, then `--csv`.
 pub fn list_format(m: &Matches) -> crate::output::Format {
     use crate::output::Format;
-    if m.flag("nl") {
+    // Each flag is read, so that the spec check sees all three.
+    let (nl, tsv, csv) = (m.flag("nl"), m.flag("tsv"), m.flag("csv"));
+    if nl {
         Format::Nl
-    } else if m.flag("tsv") {
+    } else if tsv {
         Format::Tsv
-    } else if m.flag("csv") {
+    } else if csv {
         Format::Csv
     } else {
         Format::Json

@@ -3,12 +3,14 @@
 //! (same keys, same order, same messages), and hands the moving to `transfer`.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::args::{Matches, context};
-use super::{echo, echo_err, stdout_error};
+use super::args::{Command, Matches, aws_options};
+use super::{context, echo, echo_err, stdout_error};
+use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
 use crate::error::Error;
 use crate::output::{format_bytes, py_repr};
@@ -19,18 +21,19 @@ use crate::transfer::progress::Progress;
 use crate::transfer::upload::{self, FileJob, Target};
 use crate::transfer::{MAX_WORKERS, Settings, pool};
 
-/// `--workers` (checked like click's IntRange) or `S3_CREDENTIALS_WORKERS`, and the
-/// multipart sizes.
-fn settings(m: &Matches) -> Result<Settings, Error> {
-    let workers = match m.int("workers") {
-        Some(n) if (1..=MAX_WORKERS as i64).contains(&n) => Some(n as usize),
-        Some(n) => {
-            return Err(m.usage_error(format!(
-                "Invalid value for '--workers': {n} is not in the range 1<=x<={MAX_WORKERS}."
-            )));
-        }
-        None => None,
-    };
+/// `--workers`, checked like click's IntRange.
+fn workers(m: &Matches) -> Result<Option<usize>, Error> {
+    match m.int("workers") {
+        Some(n) if (1..=MAX_WORKERS as i64).contains(&n) => Ok(Some(n as usize)),
+        Some(n) => Err(m.usage_error(format!(
+            "Invalid value for '--workers': {n} is not in the range 1<=x<={MAX_WORKERS}."
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// `--workers` or `S3_CREDENTIALS_WORKERS`, and the multipart sizes.
+fn settings(workers: Option<usize>) -> Result<Settings, Error> {
     Settings::from_env(workers, |name| {
         crate::aws::config::Env::var(&crate::aws::config::ProcessEnv, name)
     })
@@ -47,14 +50,47 @@ fn non_empty(m: &Matches, name: &str) -> Result<Option<String>, Error> {
 }
 
 /// `put-object BUCKET KEY PATH`: one file, or stdin with `-`.
-pub fn put_object(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let key = m.arg("KEY")?;
-    let path = m.arg_os("PATH").into_iter().next().unwrap_or_default();
-    let silent = m.flag("silent");
-    let content_type = non_empty(m, "content-type")?;
-    let settings = settings(m)?;
-    let ctx = context(m)?;
+pub struct PutObject {
+    bucket: String,
+    key: String,
+    /// `-` for stdin; a path need not be UTF-8.
+    path: OsString,
+    silent: bool,
+    content_type: Option<String>,
+    workers: Option<usize>,
+    aws: AwsOptions,
+}
+
+impl Command for PutObject {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(PutObject {
+            bucket: m.arg("BUCKET")?,
+            key: m.arg("KEY")?,
+            path: m.arg_os("PATH").into_iter().next().unwrap_or_default(),
+            silent: m.flag("silent"),
+            content_type: non_empty(m, "content-type")?,
+            workers: workers(m)?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        put_object(self)
+    }
+}
+
+fn put_object(args: PutObject) -> Result<(), Error> {
+    let PutObject {
+        bucket,
+        key,
+        path,
+        silent,
+        content_type,
+        workers,
+        aws,
+    } = args;
+    let settings = settings(workers)?;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     if path == "-" {
         // The original reads all of stdin into memory first; we stream it in parts.
@@ -96,18 +132,47 @@ pub fn put_object(m: &Matches) -> Result<(), Error> {
 }
 
 /// `get-object BUCKET KEY [-o FILE]`.
-pub fn get_object(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let key = m.arg("KEY")?;
-    let settings = settings(m)?;
-    let ctx = context(m)?;
+pub struct GetObject {
+    bucket: String,
+    key: String,
+    output: Option<PathBuf>,
+    workers: Option<usize>,
+    aws: AwsOptions,
+}
+
+impl Command for GetObject {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(GetObject {
+            bucket: m.arg("BUCKET")?,
+            key: m.arg("KEY")?,
+            output: m.path("output"),
+            workers: workers(m)?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        get_object(self)
+    }
+}
+
+fn get_object(args: GetObject) -> Result<(), Error> {
+    let GetObject {
+        bucket,
+        key,
+        output,
+        workers,
+        aws,
+    } = args;
+    let settings = settings(workers)?;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let src = Source {
         s3: &s3,
         bucket: &bucket,
         key: &key,
     };
-    match m.path("output") {
+    match output {
         None => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -118,17 +183,50 @@ pub fn get_object(m: &Matches) -> Result<(), Error> {
 }
 
 /// `put-objects BUCKET OBJECTS...`.
-pub fn put_objects(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let objects = m.arg_os("OBJECTS");
-    let silent = m.flag("silent");
-    let dry_run = m.flag("dry-run");
-    let prefix = match non_empty(m, "prefix")? {
-        Some(p) if !p.ends_with('/') => format!("{p}/"),
-        Some(p) => p,
-        None => String::new(),
-    };
-    let settings = settings(m)?;
+pub struct PutObjects {
+    bucket: String,
+    objects: Vec<OsString>,
+    silent: bool,
+    dry_run: bool,
+    /// `--prefix` ending in `/`, or empty.
+    prefix: String,
+    workers: Option<usize>,
+    aws: AwsOptions,
+}
+
+impl Command for PutObjects {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(PutObjects {
+            bucket: m.arg("BUCKET")?,
+            objects: m.arg_os("OBJECTS"),
+            silent: m.flag("silent"),
+            dry_run: m.flag("dry-run"),
+            prefix: match non_empty(m, "prefix")? {
+                Some(p) if !p.ends_with('/') => format!("{p}/"),
+                Some(p) => p,
+                None => String::new(),
+            },
+            workers: workers(m)?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        put_objects(self)
+    }
+}
+
+fn put_objects(args: PutObjects) -> Result<(), Error> {
+    let PutObjects {
+        bucket,
+        objects,
+        silent,
+        dry_run,
+        prefix,
+        workers,
+        aws,
+    } = args;
+    let settings = settings(workers)?;
     let files = paths::collect_uploads(&objects).map_err(Error::msg)?;
     if dry_run {
         for f in &files {
@@ -160,7 +258,7 @@ pub fn put_objects(m: &Matches) -> Result<(), Error> {
         jobs.len(),
         plural(jobs.len())
     );
-    let ctx = context(m)?;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let progress = Progress::start(&label, Some(total), silent);
     let result = upload::upload_files(&s3, &settings, &bucket, jobs, &progress);
@@ -176,14 +274,46 @@ enum Outcome {
 }
 
 /// `get-objects BUCKET [KEYS...]`.
-pub fn get_objects(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let keys = m.arg_list("KEYS")?;
-    let patterns = m.texts("pattern")?;
-    let silent = m.flag("silent");
-    let output_dir = m.path("output").unwrap_or_else(|| PathBuf::from("."));
-    let settings = settings(m)?;
-    let ctx = context(m)?;
+pub struct GetObjects {
+    bucket: String,
+    keys: Vec<String>,
+    patterns: Vec<String>,
+    silent: bool,
+    output_dir: PathBuf,
+    workers: Option<usize>,
+    aws: AwsOptions,
+}
+
+impl Command for GetObjects {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(GetObjects {
+            bucket: m.arg("BUCKET")?,
+            keys: m.arg_list("KEYS")?,
+            patterns: m.texts("pattern")?,
+            silent: m.flag("silent"),
+            output_dir: m.path("output").unwrap_or_else(|| PathBuf::from(".")),
+            workers: workers(m)?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        get_objects(self)
+    }
+}
+
+fn get_objects(args: GetObjects) -> Result<(), Error> {
+    let GetObjects {
+        bucket,
+        keys,
+        patterns,
+        silent,
+        output_dir,
+        workers,
+        aws,
+    } = args;
+    let settings = settings(workers)?;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
 
     // Sizes, as the original collects them for its progress bar: HEAD for named keys
@@ -369,19 +499,48 @@ fn fetch_into(
 }
 
 /// `delete-objects BUCKET [KEYS...] [--prefix P]`.
-pub fn delete_objects(m: &Matches) -> Result<(), Error> {
-    let bucket = m.arg("BUCKET")?;
-    let keys = m.arg_list("KEYS")?;
-    let prefix = non_empty(m, "prefix")?;
-    let silent = m.flag("silent");
-    let dry_run = m.flag("dry-run");
+pub struct DeleteObjects {
+    bucket: String,
+    keys: Vec<String>,
+    prefix: Option<String>,
+    silent: bool,
+    dry_run: bool,
+    aws: AwsOptions,
+}
+
+impl Command for DeleteObjects {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(DeleteObjects {
+            bucket: m.arg("BUCKET")?,
+            keys: m.arg_list("KEYS")?,
+            prefix: non_empty(m, "prefix")?,
+            silent: m.flag("silent"),
+            dry_run: m.flag("dry-run"),
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        delete_objects(self)
+    }
+}
+
+fn delete_objects(args: DeleteObjects) -> Result<(), Error> {
+    let DeleteObjects {
+        bucket,
+        keys,
+        prefix,
+        silent,
+        dry_run,
+        aws,
+    } = args;
     if !keys.is_empty() && prefix.is_some() {
         return Err(Error::msg("Cannot pass both keys and --prefix"));
     }
     if keys.is_empty() && prefix.is_none() {
         return Err(Error::msg("Specify one or more keys or use --prefix"));
     }
-    let ctx = context(m)?;
+    let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let keys: Vec<String> = match &prefix {
         Some(p) => s3

@@ -1,14 +1,41 @@
 //! `policy`: print the policy `create` would attach, without touching AWS.
 
-use super::args::Matches;
+use serde_json::Value;
+
+use super::args::{Command, Matches};
 use super::echo;
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
 
-pub fn policy(m: &Matches) -> Result<(), Error> {
-    let buckets = m.arg_list("BUCKETS")?;
-    if m.flag("public-bucket") {
+pub struct Policy {
+    buckets: Vec<String>,
+    public_bucket: bool,
+    permission: Permission,
+    prefixes: Vec<String>,
+    statements: Vec<Value>,
+}
+
+impl Command for Policy {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(Policy {
+            buckets: m.arg_list("BUCKETS")?,
+            public_bucket: m.flag("public-bucket"),
+            // Unlike `create`, the original lets --write-only win when both flags are given.
+            permission: Permission::from_flags(m.flag("read-only"), m.flag("write-only")),
+            prefixes: m.texts("prefix")?,
+            statements: m.statements("statement"),
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        policy(self)
+    }
+}
+
+fn policy(args: Policy) -> Result<(), Error> {
+    let buckets = args.buckets;
+    if args.public_bucket {
         if buckets.len() != 1 {
             return Err(Error::msg(
                 "--public-bucket policy can only be generated for a single bucket",
@@ -19,10 +46,7 @@ pub fn policy(m: &Matches) -> Result<(), Error> {
             Some(4),
         ));
     }
-    // Unlike `create`, the original lets --write-only win when both flags are given.
-    let permission = Permission::from_flags(m.flag("read-only"), m.flag("write-only"));
-    let prefixes = m.texts("prefix")?;
     let policy =
-        policies::buckets_policy(permission, &buckets, &prefixes, &m.statements("statement"));
+        policies::buckets_policy(args.permission, &buckets, &args.prefixes, &args.statements);
     echo(dumps(&policy, Some(4)))
 }

@@ -2,7 +2,8 @@
 
 use time::OffsetDateTime;
 
-use super::args::{self, Matches};
+use super::args::{Command, Matches, aws_options};
+use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
 use crate::aws::s3_presign::MAX_EXPIRES;
 use crate::error::Error;
@@ -10,14 +11,42 @@ use crate::output::{parse_aws_timestamp, py_datetime};
 
 const DEFAULT_EXPIRES: i64 = 3600;
 
-pub fn presign(m: &Matches) -> Result<(), Error> {
-    let requested = expires_in(m.int("expires-in").unwrap_or(DEFAULT_EXPIRES))?;
-    let method = m.text("method")?.unwrap_or_else(|| "GET".to_string());
-    let bucket = m.arg("BUCKET")?;
-    let key = m.arg("KEY")?;
-    let ctx = args::context(m)?;
+pub struct Presign {
+    /// Seconds, checked.
+    expires_in: u64,
+    method: String,
+    bucket: String,
+    key: String,
+    aws: AwsOptions,
+}
+
+impl Command for Presign {
+    fn from_matches(m: &Matches) -> Result<Self, Error> {
+        Ok(Presign {
+            expires_in: expires_in(m.int("expires-in").unwrap_or(DEFAULT_EXPIRES))?,
+            method: m.text("method")?.unwrap_or_else(|| "GET".to_string()),
+            bucket: m.arg("BUCKET")?,
+            key: m.arg("KEY")?,
+            aws: aws_options(m)?,
+        })
+    }
+
+    fn run(self) -> Result<(), Error> {
+        presign(self)
+    }
+}
+
+fn presign(args: Presign) -> Result<(), Error> {
+    let Presign {
+        expires_in: requested,
+        method,
+        bucket,
+        key,
+        aws,
+    } = args;
+    let ctx = super::context(&aws)?;
     let now = ctx.http.now();
-    let expires = match credentials_expiry(m, &ProcessEnv) {
+    let expires = match credentials_expiry(&aws, &ProcessEnv) {
         Some(at) => within_credentials(requested, at, now)?,
         None => requested,
     };
@@ -41,14 +70,15 @@ fn expires_in(seconds: i64) -> Result<u64, Error> {
 /// When the signing credentials stop working, where the source says so: an `--auth`
 /// JSON file's `Expiration` (what `create --duration` and `localserver` print), or
 /// botocore's `AWS_CREDENTIAL_EXPIRATION` for keys taken from the environment.
-fn credentials_expiry(m: &Matches, env: &dyn Env) -> Option<OffsetDateTime> {
-    if let Some(text) = m.file_text("auth") {
+fn credentials_expiry(aws: &AwsOptions, env: &dyn Env) -> Option<OffsetDateTime> {
+    let given = &aws.auth;
+    if let Some(text) = &given.auth_content {
         let value: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
         return parse_expiration(value.get("Expiration")?.as_str()?);
     }
-    let keys_on_command_line = ["access-key", "secret-key", "session-token"]
+    let keys_on_command_line = [&given.access_key, &given.secret_key, &given.session_token]
         .iter()
-        .any(|o| m.text(o).ok().flatten().is_some_and(|v| !v.is_empty()));
+        .any(|o| o.is_some());
     if keys_on_command_line || env.var("AWS_ACCESS_KEY_ID").is_none() {
         return None;
     }

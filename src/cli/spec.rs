@@ -1,8 +1,9 @@
 //! The option tables: every command, its positionals and options, defined once.
-//! The parser (`args.rs`) and the help (`help.rs`) both read these. Names, short
+//! The parser (`args/`), the help (`help.rs`) and completion (`complete/`) read these;
+//! each command's entry names its typed arguments, which carry its run function. Names, short
 //! flags, metavars, defaults and order are the original's; descriptions are ours.
 
-use super::args::{ArgConv, ArgSpec, CommandSpec, Conv, OptSpec};
+use super::args::{ArgConv, ArgSpec, CommandSpec, Conv, OptSpec, runner};
 
 const fn flag(long: &'static str, help: &'static str) -> OptSpec {
     OptSpec {
@@ -123,7 +124,7 @@ const WORKERS: OptSpec = typed(
 
 const CREATE: CommandSpec = CommandSpec {
     name: "create",
-    run: super::create::create,
+    command: runner::<super::create::Create>(),
     summary: "Create credentials scoped to S3 buckets",
     help: "  Create AWS credentials scoped to the given S3 buckets, creating the buckets
   first if asked to.
@@ -229,7 +230,7 @@ const CREATE: CommandSpec = CommandSpec {
 
 const DEBUG_BUCKET: CommandSpec = CommandSpec {
     name: "debug-bucket",
-    run: super::buckets::debug_bucket,
+    command: runner::<super::buckets::DebugBucket>(),
     summary: "Print diagnostics that help debug a bucket",
     help: "  Print a bucket's ACL, policy status and public access block, to help work out
   why it behaves as it does
@@ -241,7 +242,7 @@ const DEBUG_BUCKET: CommandSpec = CommandSpec {
 
 const DELETE_OBJECTS: CommandSpec = CommandSpec {
     name: "delete-objects",
-    run: super::objects::delete_objects,
+    command: runner::<super::objects::DeleteObjects>(),
     summary: "Delete objects from an S3 bucket",
     help: "  Delete objects from an S3 bucket
 
@@ -271,7 +272,7 @@ const DELETE_OBJECTS: CommandSpec = CommandSpec {
 
 const DELETE_USER: CommandSpec = CommandSpec {
     name: "delete-user",
-    run: super::iam::delete_user,
+    command: runner::<super::iam::DeleteUser>(),
     summary: "Delete users with their access keys and policies",
     help: "  Delete users together with their access keys and inline policies
 
@@ -282,7 +283,7 @@ const DELETE_USER: CommandSpec = CommandSpec {
 
 const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "get-bucket-policy",
-    run: super::buckets::get_bucket_policy,
+    command: runner::<super::buckets::GetBucketPolicy>(),
     summary: "Print a bucket's policy",
     help: "  Print a bucket's policy
 
@@ -295,7 +296,7 @@ const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
 
 const GET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "get-cors-policy",
-    run: super::buckets::get_cors_policy,
+    command: runner::<super::buckets::GetCorsPolicy>(),
     summary: "Print a bucket's CORS rules",
     help: "  Print a bucket's CORS rules
 
@@ -308,7 +309,7 @@ const GET_CORS_POLICY: CommandSpec = CommandSpec {
 
 const GET_OBJECT: CommandSpec = CommandSpec {
     name: "get-object",
-    run: super::objects::get_object,
+    command: runner::<super::objects::GetObject>(),
     summary: "Download one object from an S3 bucket",
     help: "  Download one object from an S3 bucket
 
@@ -338,7 +339,7 @@ const GET_OBJECT: CommandSpec = CommandSpec {
 
 const GET_OBJECTS: CommandSpec = CommandSpec {
     name: "get-objects",
-    run: super::objects::get_objects,
+    command: runner::<super::objects::GetObjects>(),
     summary: "Download many objects from an S3 bucket",
     help: "  Download many objects from an S3 bucket
 
@@ -383,7 +384,7 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
 
 const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "get-public-access-block",
-    run: super::buckets::get_public_access_block,
+    command: runner::<super::buckets::GetPublicAccessBlock>(),
     summary: "Print a bucket's public access block settings",
     help: "  Print a bucket's public access block settings
 
@@ -396,7 +397,7 @@ const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
 
 const LIST_BUCKET: CommandSpec = CommandSpec {
     name: "list-bucket",
-    run: super::buckets::list_bucket,
+    command: runner::<super::buckets::ListBucket>(),
     summary: "List the objects in a bucket",
     help: "  List the objects in a bucket
 
@@ -424,7 +425,7 @@ const LIST_BUCKET: CommandSpec = CommandSpec {
 
 const LIST_BUCKETS: CommandSpec = CommandSpec {
     name: "list-buckets",
-    run: super::buckets::list_buckets,
+    command: runner::<super::buckets::ListBuckets>(),
     summary: "List buckets",
     help: "  List buckets
 
@@ -449,7 +450,7 @@ const LIST_BUCKETS: CommandSpec = CommandSpec {
 
 const LIST_ROLES: CommandSpec = CommandSpec {
     name: "list-roles",
-    run: super::iam::list_roles,
+    command: runner::<super::iam::ListRoles>(),
     summary: "List roles",
     help: "  List roles
 
@@ -474,7 +475,7 @@ const LIST_ROLES: CommandSpec = CommandSpec {
 
 const LIST_USER_POLICIES: CommandSpec = CommandSpec {
     name: "list-user-policies",
-    run: super::iam::list_user_policies,
+    command: runner::<super::iam::ListUserPolicies>(),
     summary: "Print the inline policies of users",
     help: "  Print the inline policies of users
 
@@ -487,7 +488,7 @@ const LIST_USER_POLICIES: CommandSpec = CommandSpec {
 
 const LIST_USERS: CommandSpec = CommandSpec {
     name: "list-users",
-    run: super::iam::list_users,
+    command: runner::<super::iam::ListUsers>(),
     summary: "List the account's users",
     help: "  List the account's users
 
@@ -502,7 +503,7 @@ const LIST_USERS: CommandSpec = CommandSpec {
 
 const LOCALSERVER: CommandSpec = CommandSpec {
     name: "localserver",
-    run: super::localserver::localserver,
+    command: runner::<super::localserver::Localserver>(),
     summary: "Serve temporary S3 credentials on localhost",
     help: "  Serve temporary S3 credentials over HTTP on localhost.
 
@@ -565,7 +566,7 @@ const LOCALSERVER: CommandSpec = CommandSpec {
 
 const POLICY: CommandSpec = CommandSpec {
     name: "policy",
-    run: super::policy::policy,
+    command: runner::<super::policy::Policy>(),
     summary: "Print the JSON policy for one or more buckets",
     help: "  Print the JSON policy that create would use for the buckets
 
@@ -592,7 +593,7 @@ const POLICY: CommandSpec = CommandSpec {
 
 const PUT_OBJECT: CommandSpec = CommandSpec {
     name: "put-object",
-    run: super::objects::put_object,
+    command: runner::<super::objects::PutObject>(),
     summary: "Upload one object to an S3 bucket",
     help: "  Upload one object to an S3 bucket
 
@@ -628,7 +629,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
 
 const PUT_OBJECTS: CommandSpec = CommandSpec {
     name: "put-objects",
-    run: super::objects::put_objects,
+    command: runner::<super::objects::PutObjects>(),
     summary: "Upload many files to an S3 bucket",
     help: "  Upload many files to an S3 bucket
 
@@ -665,7 +666,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
 
 const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "set-bucket-policy",
-    run: super::buckets::set_bucket_policy,
+    command: runner::<super::buckets::SetBucketPolicy>(),
     summary: "Set a bucket's policy",
     help: "  Set a bucket's policy
 
@@ -686,7 +687,7 @@ const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
 
 const SET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "set-cors-policy",
-    run: super::buckets::set_cors_policy,
+    command: runner::<super::buckets::SetCorsPolicy>(),
     summary: "Set a bucket's CORS rules",
     help: "  Set a bucket's CORS rules
 
@@ -738,7 +739,7 @@ const SET_CORS_POLICY: CommandSpec = CommandSpec {
 
 const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "set-public-access-block",
-    run: super::buckets::set_public_access_block,
+    command: runner::<super::buckets::SetPublicAccessBlock>(),
     summary: "Change a bucket's public access block settings",
     help: "  Change a bucket's public access block settings.
 
@@ -800,7 +801,7 @@ const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
 
 const WHOAMI: CommandSpec = CommandSpec {
     name: "whoami",
-    run: super::iam::whoami,
+    command: runner::<super::iam::Whoami>(),
     summary: "Show who the credentials belong to",
     help: "  Show which user or role the credentials belong to",
     args: &[],
@@ -810,7 +811,7 @@ const WHOAMI: CommandSpec = CommandSpec {
 /// Not in the original: a presigned URL for one object.
 const PRESIGN: CommandSpec = CommandSpec {
     name: "presign",
-    run: super::presign::presign,
+    command: runner::<super::presign::Presign>(),
     summary: "Print a presigned URL for an object",
     help: "  Print a presigned URL: anyone holding it can download (or, with --method PUT,
   upload) that one object without credentials until it expires

@@ -8,21 +8,22 @@
 //! error found after parsing.
 
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
-
-use serde_json::Value;
 
 use crate::error::Error;
 
+mod command;
+mod matches;
 mod suggest;
 mod values;
 
 pub use crate::error::io_reason;
 /// Python's repr() of a short str, as click quotes names in messages.
 pub use crate::output::py_repr_str as py_str;
+pub use command::{Command, Runner, aws_options, runner};
+pub use matches::{Matches, Val};
 pub use suggest::{close_matches, format_possibilities};
-use values::convert;
-pub use values::{parse_bool, parse_duration, parse_statement};
+pub use values::{check_bucket, parse_bool, parse_duration, parse_statement, valid_bucket_name};
+use values::{check_existing_file, convert};
 
 /// How an option's value is checked and converted, as click's parameter types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,8 +92,8 @@ pub struct ArgSpec {
 #[derive(Debug)]
 pub struct CommandSpec {
     pub name: &'static str,
-    /// What the command does, given its parsed arguments.
-    pub run: fn(&Matches) -> Result<(), Error>,
+    /// The command's typed arguments and what it does with them.
+    pub command: Runner,
     /// One line for the top-level command list.
     pub summary: &'static str,
     /// The help text shown after the usage line, already laid out (indented 2).
@@ -131,190 +132,11 @@ impl CommandSpec {
     }
 }
 
-/// An option value after conversion.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Val {
-    Text(OsString),
-    Int(i64),
-    Bool(bool),
-    Seconds(u64),
-    Json(Value),
-    /// A policy document as the user wrote it (already checked to be valid JSON).
-    PolicyText(String),
-    /// The contents of a click.File option.
-    FileText(String),
-    Path(PathBuf),
-}
-
-/// The parsed command line of one command.
-#[derive(Debug)]
-pub struct Matches {
-    pub spec: &'static CommandSpec,
-    /// Option values in command-line order, keyed by long name.
-    values: Vec<(&'static str, Val)>,
-    flags: Vec<&'static str>,
-    /// Positionals, one entry per ArgSpec, in spec order.
-    args: Vec<Vec<OsString>>,
-    pub help: bool,
-}
-
 /// What `parse` found.
 pub enum Parsed {
     Run(Matches),
     /// `--help` was given: print this command's help.
     Help,
-}
-
-impl Matches {
-    /// Options are looked up by name: a name the command does not have would read as
-    /// "not given" for ever. Debug builds (every test run) refuse it at once.
-    fn known(&self, long: &str) {
-        debug_assert!(
-            self.spec.find_long(long).is_some(),
-            "{} has no option --{long}",
-            self.spec.name
-        );
-    }
-
-    pub fn flag(&self, long: &str) -> bool {
-        self.known(long);
-        self.flags.contains(&long)
-    }
-
-    /// The last value of a single-value option.
-    pub fn get(&self, long: &str) -> Option<&Val> {
-        self.known(long);
-        self.values
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == long)
-            .map(|(_, v)| v)
-    }
-
-    /// Every value of a repeatable option, in order.
-    pub fn all(&self, long: &str) -> impl Iterator<Item = &Val> {
-        self.known(long);
-        let long = long.to_string();
-        self.values
-            .iter()
-            .filter(move |(l, _)| *l == long)
-            .map(|(_, v)| v)
-    }
-
-    /// A text option as UTF-8.
-    pub fn text(&self, long: &str) -> Result<Option<String>, Error> {
-        match self.get(long) {
-            Some(Val::Text(s)) => utf8(self.spec, long, s).map(Some),
-            _ => Ok(None),
-        }
-    }
-
-    /// Every value of a repeatable text option.
-    pub fn texts(&self, long: &str) -> Result<Vec<String>, Error> {
-        self.all(long)
-            .filter_map(|v| match v {
-                Val::Text(s) => Some(utf8(self.spec, long, s)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    pub fn int(&self, long: &str) -> Option<i64> {
-        match self.get(long) {
-            Some(Val::Int(n)) => Some(*n),
-            _ => None,
-        }
-    }
-
-    pub fn bool(&self, long: &str) -> Option<bool> {
-        match self.get(long) {
-            Some(Val::Bool(b)) => Some(*b),
-            _ => None,
-        }
-    }
-
-    pub fn seconds(&self, long: &str) -> Option<u64> {
-        match self.get(long) {
-            Some(Val::Seconds(n)) => Some(*n),
-            _ => None,
-        }
-    }
-
-    pub fn path(&self, long: &str) -> Option<PathBuf> {
-        match self.get(long) {
-            Some(Val::Path(p)) => Some(p.clone()),
-            _ => None,
-        }
-    }
-
-    /// Every statement given with a repeatable `--statement`.
-    pub fn statements(&self, long: &str) -> Vec<Value> {
-        self.all(long)
-            .filter_map(|v| match v {
-                Val::Json(j) => Some(j.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// A `--policy` document's text.
-    pub fn policy_text(&self, long: &str) -> Option<String> {
-        match self.get(long) {
-            Some(Val::PolicyText(s)) => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    pub fn file_text(&self, long: &str) -> Option<String> {
-        match self.get(long) {
-            Some(Val::FileText(s)) => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    /// A single positional, as UTF-8.
-    pub fn arg(&self, name: &str) -> Result<String, Error> {
-        Ok(self.arg_list(name)?.into_iter().next().unwrap_or_default())
-    }
-
-    /// A positional as raw OS text (file paths may not be UTF-8).
-    pub fn arg_os(&self, name: &str) -> Vec<OsString> {
-        debug_assert!(
-            self.spec.args.iter().any(|a| a.name == name),
-            "{} has no argument {name}",
-            self.spec.name
-        );
-        match self.spec.args.iter().position(|a| a.name == name) {
-            Some(i) => self.args[i].clone(),
-            None => Vec::new(),
-        }
-    }
-
-    /// The values of a (variadic) positional, as UTF-8.
-    pub fn arg_list(&self, name: &str) -> Result<Vec<String>, Error> {
-        self.arg_os(name)
-            .iter()
-            .map(|s| {
-                s.to_str().map(str::to_string).ok_or_else(|| {
-                    invalid_arg(self.spec, name, "text is not valid UTF-8".to_string())
-                })
-            })
-            .collect()
-    }
-
-    /// A usage error for this command (`Error: <message>` under the usage lines).
-    pub fn usage_error(&self, message: impl Into<String>) -> Error {
-        Error::usage(Some(self.spec.name), message)
-    }
-}
-
-fn utf8(spec: &CommandSpec, long: &str, s: &OsStr) -> Result<String, Error> {
-    s.to_str()
-        .map(str::to_string)
-        .ok_or_else(|| match spec.find_long(long) {
-            Some(opt) => invalid_opt(spec, opt, "text is not valid UTF-8".to_string()),
-            None => Error::usage(Some(spec.name), "text is not valid UTF-8"),
-        })
 }
 
 /// click's hint for an option: `'-d' / '--duration'`.
@@ -325,14 +147,14 @@ fn opt_hint(opt: &OptSpec) -> String {
     }
 }
 
-fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Error {
+pub(super) fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Error {
     Error::usage(
         Some(spec.name),
         format!("Invalid value for {}: {message}", opt_hint(opt)),
     )
 }
 
-fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Error {
+pub(super) fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Error {
     Error::usage(
         Some(spec.name),
         format!("Invalid value for '{name}': {message}"),
@@ -465,13 +287,7 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
         ));
     }
-    Ok(Parsed::Run(Matches {
-        spec,
-        values: converted,
-        flags,
-        args,
-        help: false,
-    }))
+    Ok(Parsed::Run(Matches::new(spec, converted, flags, args)))
 }
 
 /// The bytes after the first '=' of `--name=value`.
@@ -537,48 +353,6 @@ fn assign_positionals(
     Ok((out, positionals))
 }
 
-/// botocore's bucket-name rule: `^[a-zA-Z0-9.\-_]{1,255}$`.
-pub fn valid_bucket_name(name: &str) -> bool {
-    (1..=255).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-}
-
-pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
-    let text = value.to_string_lossy();
-    if valid_bucket_name(&text) {
-        return Ok(());
-    }
-    Err(invalid_arg(
-        spec,
-        name,
-        format!(
-            "Invalid bucket name \"{text}\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{{1,255}}$\""
-        ),
-    ))
-}
-
-fn check_existing_file(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
-    if value == "-" {
-        return Ok(());
-    }
-    let shown = py_str(&value.to_string_lossy());
-    match std::fs::metadata(value) {
-        Err(_) => Err(invalid_arg(
-            spec,
-            name,
-            format!("File {shown} does not exist."),
-        )),
-        Ok(m) if m.is_dir() => Err(invalid_arg(
-            spec,
-            name,
-            format!("File {shown} is a directory."),
-        )),
-        Ok(_) => Ok(()),
-    }
-}
-
 fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
     let mut message = format!("No such option {}.", py_str(name));
     if name.starts_with("--") {
@@ -594,30 +368,6 @@ fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
         }
     }
     Error::usage(Some(spec.name), message)
-}
-
-/// The common AWS options (`--access-key`, `--secret-key`, `--session-token`,
-/// `--endpoint-url`, `--auth`) of a parsed command.
-pub fn aws_options(m: &Matches) -> Result<crate::aws::AwsOptions, Error> {
-    Ok(crate::aws::AwsOptions {
-        auth: crate::aws::credentials::CliAuth {
-            access_key: m.text("access-key")?.filter(|s| !s.is_empty()),
-            secret_key: m.text("secret-key")?.filter(|s| !s.is_empty()),
-            session_token: m.text("session-token")?.filter(|s| !s.is_empty()),
-            auth_content: m.file_text("auth"),
-        },
-        endpoint_url: m.text("endpoint-url")?.filter(|s| !s.is_empty()),
-        profile: m.text("profile")?.filter(|s| !s.is_empty()),
-    })
-}
-
-/// A [`crate::aws::Context`] from the common AWS options and the environment.
-/// The context for a command that talks to AWS. From here on Ctrl-C and SIGTERM are
-/// handled (see `crate::interrupt`): the command cleans up, then prints `Aborted!`.
-pub fn context(m: &Matches) -> Result<crate::aws::Context, Error> {
-    let ctx = crate::aws::Context::new(&aws_options(m)?)?;
-    crate::interrupt::install();
-    Ok(ctx)
 }
 
 #[cfg(test)]

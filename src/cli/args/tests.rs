@@ -82,3 +82,53 @@ fn a_misspelt_option_name_is_caught() {
     let missing_arg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.arg_os("KEY")));
     assert!(missing_arg.is_err());
 }
+
+/// Each command's typed arguments read every option and argument its spec declares, so
+/// none is parsed and then ignored (and, in debug builds, none read is misspelt).
+#[test]
+fn every_command_reads_its_whole_spec() {
+    for spec in crate::cli::spec::COMMANDS {
+        let mut argv: Vec<OsString> = spec
+            .args
+            .iter()
+            .filter(|a| a.required)
+            .map(|a| match a.conv {
+                ArgConv::ExistingFileOrDash => OsString::from("-"),
+                _ => OsString::from("example-bucket"),
+            })
+            .collect();
+        for opt in spec.options().filter(|o| o.required) {
+            assert_eq!(
+                opt.conv,
+                Conv::Duration,
+                "a sample value for --{}",
+                opt.long
+            );
+            argv.extend([format!("--{}", opt.long).into(), "900".into()]);
+        }
+        let Ok(Parsed::Run(m)) = parse(spec, &argv) else {
+            panic!("{}: the minimal command line does not parse", spec.name);
+        };
+        if let Err(e) = spec.command.read(&m) {
+            panic!("{}: {e}", spec.name);
+        }
+        assert_eq!(
+            m.unread(),
+            Vec::<&str>::new(),
+            "{} leaves these unread",
+            spec.name
+        );
+    }
+}
+
+#[test]
+fn unread_names_are_found() {
+    let spec = crate::cli::spec::find("policy").unwrap();
+    let Ok(Parsed::Run(m)) = parse(spec, &[OsString::from("b")]) else {
+        panic!("policy b does not parse");
+    };
+    assert!(m.flag("read-only") || m.arg_list("BUCKETS").is_ok());
+    let unread = m.unread();
+    assert!(unread.contains(&"write-only") && !unread.contains(&"read-only"));
+    assert!(!unread.contains(&"BUCKETS"), "{unread:?}");
+}

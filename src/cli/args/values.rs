@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use std::path::PathBuf;
 
-use super::{CommandSpec, Conv, OptSpec, Val, invalid_opt, py_str};
+use super::{CommandSpec, Conv, OptSpec, Val, invalid_arg, invalid_opt, py_str};
 use crate::error::{Error, io_reason};
 
 pub(super) fn convert(spec: &CommandSpec, opt: &OptSpec, raw: &OsStr) -> Result<Val, Error> {
@@ -167,4 +167,50 @@ fn read_stdin() -> std::io::Result<String> {
     let mut s = String::new();
     std::io::stdin().read_to_string(&mut s)?;
     Ok(s)
+}
+
+/// botocore's bucket-name rule: `^[a-zA-Z0-9.\-_]{1,255}$`.
+pub fn valid_bucket_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
+    let text = value.to_string_lossy();
+    if valid_bucket_name(&text) {
+        return Ok(());
+    }
+    Err(invalid_arg(
+        spec,
+        name,
+        format!(
+            "Invalid bucket name \"{text}\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{{1,255}}$\""
+        ),
+    ))
+}
+
+pub(super) fn check_existing_file(
+    spec: &CommandSpec,
+    name: &str,
+    value: &OsStr,
+) -> Result<(), Error> {
+    if value == "-" {
+        return Ok(());
+    }
+    let shown = py_str(&value.to_string_lossy());
+    match std::fs::metadata(value) {
+        Err(_) => Err(invalid_arg(
+            spec,
+            name,
+            format!("File {shown} does not exist."),
+        )),
+        Ok(m) if m.is_dir() => Err(invalid_arg(
+            spec,
+            name,
+            format!("File {shown} is a directory."),
+        )),
+        Ok(_) => Ok(()),
+    }
 }
