@@ -2,24 +2,21 @@
 //! delete-objects. Each parses its arguments, plans the transfer as the original does
 //! (same keys, same order, same messages), and hands the moving to `transfer`.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
 
 use super::args::{Command, Matches, aws_options};
 use super::{context, echo, echo_err, stdout_error};
 use crate::aws::AwsOptions;
-use crate::aws::s3::S3;
 use crate::error::Error;
 use crate::output::{format_bytes, py_repr};
 use crate::transfer::download::{self, Source};
-use crate::transfer::fnmatch::Pattern;
-use crate::transfer::paths::{self, KeyPath};
+use crate::transfer::many::DownloadPlan;
+use crate::transfer::paths;
 use crate::transfer::progress::Progress;
 use crate::transfer::upload::{self, FileJob, Target};
-use crate::transfer::{MAX_WORKERS, Settings, pool};
+use crate::transfer::{MAX_WORKERS, Settings};
 
 /// `--workers`, checked like click's IntRange.
 fn workers(m: &Matches) -> Result<Option<usize>, Error> {
@@ -266,13 +263,6 @@ fn put_objects(args: PutObjects) -> Result<(), Error> {
     result
 }
 
-/// What happened to one key of get-objects.
-enum Outcome {
-    Done,
-    /// Reported at the end, as the original reports missing keys.
-    Failed(String),
-}
-
 /// `get-objects BUCKET [KEYS...]`.
 pub struct GetObjects {
     bucket: String,
@@ -315,68 +305,7 @@ fn get_objects(args: GetObjects) -> Result<(), Error> {
     let settings = settings(workers)?;
     let ctx = context(&aws)?;
     let s3 = ctx.s3();
-
-    // Sizes, as the original collects them for its progress bar: HEAD for named keys
-    // (0 when that fails; the failure is reported after the download), the listing for
-    // the rest. They also tell small objects (one GET) from big ones (ranges).
-    let mut to_download: Vec<String> = keys.clone();
-    // The original's key_sizes dict: one entry per key, the last size seen wins.
-    let mut sizes: HashMap<String, u64> = HashMap::new();
-    let mut known: HashMap<String, u64> = HashMap::new();
-    if !keys.is_empty() && !silent {
-        let stop = AtomicBool::new(false);
-        let heads = pool::map(settings.workers, keys.clone(), &stop, |key| {
-            s3.head_object(&bucket, &key).map(|i| i.size)
-        })?;
-        for (key, head) in keys.iter().zip(heads) {
-            match head {
-                Some(Ok(size)) => {
-                    known.insert(key.clone(), size);
-                    sizes.insert(key.clone(), size);
-                }
-                Some(Err(Error::Aws(_))) | None => {
-                    sizes.insert(key.clone(), 0);
-                }
-                Some(Err(e)) => return Err(e),
-            }
-        }
-    }
-    if keys.is_empty() || !patterns.is_empty() {
-        let listed = s3.list_keys(&bucket, None)?;
-        let listed: Vec<(String, u64)> = listed
-            .iter()
-            .filter_map(|o| {
-                let key = o.get("Key")?.as_str()?.to_string();
-                let size = o.get("Size").and_then(|s| s.as_u64()).unwrap_or(0);
-                Some((key, size))
-            })
-            .collect();
-        if patterns.is_empty() {
-            to_download.extend(listed.iter().map(|(k, _)| k.clone()));
-        } else {
-            // Each pattern filters the whole listing in turn, as fnmatch.filter does.
-            for pattern in &patterns {
-                let pattern = Pattern::new(pattern);
-                to_download.extend(
-                    listed
-                        .iter()
-                        .filter(|(k, _)| pattern.matches(k))
-                        .map(|(k, _)| k.clone()),
-                );
-            }
-        }
-        let wanted: std::collections::HashSet<&str> =
-            to_download.iter().map(String::as_str).collect();
-        for (key, size) in &listed {
-            if wanted.contains(key.as_str()) {
-                known.insert(key.clone(), *size);
-                if !silent {
-                    sizes.insert(key.clone(), *size);
-                }
-            }
-        }
-    }
-
+    let plan = DownloadPlan::make(&s3, &settings, &bucket, &keys, &patterns, silent)?;
     std::fs::create_dir_all(&output_dir).map_err(|e| {
         Error::msg(format!(
             "Could not create {}: {}",
@@ -384,117 +313,20 @@ fn get_objects(args: GetObjects) -> Result<(), Error> {
             super::args::io_reason(&e)
         ))
     })?;
-
-    let total: u64 = sizes.values().sum();
+    let (total, count) = plan.progress_total();
     let label = format!(
-        "Downloading {} ({} file{})",
+        "Downloading {} ({count} file{})",
         format_bytes(total),
-        sizes.len(),
-        plural(sizes.len())
+        plural(count)
     );
     let progress = Progress::start(&label, Some(total), silent);
-
-    // Each key once (the original fetches a key twice when named twice or matched by
-    // two patterns; the result is the same file), small ones over the pool, then the
-    // big ones each with its ranges over the pool.
-    let mut unique: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for key in &to_download {
-        if seen.insert(key.as_str()) {
-            unique.push(key);
-        }
-    }
-    let (small, big): (Vec<&str>, Vec<&str>) = unique
-        .iter()
-        .partition(|k| known.get(**k).is_some_and(|s| *s < settings.threshold));
-    let stop = AtomicBool::new(false);
-    let fetch = |key: &str| -> Result<Outcome, Error> {
-        let r = fetch_into(
-            &s3,
-            &settings,
-            &bucket,
-            key,
-            &output_dir,
-            known.get(key).copied(),
-            &progress,
-        );
-        if r.is_err() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        r
-    };
-    let mut outcomes: HashMap<&str, Outcome> = HashMap::new();
     // On `?` the bar is dropped, which ends it before `Aborted!` is printed.
-    let small_results = pool::map(settings.workers, small.clone(), &stop, fetch)?;
-    for (key, r) in small.iter().zip(small_results) {
-        if let Some(r) = r {
-            outcomes.insert(key, r?);
-        }
-    }
-    for key in big {
-        outcomes.insert(key, fetch(key)?);
-    }
+    let failures = plan.download(&s3, &settings, &bucket, &output_dir, &progress)?;
     progress.finish();
-
-    // Failures in the order of the keys, repeated for a key named twice, as the original.
-    let errors: Vec<&str> = to_download
-        .iter()
-        .filter_map(|k| match outcomes.get(k.as_str()) {
-            Some(Outcome::Failed(why)) => Some(why.as_str()),
-            _ => None,
-        })
-        .collect();
-    if errors.is_empty() {
+    if failures.is_empty() {
         Ok(())
     } else {
-        Err(Error::msg(errors.join("\n")))
-    }
-}
-
-/// Download one key under `dir`. Keys S3 does not have (or will not give us) and keys
-/// that are not safe paths are failures to report at the end; connection and disk
-/// problems end the command.
-fn fetch_into(
-    s3: &S3,
-    settings: &Settings,
-    bucket: &str,
-    key: &str,
-    dir: &Path,
-    size: Option<u64>,
-    progress: &Progress,
-) -> Result<Outcome, Error> {
-    let relative = match paths::key_path(key) {
-        Ok(KeyPath::File(p)) => p,
-        Ok(KeyPath::Dir(p)) => {
-            return Ok(match std::fs::create_dir_all(dir.join(&p)) {
-                Ok(()) => Outcome::Done,
-                Err(e) => Outcome::Failed(format!(
-                    "Could not create {}: {}",
-                    dir.join(&p).display(),
-                    super::args::io_reason(&e)
-                )),
-            });
-        }
-        Err(why) => return Ok(Outcome::Failed(why)),
-    };
-    let dest = dir.join(&relative);
-    if let Some(parent) = dest.parent() {
-        if let Err(e) = std::fs::create_dir_all(parent) {
-            return Ok(Outcome::Failed(format!(
-                "Could not create {}: {}",
-                parent.display(),
-                super::args::io_reason(&e)
-            )));
-        }
-    }
-    let src = Source { s3, bucket, key };
-    match download::download_to_file(src, settings, &dest, size, progress) {
-        Ok(()) => Ok(Outcome::Done),
-        // The original calls every ClientError "Not found"; only a 404 is one. Anything
-        // else (access denied, a 503 that outlasted the retries) is said as it is.
-        Err(Error::Aws(e)) if e.status == 404 => Ok(Outcome::Failed(format!("Not found: {key}"))),
-        Err(Error::Aws(e)) => Ok(Outcome::Failed(format!("Could not download {key}: {e}"))),
-        Err(e) => Err(e),
+        Err(Error::msg(failures.join("\n")))
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod checksum;
 pub mod download;
 pub mod fnmatch;
+pub mod many;
 pub mod paths;
 pub mod pool;
 pub mod progress;
