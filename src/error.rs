@@ -61,7 +61,7 @@ pub enum Error {
     Aws(AwsError),
     /// The request never got a usable answer: connection refused or reset, timeout,
     /// TLS failure, or a response that could not be understood.
-    Transport(String),
+    Transport(TransportError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
     /// Exit with this code without printing anything more (output already written).
@@ -72,6 +72,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// A transport failure with no lower error behind it (a response that made no sense).
+    pub fn transport(message: impl Into<String>) -> Self {
+        Error::Transport(TransportError::new(message, None))
+    }
+
+    /// A transport failure caused by `source`.
+    pub fn transport_from(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Transport(TransportError::new(message, Some(Box::new(source))))
+    }
+
     pub fn msg(message: impl Into<String>) -> Self {
         Error::Msg(message.into())
     }
@@ -116,7 +129,8 @@ impl fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
-            Error::Transport(m) | Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
+            Error::Transport(t) => write!(f, "{t}"),
+            Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
                 for note in notes {
@@ -128,7 +142,50 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Aws(e) => Some(e),
+            Error::Transport(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// What went wrong below the AWS protocol, in botocore's words (what is printed), with
+/// the failure it came from kept as the error's source (the ureq or I/O error), as
+/// ureq's own errors keep theirs.
+#[derive(Debug)]
+pub struct TransportError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    pub fn new(
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            message: message.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<crate::interrupt::Interrupted> for Error {
     fn from(_: crate::interrupt::Interrupted) -> Self {

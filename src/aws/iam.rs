@@ -261,9 +261,7 @@ impl<'a> Iam<'a> {
         result
             .child("AccessKey")
             .map(|k| to_json(k, ACCESS_KEY))
-            .ok_or_else(|| {
-                Error::Transport("The CreateAccessKey response holds no AccessKey".into())
-            })
+            .ok_or_else(|| Error::transport("The CreateAccessKey response holds no AccessKey"))
     }
 
     pub fn list_users(&self) -> Result<Vec<Value>, Error> {

@@ -266,8 +266,8 @@ impl S3<'_> {
         let root = resp.xml("CreateMultipartUpload")?;
         match root.text_of("UploadId").filter(|id| !id.is_empty()) {
             Some(id) => Ok(id.to_string()),
-            None => Err(Error::Transport(
-                "The CreateMultipartUpload response has no UploadId".into(),
+            None => Err(Error::transport(
+                "The CreateMultipartUpload response has no UploadId",
             )),
         }
     }

@@ -83,9 +83,9 @@ impl Sts<'_> {
                 ("DurationSeconds", &duration),
             ],
         )?;
-        let creds = result.child("Credentials").ok_or_else(|| {
-            Error::Transport("The AssumeRole response holds no Credentials".into())
-        })?;
+        let creds = result
+            .child("Credentials")
+            .ok_or_else(|| Error::transport("The AssumeRole response holds no Credentials"))?;
         Ok(AssumedRole {
             json: to_json(creds, CREDENTIALS),
             expiration: creds.text_of("Expiration").unwrap_or_default().to_string(),

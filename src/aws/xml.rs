@@ -66,6 +66,8 @@ impl std::fmt::Display for XmlError {
     }
 }
 
+impl std::error::Error for XmlError {}
+
 fn local(name: &str) -> String {
     match name.rfind(':') {
         Some(i) => name[i + 1..].to_string(),

@@ -88,8 +88,8 @@ impl AssumeRoleSource {
                 .unwrap_or(requested + Duration::from_secs(self.duration)),
         };
         if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {
-            return Err(Error::Transport(
-                "The AssumeRole response holds no credentials".into(),
+            return Err(Error::transport(
+                "The AssumeRole response holds no credentials",
             ));
         }
         Ok(credentials)

@@ -150,7 +150,7 @@ fn fetch_span(
                 (206, Some(start)) if start == pos => {}
                 (200, _) => skip = pos, // the whole object again: drop what we have
                 _ => {
-                    return Err(Error::Transport(format!(
+                    return Err(Error::transport(format!(
                         "Unexpected answer to a ranged GET of {}: status {}, Content-Range {:?}",
                         src.url(),
                         resp.status,
@@ -186,7 +186,7 @@ fn fetch_span(
         failures += 1;
         if failures >= max_failures {
             let why = broken.unwrap_or_else(|| "the connection closed early".to_string());
-            return Err(Error::Transport(format!(
+            return Err(Error::transport(format!(
                 "Download of {} failed after {failures} attempts at byte {pos} of {expected_end}: {why}",
                 src.url()
             )));

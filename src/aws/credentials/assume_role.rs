@@ -219,8 +219,8 @@ fn call_assume_role(
     let (Some(access_key_id), Some(secret_access_key)) =
         (text("AccessKeyId"), text("SecretAccessKey"))
     else {
-        return Err(Error::Transport(
-            "Unexpected response from STS AssumeRole: no credentials in it".into(),
+        return Err(Error::transport(
+            "Unexpected response from STS AssumeRole: no credentials in it",
         ));
     };
     Ok(Credentials {

@@ -55,10 +55,13 @@ pub(super) fn call(
             }
         };
         match sent.and_then(read_reply) {
-            Err(e) => Err(Error::Transport(format!(
-                "Could not connect to the endpoint URL: \"{}\" ({e})",
-                call.url
-            ))),
+            Err(e) => {
+                let message = format!(
+                    "Could not connect to the endpoint URL: \"{}\" ({e})",
+                    call.url
+                );
+                Err(Error::transport_from(message, e))
+            }
             Ok(reply) => parse_reply(&reply, call.operation),
         }
     })
@@ -69,7 +72,7 @@ fn parse_reply(reply: &Reply, operation: &str) -> Result<serde_json::Map<String,
     if (200..300).contains(&reply.status) {
         return match doc {
             Some(Value::Object(map)) => Ok(map),
-            _ => Err(Error::Transport(format!(
+            _ => Err(Error::transport(format!(
                 "Unexpected response from {operation}: not a JSON object"
             ))),
         };
@@ -116,7 +119,7 @@ pub(super) fn member<'a>(
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
-            Error::Transport(format!(
+            Error::transport(format!(
                 "Unexpected response from {operation}: no {name} in it"
             ))
         })

@@ -138,7 +138,7 @@ fn refresh(
         .get("accessToken")
         .and_then(Value::as_object)
         .ok_or_else(|| {
-            Error::Transport(format!(
+            Error::transport(format!(
                 "Unexpected response from {OP}: no accessToken in it"
             ))
         })?;
@@ -146,7 +146,7 @@ fn refresh(
         .get("expiresIn")
         .and_then(Value::as_i64)
         .ok_or_else(|| {
-            Error::Transport(format!("Unexpected response from {OP}: no expiresIn in it"))
+            Error::transport(format!("Unexpected response from {OP}: no expiresIn in it"))
         })?;
     let account = token
         .get("accessToken")

@@ -271,7 +271,7 @@ fn role_credentials(
         .get("roleCredentials")
         .and_then(Value::as_object)
         .ok_or_else(|| {
-            Error::Transport(format!(
+            Error::transport(format!(
                 "Unexpected response from {OP}: no roleCredentials in it"
             ))
         })?;

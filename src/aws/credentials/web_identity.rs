@@ -84,9 +84,10 @@ pub(super) fn fetch(
             .send(body.as_str())
             .and_then(read_reply);
         match result {
-            Err(e) => Err(Error::Transport(format!(
-                "Could not connect to the endpoint URL: \"{url}\" ({e})"
-            ))),
+            Err(e) => {
+                let message = format!("Could not connect to the endpoint URL: \"{url}\" ({e})");
+                Err(Error::transport_from(message, e))
+            }
             Ok(reply) => parse_sts_reply(&reply),
         }
     })
@@ -114,7 +115,7 @@ fn parse_sts_reply(reply: &Reply) -> Result<Credentials, Error> {
     let (Some(access_key_id), Some(secret_access_key)) =
         (text("AccessKeyId"), text("SecretAccessKey"))
     else {
-        return Err(Error::Transport(format!(
+        return Err(Error::transport(format!(
             "Unexpected response from STS {WEB_IDENTITY_OP}: no credentials in it"
         )));
     };

@@ -7,9 +7,9 @@ use crate::aws::xml;
 use crate::error::AwsError;
 
 /// botocore's wording for connection-level failures.
-pub(super) fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
+pub(super) fn describe(e: ureq::Error, url: &str) -> TransportFailure {
     use ureq::Error as E;
-    let (message, retryable) = match e {
+    let (message, retryable) = match &e {
         E::Timeout(_) => (format!("Read timeout on endpoint URL: \"{url}\""), true),
         E::HostNotFound | E::ConnectionFailed => (
             format!("Could not connect to the endpoint URL: \"{url}\""),
@@ -49,6 +49,7 @@ pub(super) fn describe(e: &ureq::Error, url: &str) -> TransportFailure {
         message,
         retryable,
         aws: None,
+        cause: Some(Box::new(e)),
     }
 }
 

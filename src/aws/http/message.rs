@@ -129,8 +129,10 @@ impl Response {
 
     /// The body as an XML tree; a malformed body is a transport error.
     pub fn xml(&self, operation: &str) -> Result<xml::Element, Error> {
-        xml::parse(&self.body)
-            .map_err(|e| Error::Transport(format!("Unable to parse the {operation} response: {e}")))
+        xml::parse(&self.body).map_err(|e| {
+            let message = format!("Unable to parse the {operation} response: {e}");
+            Error::transport_from(message, e)
+        })
     }
 
     /// The body as an XML tree whose root must be `root`: a 200 from something that
@@ -141,7 +143,7 @@ impl Response {
         if doc.name == root {
             Ok(doc)
         } else {
-            Err(Error::Transport(format!(
+            Err(Error::transport(format!(
                 "Unable to parse the {operation} response: expected <{root}>, got <{}>",
                 doc.name
             )))

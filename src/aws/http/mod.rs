@@ -15,7 +15,7 @@ use super::Credentials;
 use super::config::{self, RetryConfig, RetryMode};
 use super::sigv4::{self, Mode, Signer};
 use super::xml;
-use crate::error::{AwsError, Error};
+use crate::error::{AwsError, Error, TransportError};
 
 mod agent_config;
 mod errors;
@@ -128,13 +128,15 @@ struct TransportFailure {
     message: String,
     retryable: bool,
     aws: Option<AwsError>,
+    /// The ureq or I/O error behind it, kept as the final error's source.
+    cause: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportFailure {
     fn into_error(self) -> Error {
         match self.aws {
             Some(err) => Error::Aws(err),
-            None => Error::Transport(self.message),
+            None => Error::Transport(TransportError::new(self.message, self.cause)),
         }
     }
 }
@@ -231,6 +233,7 @@ impl Http {
                     message: err.to_string(),
                     retryable: retryable(&err),
                     aws: Some(err),
+                    cause: None,
                 });
             }
             Ok(resp)
@@ -387,21 +390,21 @@ impl Http {
             Body::Empty => builder
                 .body(())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(e, &shown))),
             Body::Bytes(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(e, &shown))),
             Body::Shared(bytes) => builder
                 .body(bytes.as_slice())
                 .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown))),
+                .and_then(|r| agent.run(r).map_err(|e| describe(e, &shown))),
             Body::File { path, offset, len } => {
                 let mut file = open_range(path, *offset, *len)?;
                 builder
                     .body(ureq::SendBody::from_reader(&mut file))
                     .map_err(|e| not_retryable(format!("Invalid request to {url}: {e}")))
-                    .and_then(|r| agent.run(r).map_err(|e| describe(&e, &shown)))
+                    .and_then(|r| agent.run(r).map_err(|e| describe(e, &shown)))
             }
         }?;
         let (parts, body) = result.into_parts();
@@ -437,6 +440,7 @@ fn not_retryable(message: String) -> TransportFailure {
         message,
         retryable: false,
         aws: None,
+        cause: None,
     }
 }
 
@@ -466,7 +470,7 @@ fn read_all(streaming: Streaming, req: &Request) -> Result<Response, TransportFa
         .with_config()
         .limit(MAX_BUFFERED)
         .read_to_vec()
-        .map_err(|e| describe(&e, &req.display_url()))?;
+        .map_err(|e| describe(e, &req.display_url()))?;
     Ok(Response {
         status,
         headers,

@@ -100,3 +100,28 @@ fn jitter_stays_in_range() {
         assert!((0.0..1.0).contains(&j));
     }
 }
+
+#[test]
+fn transport_errors_keep_the_failure_they_came_from() {
+    use std::error::Error as _;
+    let url = "https://s3.amazonaws.com/";
+    let e = errors::describe(ureq::Error::ConnectionFailed, url).into_error();
+    assert_eq!(
+        e.to_string(),
+        "Could not connect to the endpoint URL: \"https://s3.amazonaws.com/\""
+    );
+    let source = e.source().and_then(|t| t.source()).expect("a source");
+    assert!(matches!(
+        source.downcast_ref::<ureq::Error>(),
+        Some(ureq::Error::ConnectionFailed)
+    ));
+    // A body that is not XML keeps the parser's error.
+    let resp = Response {
+        status: 200,
+        headers: Vec::new(),
+        body: b"<Error".to_vec(),
+    };
+    let e = resp.xml("GetBucketAcl").unwrap_err();
+    let xml = e.source().and_then(|t| t.source()).expect("a source");
+    assert!(xml.downcast_ref::<crate::aws::xml::XmlError>().is_some());
+}
