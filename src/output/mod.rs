@@ -39,3 +39,5 @@ pub fn format_bytes(size: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_values;
