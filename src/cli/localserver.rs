@@ -1,6 +1,7 @@
 //! `localserver`: check the bucket, fetch the first credentials, then serve them until
 //! Ctrl-C or SIGTERM. The serving itself lives in `crate::localserver`.
 
+use std::ffi::OsString;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 use super::args::{Command, Matches, aws_options, io_reason};
 use super::echo_err;
 use crate::aws::AwsOptions;
+use crate::aws::config::{Env, ProcessEnv};
 use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
 use crate::localserver::{App, AssumeRoleSource, CredentialCache, Guard, Log, SystemClock};
@@ -87,7 +89,7 @@ fn localserver(args: Localserver) -> Result<(), Error> {
     } = args;
     let token = match token {
         Some(t) => Some(t),
-        None => token_from_env()?,
+        None => token_from_env(&ProcessEnv)?,
     };
     let ctx = crate::aws::Context::new(&options)?;
     if !ctx.s3().check_bucket(&bucket)? {
@@ -169,15 +171,14 @@ fn valid_token(t: &str) -> bool {
 const TOKEN_RULE: &str =
     "the token must be printable ASCII, not empty, without leading or trailing spaces";
 
-/// Without `--token`: `S3_CREDENTIALS_TOKEN` (ignored when empty).
-fn token_from_env() -> Result<Option<String>, Error> {
-    match std::env::var(TOKEN_ENV) {
-        Ok(t) if t.is_empty() => Ok(None),
-        Ok(t) if valid_token(&t) => Ok(Some(t)),
-        Ok(_) | Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Error::msg(format!("{TOKEN_ENV}: {TOKEN_RULE}")))
-        }
-        Err(std::env::VarError::NotPresent) => Ok(None),
+/// Without `--token`: `S3_CREDENTIALS_TOKEN` (ignored when empty). One that cannot be
+/// used is an error, never "no token": the user meant the server to require one.
+fn token_from_env(env: &dyn Env) -> Result<Option<String>, Error> {
+    match env.var_raw(TOKEN_ENV).map(OsString::into_string) {
+        None => Ok(None),
+        Some(Ok(t)) if t.is_empty() => Ok(None),
+        Some(Ok(t)) if valid_token(&t) => Ok(Some(t)),
+        Some(_) => Err(Error::msg(format!("{TOKEN_ENV}: {TOKEN_RULE}"))),
     }
 }
 
@@ -204,5 +205,35 @@ fn failed_io(e: std::io::Error) -> Error {
                 .trim_start_matches("failed to lookup address information: ")
                 .to_string(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::config::MapEnv;
+
+    #[test]
+    fn the_token_from_the_environment_is_checked_not_dropped() {
+        let token = |value: Option<&str>| {
+            let env = match value {
+                Some(v) => MapEnv::from_pairs(&[(TOKEN_ENV, v)]),
+                None => MapEnv::from_pairs(&[]),
+            };
+            token_from_env(&env)
+        };
+        assert_eq!(token(None).unwrap(), None);
+        assert_eq!(token(Some("")).unwrap(), None);
+        assert_eq!(
+            token(Some("s3cret two")).unwrap().as_deref(),
+            Some("s3cret two")
+        );
+        for bad in [" padded", "tab\there", "caf\u{e9}"] {
+            let e = token(Some(bad)).unwrap_err().to_string();
+            assert!(
+                e.starts_with("S3_CREDENTIALS_TOKEN: the token must be"),
+                "{e}"
+            );
+        }
     }
 }

@@ -31,9 +31,7 @@ fn workers(m: &Matches) -> Result<Option<usize>, Error> {
 
 /// `--workers` or `S3_CREDENTIALS_WORKERS`, and the multipart sizes.
 fn settings(workers: Option<usize>) -> Result<Settings, Error> {
-    Settings::from_env(workers, |name| {
-        crate::aws::config::Env::var(&crate::aws::config::ProcessEnv, name)
-    })
+    Settings::from_env(workers, &crate::aws::config::ProcessEnv)
 }
 
 /// "s" unless there is exactly one.

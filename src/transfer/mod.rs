@@ -17,6 +17,7 @@ pub mod progress;
 pub mod stdin;
 pub mod upload;
 
+use crate::aws::config::Env;
 use crate::error::Error;
 
 /// S3's limits on multipart uploads.
@@ -54,13 +55,10 @@ impl Settings {
     /// `S3_CREDENTIALS_WORKERS`, and the multipart sizes from
     /// `S3_CREDENTIALS_MULTIPART_THRESHOLD` / `S3_CREDENTIALS_MULTIPART_CHUNKSIZE`
     /// (bytes; named after the AWS CLI's settings, for tuning and tests).
-    pub fn from_env(
-        workers: Option<usize>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, Error> {
+    pub fn from_env(workers: Option<usize>, env: &dyn Env) -> Result<Self, Error> {
         let workers = match workers {
             Some(n) => n,
-            None => match env("S3_CREDENTIALS_WORKERS") {
+            None => match env.var("S3_CREDENTIALS_WORKERS") {
                 Some(v) => parse_workers(&v).ok_or_else(|| {
                     Error::msg(format!(
                         "S3_CREDENTIALS_WORKERS must be a whole number from 1 to {MAX_WORKERS}, not {}",
@@ -78,7 +76,7 @@ impl Settings {
             ("S3_CREDENTIALS_MULTIPART_THRESHOLD", &mut s.threshold),
             ("S3_CREDENTIALS_MULTIPART_CHUNKSIZE", &mut s.part_size),
         ] {
-            if let Some(v) = env(name) {
+            if let Some(v) = env.var(name) {
                 *slot = v
                     .trim()
                     .parse::<u64>()
@@ -133,13 +131,10 @@ pub fn ranges(size: u64, part: u64) -> Vec<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::config::MapEnv;
 
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
+    fn env(vars: &[(&str, &str)]) -> MapEnv {
+        MapEnv::from_pairs(vars)
     }
 
     #[test]
@@ -167,16 +162,16 @@ mod tests {
 
     #[test]
     fn worker_count_from_option_or_env() {
-        assert_eq!(Settings::from_env(Some(3), env(&[])).unwrap().workers, 3);
+        assert_eq!(Settings::from_env(Some(3), &env(&[])).unwrap().workers, 3);
         let e = [("S3_CREDENTIALS_WORKERS", "16")];
-        assert_eq!(Settings::from_env(None, env(&e)).unwrap().workers, 16);
-        assert_eq!(Settings::from_env(Some(2), env(&e)).unwrap().workers, 2);
+        assert_eq!(Settings::from_env(None, &env(&e)).unwrap().workers, 16);
+        assert_eq!(Settings::from_env(Some(2), &env(&e)).unwrap().workers, 2);
         for bad in ["0", "-1", "x", "257"] {
             let e = [("S3_CREDENTIALS_WORKERS", bad)];
-            let err = Settings::from_env(None, env(&e)).unwrap_err().to_string();
+            let err = Settings::from_env(None, &env(&e)).unwrap_err().to_string();
             assert!(err.starts_with("S3_CREDENTIALS_WORKERS must be"), "{err}");
         }
         let e = [("S3_CREDENTIALS_MULTIPART_THRESHOLD", "100")];
-        assert_eq!(Settings::from_env(None, env(&e)).unwrap().threshold, 100);
+        assert_eq!(Settings::from_env(None, &env(&e)).unwrap().threshold, 100);
     }
 }

@@ -116,7 +116,7 @@ pub(super) fn with_retries<T>(
 /// but read through `Env`, so tests stay hermetic. An unusable proxy URL means no
 /// proxy, as before.
 pub(super) fn env_proxy(env: &dyn Env, url: &str) -> Option<String> {
-    let proxy = http::proxy_from(url, |name| env.var(name))?;
+    let proxy = http::proxy_from(url, env)?;
     // An unusable proxy URL means no proxy, as before.
     ureq::Proxy::new(&proxy).ok().map(|_| proxy)
 }

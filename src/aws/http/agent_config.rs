@@ -62,19 +62,27 @@ impl ProxyEnv {
 
     /// The proxy for this URL: see [`proxy_from`].
     pub(super) fn proxy_for(&self, url: &str) -> Option<String> {
-        proxy_from(url, |name| {
-            self.0
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-        })
+        proxy_from(url, self)
+    }
+}
+
+/// The captured variables, read as any environment is.
+impl Env for ProxyEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        let found = self.0.iter().find(|(n, _)| *n == name);
+        found.map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+    }
+
+    fn var_raw(&self, name: &str) -> Option<std::ffi::OsString> {
+        self.var(name).map(Into::into)
     }
 }
 
 /// The proxy for this URL from HTTPS_PROXY / HTTP_PROXY (HTTP_PROXY does not
-/// apply to https URLs), unless NO_PROXY names the host. `var` looks a variable up,
-/// so callers holding their own environment (credentials' `Env`) choose alike.
-pub(crate) fn proxy_from(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
+/// apply to https URLs), unless NO_PROXY names the host; read from `env`, so that the
+/// credential providers (holding their own environment) choose alike.
+pub(crate) fn proxy_from(url: &str, env: &dyn Env) -> Option<String> {
+    let var = |name: &str| env.var(name);
     let https = url.starts_with("https://");
     let names: &[&str] = if https {
         &["HTTPS_PROXY", "https_proxy"]

@@ -83,8 +83,14 @@ impl Item {
 /// When `_S3_CREDENTIALS_COMPLETE` is set (and not empty), answer it and return the exit
 /// code, as click does before it looks at the command line at all.
 pub fn from_process_env() -> Option<i32> {
-    let instruction = std::env::var(COMPLETE_VAR).ok().filter(|v| !v.is_empty())?;
-    let var = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    use crate::aws::config::{Env, ProcessEnv};
+    let instruction = ProcessEnv.var(COMPLETE_VAR)?;
+    // Set but empty is not unset here: fish completes an empty word.
+    let var = |name: &str| {
+        ProcessEnv
+            .var_raw(name)
+            .map(|v| v.to_string_lossy().into_owned())
+    };
     let (shell, action) = instruction.split_once('_').unwrap_or((&instruction, ""));
     // click: an unknown shell or instruction exits 1 without a word.
     let Some(shell) = Shell::from_name(shell) else {
