@@ -62,6 +62,9 @@ pub enum Error {
     /// The request never got a usable answer: connection refused or reset, timeout,
     /// TLS failure, or a response that could not be understood.
     Transport(TransportError),
+    /// A local file or stream could not be read or written: what was being done, the
+    /// reason as Python words it, and the I/O error itself as the source.
+    Local(LocalError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
     /// Exit with this code without printing anything more (output already written).
@@ -83,6 +86,14 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         Error::Transport(TransportError::new(message, Some(Box::new(source))))
+    }
+
+    /// A failed read or write: `doing` says what (`Could not write out.txt`).
+    pub fn io(doing: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Local(LocalError {
+            doing: doing.into(),
+            source,
+        })
     }
 
     pub fn msg(message: impl Into<String>) -> Self {
@@ -130,6 +141,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::Transport(t) => write!(f, "{t}"),
+            Error::Local(l) => write!(f, "{l}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
@@ -147,8 +159,22 @@ impl std::error::Error for Error {
         match self {
             Error::Aws(e) => Some(e),
             Error::Transport(t) => Some(t),
+            Error::Local(l) => Some(&l.source),
             _ => None,
         }
+    }
+}
+
+/// `<doing what>: <reason>` of a failed read or write, with the `io::Error` kept.
+#[derive(Debug)]
+pub struct LocalError {
+    doing: String,
+    source: std::io::Error,
+}
+
+impl fmt::Display for LocalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.doing, io_reason(&self.source))
     }
 }
 
@@ -255,13 +281,27 @@ pub fn stdout_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Error::Exit(1)
     } else {
-        Error::msg(format!("could not write output: {}", io_reason(&e)))
+        Error::io("could not write output", e)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_errors_say_what_failed_and_keep_the_io_error() {
+        use std::error::Error as _;
+        let io = std::io::Error::from_raw_os_error(2);
+        let e = Error::io("Could not read notes.txt", io);
+        assert_eq!(
+            e.to_string(),
+            "Could not read notes.txt: No such file or directory"
+        );
+        let source = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(source.and_then(std::io::Error::raw_os_error), Some(2));
+        assert_eq!(e.exit_code(), 1);
+    }
 
     #[test]
     fn registered_secrets_are_redacted() {

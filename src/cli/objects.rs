@@ -106,13 +106,7 @@ fn put_object(args: PutObject) -> Result<(), Error> {
     let guessed = content_type
         .or_else(|| crate::mime::guess_type(&path.to_string_lossy()).map(str::to_string));
     let size = std::fs::metadata(&path)
-        .map_err(|e| {
-            Error::msg(format!(
-                "Could not read {}: {}",
-                path.display(),
-                super::args::io_reason(&e)
-            ))
-        })?
+        .map_err(|e| Error::io(format!("Could not read {}", path.display()), e))?
         .len();
     let t = Target {
         s3: &s3,
@@ -232,13 +226,7 @@ fn put_objects(args: PutObjects) -> Result<(), Error> {
     let mut jobs = Vec::with_capacity(files.len());
     for f in files {
         let size = std::fs::metadata(&f.path)
-            .map_err(|e| {
-                Error::msg(format!(
-                    "Could not read {}: {}",
-                    f.shown,
-                    super::args::io_reason(&e)
-                ))
-            })?
+            .map_err(|e| Error::io(format!("Could not read {}", f.shown), e))?
             .len();
         jobs.push(FileJob {
             key: format!("{prefix}{}", f.key),
@@ -304,13 +292,8 @@ fn get_objects(args: GetObjects) -> Result<(), Error> {
     let ctx = context(&aws)?;
     let s3 = ctx.s3();
     let plan = DownloadPlan::make(&s3, &settings, &bucket, &keys, &patterns, silent)?;
-    std::fs::create_dir_all(&output_dir).map_err(|e| {
-        Error::msg(format!(
-            "Could not create {}: {}",
-            output_dir.display(),
-            super::args::io_reason(&e)
-        ))
-    })?;
+    std::fs::create_dir_all(&output_dir)
+        .map_err(|e| Error::io(format!("Could not create {}", output_dir.display()), e))?;
     let (total, count) = plan.progress_total();
     let label = format!(
         "Downloading {} ({count} file{})",

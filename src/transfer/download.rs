@@ -16,7 +16,6 @@ use super::{Settings, pool, ranges};
 use crate::aws::s3::S3;
 use crate::aws::s3_object::ObjectInfo;
 use crate::error::Error;
-use crate::error::io_reason;
 
 /// The object to fetch.
 #[derive(Clone, Copy)]
@@ -262,13 +261,7 @@ impl TempFile {
             .read(true)
             .create_new(true)
             .open(&path)
-            .map_err(|e| {
-                Error::msg(format!(
-                    "Could not write {}: {}",
-                    dest.display(),
-                    io_reason(&e)
-                ))
-            })?;
+            .map_err(|e| write_error(dest, e))?;
         Ok(TempFile {
             path,
             file,
@@ -277,13 +270,7 @@ impl TempFile {
     }
 
     fn persist(mut self, dest: &Path) -> Result<(), Error> {
-        std::fs::rename(&self.path, dest).map_err(|e| {
-            Error::msg(format!(
-                "Could not write {}: {}",
-                dest.display(),
-                io_reason(&e)
-            ))
-        })?;
+        std::fs::rename(&self.path, dest).map_err(|e| write_error(dest, e))?;
         self.keep = true;
         Ok(())
     }
@@ -297,12 +284,8 @@ impl Drop for TempFile {
     }
 }
 
-fn write_error(dest: &Path, e: &std::io::Error) -> Error {
-    Error::msg(format!(
-        "Could not write {}: {}",
-        dest.display(),
-        io_reason(e)
-    ))
+fn write_error(dest: &Path, e: std::io::Error) -> Error {
+    Error::io(format!("Could not write {}", dest.display()), e)
 }
 
 /// Download the object to `dest`. `size` is the object's size when a listing already
@@ -332,7 +315,7 @@ pub fn download_to_file(
             let file = &temp.file;
             let mut sink = |offset: u64, bytes: &[u8]| -> Result<(), Error> {
                 file.write_all_at(bytes, offset)
-                    .map_err(|e| write_error(dest, &e))?;
+                    .map_err(|e| write_error(dest, e))?;
                 if let Some(v) = &mut verifier {
                     v.update(bytes);
                 }
@@ -360,7 +343,7 @@ fn download_ranges(
     dest: &Path,
     progress: &Progress,
 ) -> Result<(), Error> {
-    file.set_len(info.size).map_err(|e| write_error(dest, &e))?;
+    file.set_len(info.size).map_err(|e| write_error(dest, e))?;
     let part = settings.part_size_for(info.size);
     let stop = AtomicBool::new(false);
     let results = pool::map(
@@ -370,7 +353,7 @@ fn download_ranges(
         |(first, last)| {
             let mut sink = |offset: u64, bytes: &[u8]| -> Result<(), Error> {
                 file.write_all_at(bytes, offset)
-                    .map_err(|e| write_error(dest, &e))
+                    .map_err(|e| write_error(dest, e))
             };
             let r = fetch_span(
                 src,
@@ -406,7 +389,7 @@ fn verify_file(src: Source, info: &ObjectInfo, file: &File, dest: &Path) -> Resu
         loop {
             let n = file
                 .read_at(buf, offset)
-                .map_err(|e| write_error(dest, &e))?;
+                .map_err(|e| write_error(dest, e))?;
             if n == 0 {
                 return Ok::<(), Error>(());
             }

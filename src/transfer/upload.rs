@@ -40,17 +40,13 @@ pub struct FileJob {
     pub size: u64,
 }
 
-fn read_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::msg(format!(
-        "Could not read {}: {}",
-        path.display(),
-        crate::error::io_reason(e)
-    ))
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    Error::io(format!("Could not read {}", path.display()), e)
 }
 
 fn file_payload(s3: &S3, path: &Path, offset: u64, len: u64) -> Result<Payload, Error> {
     let Digests { crc32, sha256 } = checksum::of_file_range(path, offset, len, s3.signs_payloads())
-        .map_err(|e| read_error(path, &e))?;
+        .map_err(|e| read_error(path, e))?;
     Ok(Payload {
         body: Body::File {
             path: path.to_path_buf(),
@@ -235,14 +231,11 @@ fn read_up_to(input: &mut dyn Read, want: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn stdin_error(e: &std::io::Error) -> Error {
+fn stdin_error(e: std::io::Error) -> Error {
     if crate::interrupt::check().is_err() {
         return Error::Interrupted(Vec::new());
     }
-    Error::msg(format!(
-        "Could not read standard input: {}",
-        crate::error::io_reason(e)
-    ))
+    Error::io("Could not read standard input", e)
 }
 
 /// Upload a stream of unknown length. Less than the multipart threshold goes in one
@@ -255,7 +248,7 @@ pub fn upload_stream(
     progress: &Progress,
 ) -> Result<(), Error> {
     let sign = t.s3.signs_payloads();
-    let first = read_up_to(input, settings.threshold).map_err(|e| stdin_error(&e))?;
+    let first = read_up_to(input, settings.threshold).map_err(stdin_error)?;
     // Ctrl-C in a pipeline ends the program writing to us too: what looks like the end
     // of the input is then only where it stopped, and must not become an object.
     crate::interrupt::check()?;
@@ -356,7 +349,7 @@ fn feed_parts(
             }
         }
         let want = settings.stream_part_size(u64::from(number)) - pending.len() as u64;
-        let more = read_up_to(input, want).map_err(|e| stdin_error(&e))?;
+        let more = read_up_to(input, want).map_err(stdin_error)?;
         crate::interrupt::check()?;
         let ended = (more.len() as u64) < want;
         pending.extend_from_slice(&more);
