@@ -10,60 +10,23 @@
 
 use crate::support;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use support::cassette::{self, S3Case};
 use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, run};
 
-fn fixtures() -> PathBuf {
-    support::repo_root().join("fixtures/s3")
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A mock server answering every route of routes.json (the first matching route wins,
-/// as in serve_routes.py; the mock tries newest first, so they are added in reverse).
+/// A mock server answering every route of routes.json.
 fn s3_world() -> MockServer {
     let server = MockServer::start();
-    let routes: Vec<Value> =
-        serde_json::from_slice(&read(&fixtures().join("routes.json"))).expect("routes.json");
-    for route in routes.iter().rev() {
-        install(&server, route);
-    }
+    cassette::s3_world(&server);
     server
-}
-
-fn install(server: &MockServer, route: &Value) {
-    let text = |v: &Value| v.as_str().expect("string").to_string();
-    let mut matcher = Matcher::request(&text(&route["method"]), &text(&route["path"]));
-    for (name, value) in route["query"].as_object().expect("query") {
-        matcher = matcher.query(name, &text(value));
-    }
-    if let Some(n) = route.get("times").and_then(Value::as_u64) {
-        matcher = matcher.times(n as usize);
-    }
-    let status = route["status"].as_u64().expect("status") as u16;
-    let mut reply = Reply::status(status);
-    if let Some(file) = route.get("file") {
-        reply = reply
-            .header("Content-Type", "application/xml")
-            .body(read(&fixtures().join(text(file))));
-    }
-    if let Some(headers) = route.get("headers").and_then(Value::as_object) {
-        for (name, value) in headers {
-            reply = reply.header(name, &text(value));
-        }
-    }
-    server.on(matcher, reply);
 }
 
 /// The binary with the same environment record_expected.sh gives the original.
 fn command(server: &MockServer, region: &str, args: &[&str]) -> Command {
     let mut cmd = bin();
-    cmd.current_dir(fixtures())
+    cmd.current_dir(cassette::s3_dir())
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_DEFAULT_REGION", region)
@@ -77,24 +40,13 @@ fn s3c(server: &MockServer, args: &[&str]) -> Outcome {
     run(&mut command(server, "us-east-1", args), None)
 }
 
-/// A request as record_expected.sh logs it: method, decoded path, sorted query, body.
-fn summary(r: &Recorded) -> Value {
-    let mut query: Vec<(String, String)> = r.query.clone();
-    query.sort();
-    serde_json::json!({
-        "method": r.method,
-        "path": r.path,
-        "query": query,
-        "body": r.body_str(),
-    })
-}
-
 /// Checks one case of cases.txt; returns what differs.
-fn check_case(name: &str, region: &str, args: &[&str]) -> Vec<String> {
-    let expected = fixtures().join("expected");
-    let file = |ext: &str| expected.join(format!("{name}.{ext}"));
+fn check_case(case: &S3Case) -> Vec<String> {
+    let name = &case.name;
+    let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+    let expected = case.expected();
     let server = s3_world();
-    let out = run(&mut command(&server, region, args), None);
+    let out = run(&mut command(&server, &case.region, &args), None);
     let mut problems = Vec::new();
     let mut differ = |what: &str, want: &str, got: &str| {
         if want != got {
@@ -103,30 +55,22 @@ fn check_case(name: &str, region: &str, args: &[&str]) -> Vec<String> {
             ));
         }
     };
-    let original_code: i32 = String::from_utf8(read(&file("code")))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
     let got_stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    if file("stdout.ignoring-extras").exists() {
+    if let Some(want) = &expected.stdout_ignoring_extras {
         // The original crashes on fields outside its CSV columns; we print the columns,
         // exactly as its own writer does when told to ignore the rest.
-        let want = String::from_utf8(read(&file("stdout.ignoring-extras"))).unwrap();
-        differ("stdout", &want, &got_stdout);
+        differ("stdout", want, &got_stdout);
         differ("exit code", "0", &out.code.to_string());
         differ("stderr", "", &out.stderr);
     } else {
-        let want = String::from_utf8(read(&file("stdout"))).unwrap();
-        differ("stdout", &want, &got_stdout);
+        differ("stdout", &expected.stdout, &got_stdout);
         differ(
             "exit code",
-            &original_code.to_string(),
+            &expected.code.to_string(),
             &out.code.to_string(),
         );
-        if file("stderr").exists() {
-            let want = String::from_utf8(read(&file("stderr"))).unwrap();
-            differ("stderr", &want, &out.stderr);
+        if let Some(want) = &expected.stderr {
+            differ("stderr", want, &out.stderr);
         } else {
             // The original died with a traceback: we say it in one line.
             let one_error_line = out.stderr.starts_with("Error: ")
@@ -143,51 +87,31 @@ fn check_case(name: &str, region: &str, args: &[&str]) -> Vec<String> {
             );
         }
     }
-    let want: Vec<Value> = String::from_utf8(read(&file("requests")))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let got: Vec<Value> = server.requests().iter().map(summary).collect();
+    let want = &expected.requests;
+    let got: Vec<Value> = server.requests().iter().map(cassette::s3_summary).collect();
     let show = |v: &[Value]| {
         v.iter()
             .map(Value::to_string)
             .collect::<Vec<_>>()
             .join("\n")
     };
-    if file("stderr").exists() {
-        differ("requests", &show(&want), &show(&got));
+    if expected.stderr.is_some() {
+        differ("requests", &show(want), &show(&got));
     } else {
         // The original stopped at its crash; up to there it sent what we send.
         let sent = &got[..want.len().min(got.len())];
-        differ("requests before the crash", &show(&want), &show(sent));
+        differ("requests before the crash", &show(want), &show(sent));
     }
     problems
 }
 
 #[test]
 fn every_case_matches_the_original() {
-    let cases = String::from_utf8(read(&fixtures().join("cases.txt"))).unwrap();
-    let mut problems = Vec::new();
-    let mut count = 0;
-    for line in cases
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let mut parts = line.splitn(3, '|');
-        let (name, region, args) = (
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-        );
-        let args: Vec<&str> = args.split(' ').collect();
-        problems.extend(check_case(name, region, &args));
-        count += 1;
-    }
-    assert!(count >= 40, "only {count} cases");
+    let cases = cassette::s3_cases();
+    let problems: Vec<String> = cases.iter().flat_map(check_case).collect();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
-
 // ----- What the table cannot show ------------------------------------------------------
 
 /// The credential scope (`.../REGION/s3/aws4_request`) each request was signed for.
@@ -246,7 +170,7 @@ fn a_redirect_without_a_region_is_resolved_with_head_bucket() {
 fn a_learnt_region_is_used_for_every_later_request() {
     // far-bucket: three pages, in eu-west-1; only the very first request is redirected.
     let server = s3_world();
-    let page = |n: u32| read(&fixtures().join(format!("ListObjectsV2-page{n}.xml")));
+    let page = |n: u32| cassette::fixture(&format!("s3/ListObjectsV2-page{n}.xml"));
     let token = |n: u32| {
         let xml = String::from_utf8(page(n)).unwrap();
         let start = xml.find("<NextContinuationToken>").unwrap() + 23;
@@ -269,7 +193,7 @@ fn a_learnt_region_is_used_for_every_later_request() {
             r.header("authorization")
                 .is_some_and(|a| a.contains("/us-east-1/s3/"))
         }),
-        Reply::xml(301, read(&fixtures().join("PermanentRedirect.xml")))
+        Reply::xml(301, cassette::fixture("s3/PermanentRedirect.xml"))
             .header("x-amz-bucket-region", "eu-west-1"),
     );
     let out = s3c(&server, &["list-bucket", "far-bucket", "--nl"]);
@@ -478,13 +402,12 @@ fn list_buckets_follows_the_servers_pages() {
     // (<ContinuationToken>). The original reads only the first page; we print all of
     // it, exactly as the original prints the same buckets unpaged.
     let server = MockServer::start();
-    let page = |n: u32| read(&fixtures().join(format!("ListBuckets-page{n}.xml")));
+    let page = |n: u32| cassette::fixture(&format!("s3/ListBuckets-page{n}.xml"));
     server.on(Matcher::get("/"), Reply::xml(200, page(1)));
     server.on(
         Matcher::get("/").query("continuation-token", "ZXUtYnVja2V0"),
         Reply::xml(200, page(2)),
     );
-    let expected = fixtures().join("expected");
     for (args, want) in [
         (&["list-buckets"][..], "list-buckets.stdout"),
         (&["list-buckets", "--nl"][..], "list-buckets-nl.stdout"),
@@ -492,7 +415,11 @@ fn list_buckets_follows_the_servers_pages() {
     ] {
         let out = s3c(&server, args);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        assert_eq!(out.stdout, read(&expected.join(want)), "{args:?}");
+        assert_eq!(
+            out.stdout,
+            cassette::fixture(&format!("s3/expected/{want}")),
+            "{args:?}"
+        );
     }
     let tokens: Vec<Option<String>> = server
         .requests()

@@ -7,10 +7,8 @@
 
 use crate::support;
 
-use crate::iam_replay::cassette;
-
-use cassette::Cassette;
-use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, repo_root, run};
+use support::cassette::{Cassette, fixture_text};
+use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, run};
 
 // --- The original's runs, replayed ----------------------------------------------------
 
@@ -115,8 +113,7 @@ fn dry_run(args: &[&str]) -> (Outcome, Vec<Recorded>) {
 }
 
 fn expected(name: &str) -> String {
-    let path = repo_root().join("fixtures/iam/dry-run").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    fixture_text(&format!("iam/dry-run/{name}"))
 }
 
 fn assert_dry_run(args: &[&str], fixture: &str) {

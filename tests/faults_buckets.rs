@@ -6,46 +6,9 @@
 use crate::faults_common;
 use crate::support;
 
-use std::path::{Path, PathBuf};
-
 use faults_common::matrix::{self, Scenario};
-use serde_json::Value;
-use support::{Matcher, MockServer, Reply};
-
-fn fixtures() -> PathBuf {
-    support::repo_root().join("fixtures/s3")
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every route of routes.json on `server` (first match wins there; the mock tries the
-/// newest first, so they go in reverse), as buckets_replay.rs sets them up.
-fn s3_world(server: &MockServer) {
-    let routes: Vec<Value> =
-        serde_json::from_slice(&read(&fixtures().join("routes.json"))).expect("routes.json");
-    for route in routes.iter().rev() {
-        let text = |v: &Value| v.as_str().expect("string").to_string();
-        let mut matcher = Matcher::request(&text(&route["method"]), &text(&route["path"]));
-        for (name, value) in route["query"].as_object().expect("query") {
-            matcher = matcher.query(name, &text(value));
-        }
-        if let Some(n) = route.get("times").and_then(Value::as_u64) {
-            matcher = matcher.times(n as usize);
-        }
-        let mut reply = Reply::status(route["status"].as_u64().expect("status") as u16);
-        if let Some(file) = route.get("file") {
-            reply = reply
-                .header("Content-Type", "application/xml")
-                .body(read(&fixtures().join(text(file))));
-        }
-        for (name, value) in route["headers"].as_object().into_iter().flatten() {
-            reply = reply.header(name, &text(value));
-        }
-        server.on(matcher, reply);
-    }
-}
+use support::MockServer;
+use support::cassette;
 
 fn scenario<'a>(
     name: &'a str,
@@ -55,7 +18,7 @@ fn scenario<'a>(
 ) -> Scenario<'a> {
     let mut s = Scenario::new(name, args, setup);
     s.env = vec![("AWS_DEFAULT_REGION".into(), region.into())];
-    s.dir = Some(fixtures());
+    s.dir = Some(cassette::s3_dir());
     s
 }
 
@@ -67,7 +30,7 @@ fn through_the_matrix(name: &str, region: &str, args: &[&str]) {
 /// As [`through_the_matrix`], except for the calls (named by a query parameter) whose
 /// failure the original swallows: those only get transient faults.
 fn through_the_matrix_swallowing(name: &str, region: &str, args: &[&str], swallowed: &[&str]) {
-    let setup = s3_world;
+    let setup = cassette::s3_world;
     let s = scenario(name, region, args, &setup);
     for call in matrix::transient(&s) {
         if call
@@ -181,7 +144,7 @@ fn public_access_block() {
 fn debug_bucket_gets_through_transient_faults() {
     // debug-bucket reports each failed call and carries on (buckets_replay.rs checks that),
     // so only the transient half applies.
-    let setup = s3_world;
+    let setup = cassette::s3_world;
     let s = scenario(
         "debug-bucket",
         "us-east-1",

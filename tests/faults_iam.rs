@@ -7,7 +7,8 @@
 use crate::faults_common;
 use crate::support;
 
-use faults_common::matrix::{self, Cassette, Scenario};
+use faults_common::matrix::{self, Scenario};
+use support::cassette::Cassette;
 use support::{MockServer, Recorded};
 
 fn through_the_matrix(name: &str) {

@@ -21,7 +21,7 @@ const STDOUT: &str = "{\n    \"UserId\": \"AKIAIOSFODNN7EXAMPLE\",\n    \"Accoun
 const FIXTURE: &str = "sts/GetCallerIdentity.xml";
 
 fn fixture_body() -> Vec<u8> {
-    std::fs::read(support::repo_root().join("fixtures").join(FIXTURE)).unwrap()
+    support::cassette::fixture(FIXTURE)
 }
 
 /// A server whose GetCallerIdentity answers `fault` `n` times, then the fixture.

@@ -5,10 +5,7 @@
 
 use crate::support;
 
-#[path = "iam_replay/cassette.rs"]
-pub(crate) mod cassette;
-
-use cassette::Cassette;
+use support::cassette::Cassette;
 use support::{Matcher, MockServer, Reply, bin, run};
 
 #[test]

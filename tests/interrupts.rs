@@ -361,6 +361,8 @@ fn create_waiting_on_a_new_role_says_what_it_made() {
 
 /// A connect that gets no answer (the server's accept queue is full, so its SYNs are
 /// dropped) takes the whole connect timeout, three times; Ctrl-C ends it at once.
+/// A bare listener, not MockServer: the mock accepts every connection, and this one
+/// must never be accepted.
 #[test]
 fn a_connect_that_hangs_is_interrupted() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -398,11 +400,15 @@ fn a_connect_that_hangs_is_interrupted() {
 /// ends the original (click's blank line and `Aborted!`, exit 1, nothing on stdout).
 #[test]
 fn a_request_waiting_for_its_answer_ends_as_the_original_does() {
-    use std::io::Read;
     let original = support::repo_root().join(".venv/bin/s3-credentials");
     assert!(original.exists(), "run scripts/setup-test-servers.sh first");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    // Holds every answer back; dropping the server at the end ends the wait.
+    let server = support::MockServer::start();
+    server.on(
+        support::Matcher::any(),
+        support::Reply::status(500).delay(Duration::from_secs(120)),
+    );
+    let url = server.url();
     let dir = TempDir::new();
     let mut outcomes = Vec::new();
     for program in [None, Some(&original)] {
@@ -419,18 +425,12 @@ fn a_request_waiting_for_its_answer_ends_as_the_original_does() {
             }
             cmd.current_dir(dir.path());
         }
-        let child = Spawned::start(&mut cmd);
-        // The request has arrived (its head is read): the program waits for the answer.
-        let (mut conn, _) = listener.accept().unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
-            head.push(byte[0]);
-        }
+        let mut child = Spawned::start(&mut cmd);
+        // The request has arrived: the program waits for the answer.
+        let before = outcomes.len();
+        child.wait_until("the request", || server.requests().len() > before);
         child.signal("INT");
-        let out = child.finish();
-        drop(conn);
-        outcomes.push(out);
+        outcomes.push(child.finish());
     }
     let (mine, theirs) = (&outcomes[0], &outcomes[1]);
     assert_eq!(theirs.stderr, "\nAborted!\n", "the original");

@@ -301,24 +301,11 @@ fn keys_from_files_and_processes() {
     assert_no_secrets(&out, "--auth -", false);
 }
 
-/// The `SecretAccessKey` in a recorded response body.
-fn recorded_secret(cassette: &faults_common::matrix::Cassette) -> String {
-    let text = std::fs::read_to_string(
-        support::repo_root()
-            .join("fixtures/iam/cassettes")
-            .join(format!("{}.json", cassette.name)),
-    )
-    .unwrap();
-    let start = text.find("<SecretAccessKey>").expect("a SecretAccessKey") + 17;
-    let len = text[start..].find('<').unwrap();
-    text[start..start + len].to_string()
-}
-
 #[test]
 fn create_prints_the_new_secret_on_stdout_only() {
     for name in ["create-new-bucket", "create-duration-new-role"] {
-        let cassette = faults_common::matrix::Cassette::load(name);
-        let created = recorded_secret(&cassette);
+        let cassette = support::cassette::Cassette::load(name);
+        let created = cassette.recorded("SecretAccessKey");
         for fault in [false, true] {
             let server = MockServer::start();
             cassette.serve(&server);

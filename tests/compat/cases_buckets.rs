@@ -19,7 +19,195 @@ pub fn scenarios() -> Vec<Scenario> {
         public_access_block(),
         debug_bucket(),
         create_bucket_settings(),
+        with_signatures_checked(),
+        on_s3s_fs(),
     ]
+}
+
+/// Steps from command lines split at spaces.
+fn lines<'a>(lines: &'a [&'a str]) -> impl Iterator<Item = crate::compat::model::Step> + 'a {
+    lines.iter().map(|l| run(&l.split(' ').collect::<Vec<_>>()))
+}
+
+/// Keys with XML-special, non-ASCII, astral, `+`, `%` and space characters.
+const SIGNED_KEYS: &[&str] = &[
+    "a&b<c>.txt",
+    "caf\u{e9} \u{65e5}\u{672c}.txt",
+    "dir/sp ace.txt",
+    "emoji-\u{1F600}.txt",
+    "plus+sign%25.txt",
+];
+
+/// Every bucket command against moto with signature checks and IAM enforcement on: each
+/// request (odd keys, a dotted bucket, a bucket in another region) must be signed right.
+fn with_signatures_checked() -> Scenario {
+    let mut s = scenario("bucket commands with signatures checked", Server::Auth)
+        .setup(Setup::Bucket("my-bucket"))
+        .setup(Setup::Bucket("static.niche-museums.com"))
+        .setup(put(
+            "/eu-bucket",
+            "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>",
+        ));
+    for key in SIGNED_KEYS {
+        s = s.setup(Setup::Object("my-bucket", key, key.as_bytes().to_vec()));
+    }
+    s.setup(Setup::Object(
+        "static.niche-museums.com",
+        "index.html",
+        b"<html>".to_vec(),
+    ))
+    .setup(put(
+        "/eu-bucket?website",
+        "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><ErrorDocument><Key>error.html</Key></ErrorDocument></WebsiteConfiguration>",
+    ))
+    .file(
+        "policy.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"Caf\u{e9}\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::my-bucket/*\"}]}",
+    )
+    // Before any configuration: listings, and the errors of unset configuration.
+    .steps(lines(&[
+        "list-buckets",
+        "list-buckets --nl",
+        "list-buckets --csv",
+        "list-buckets --tsv",
+        "list-buckets my-bucket eu-bucket",
+        "list-buckets --details",
+        "list-bucket my-bucket",
+        "list-bucket my-bucket --nl --urls",
+        "list-bucket my-bucket --prefix dir/",
+        "list-bucket static.niche-museums.com --csv --urls",
+        "list-bucket nope",
+        "get-cors-policy my-bucket",
+        "get-bucket-policy my-bucket",
+        "get-public-access-block my-bucket",
+        "set-public-access-block my-bucket",
+        "set-cors-policy nope",
+        "debug-bucket my-bucket",
+        "debug-bucket nope",
+    ]))
+    .step(
+        run(&["list-bucket", "my-bucket", "--csv"]).also(|_, ours| {
+            let rows: Vec<&str> = ours.stdout.split("\r\n").collect();
+            if rows[0] == "Key,LastModified,ETag,Size,StorageClass,Owner"
+                && rows.len() == SIGNED_KEYS.len() + 2
+            {
+                Ok(())
+            } else {
+                Err(format!("a header and one row per key:\n{}", ours.stdout))
+            }
+        }),
+    )
+    // Writes, then what they left.
+    .steps(lines(&[
+        "set-cors-policy my-bucket -m GET -m PUT -o https://www.example.com/ -e ETag --max-age-seconds 60",
+        "set-bucket-policy my-bucket --policy-file policy.json",
+        "set-bucket-policy eu-bucket --allow-all-get",
+        "set-bucket-policy my-bucket --policy-file policy.json --allow-all-get",
+        "set-public-access-block my-bucket --block-public-acls true --restrict-public-buckets false",
+        "set-public-access-block eu-bucket --allow-public-access",
+        "get-cors-policy my-bucket",
+        "get-bucket-policy my-bucket",
+        "get-bucket-policy eu-bucket",
+        "get-public-access-block my-bucket",
+        "get-public-access-block eu-bucket",
+        "debug-bucket my-bucket",
+        "debug-bucket eu-bucket",
+        "list-buckets --details",
+        "list-buckets --details --nl",
+    ]))
+    // A wrong secret is refused by moto's signature check.
+    .step(
+        run(&["list-bucket", "my-bucket", "--access-key", "{admin_key}", "--secret-key", "not-the-secret"])
+            .custom(
+                "the original prints a traceback for the refusal; we print one Error: line",
+                |original, ours| {
+                    for (who, seen) in [("the original", original), ("ours", ours)] {
+                        if seen.code != 1 || !seen.stderr.contains("SignatureDoesNotMatch") {
+                            return Err(format!("{who}: refused for its signature?\n{}", crate::compat::runner::show(seen)));
+                        }
+                    }
+                    one_error_line(ours, &[1])
+                },
+            ),
+    )
+}
+
+/// The listing commands against s3s-fs, which has HeadBucket but none of the bucket
+/// configuration calls: both tools must say NotImplemented in the same words.
+fn on_s3s_fs() -> Scenario {
+    let mut s = scenario("bucket commands on s3s-fs", Server::S3s)
+        .setup(Setup::Bucket("my-bucket"))
+        .setup(Setup::Object(
+            "static.niche-museums.com",
+            "index.html",
+            b"<html>".to_vec(),
+        ))
+        // More keys than one ListObjectsV2 page holds (1000).
+        .setup(Setup::Numbered {
+            bucket: "big-bucket",
+            prefix: "key-",
+            count: 2345,
+        });
+    for key in SIGNED_KEYS {
+        s = s.setup(Setup::Object("my-bucket", key, key.as_bytes().to_vec()));
+    }
+    const REASON: &str = "the original prints a Python traceback for s3s-fs's NotImplemented; we print one Error: line";
+    let not_implemented = |original: &Seen, ours: &Seen| {
+        if original.code != 1
+            || !original
+                .stderr
+                .contains("Traceback (most recent call last):")
+        {
+            return Err(format!(
+                "the original changed:\n{}",
+                crate::compat::runner::show(original)
+            ));
+        }
+        one_error_line(ours, &[1])?;
+        if ours
+            .stderr
+            .starts_with("Error: An error occurred (NotImplemented)")
+        {
+            Ok(())
+        } else {
+            Err(format!("not NotImplemented:\n{}", ours.stderr))
+        }
+    };
+    s.steps(lines(&[
+        "list-buckets",
+        "list-buckets --nl",
+        "list-buckets --csv",
+        "list-buckets big-bucket",
+        "list-bucket my-bucket",
+        "list-bucket my-bucket --tsv --urls",
+        "list-bucket my-bucket --prefix dir/",
+        "list-bucket static.niche-museums.com",
+    ]))
+    .step(run(&["list-bucket", "big-bucket", "--nl"]).also(|_, ours| {
+        match ours.stdout.lines().count() {
+            2345 => Ok(()),
+            n => Err(format!("{n} lines, not one per key")),
+        }
+    }))
+    .steps(lines(&[
+        "list-bucket nope",
+        "set-cors-policy my-bucket",
+        "set-cors-policy nope",
+        "get-cors-policy my-bucket",
+        "get-bucket-policy my-bucket",
+        "set-bucket-policy my-bucket --allow-all-get",
+        "get-public-access-block my-bucket",
+        "debug-bucket my-bucket",
+    ]))
+    .step(run(&["list-buckets", "--details"]).custom(REASON, not_implemented))
+    .step(
+        run(&[
+            "set-public-access-block",
+            "my-bucket",
+            "--allow-public-access",
+        ])
+        .custom(REASON, not_implemented),
+    )
 }
 
 fn put(path: &str, body: &str) -> Setup {

@@ -1,7 +1,7 @@
 //! whoami, create, list-users, list-roles, list-user-policies, delete-user against moto.
 
 use crate::compat::cases_offline::{POLICY, STATEMENT};
-use crate::compat::model::{Scenario, Server, Setup, run, scenario};
+use crate::compat::model::{Scenario, Seen, Server, Setup, run, scenario};
 
 fn iam(params: &[(&'static str, &str)]) -> Setup {
     Setup::Iam(params.iter().map(|(k, v)| (*k, v.to_string())).collect())
@@ -34,6 +34,7 @@ pub fn scenarios() -> Vec<Scenario> {
         delete_user(),
         authenticated(),
         authenticated_transfers(),
+        iam_with_signatures_checked(),
     ]
 }
 
@@ -479,4 +480,114 @@ fn authenticated_transfers() -> Scenario {
         ))
         .step(run(&["delete-objects", "secure", "a.txt", "--auth", "ro.ini"]))
         .step(run(&["list-bucket", "secure", "--nl"]))
+}
+
+/// `Ok` if `test` holds of `seen`, else what was expected and what came.
+fn shows(seen: &Seen, what: &str, test: impl Fn(&Seen) -> bool) -> Result<(), String> {
+    if test(seen) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {what}:\n{}",
+            crate::compat::runner::show(seen)
+        ))
+    }
+}
+
+/// The IAM commands against moto with signature checks and IAM enforcement on, on users
+/// made by `create` and a role with inline and attached policies; then delete-user cleans
+/// up everything `create` made.
+fn iam_with_signatures_checked() -> Scenario {
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}"#;
+    let count = |text: &str, f: &dyn Fn(&str) -> bool| text.lines().filter(|l| f(l)).count();
+    scenario("IAM commands with signatures checked", Server::Auth)
+        .setup(iam(&[
+            ("Action", "CreateRole"),
+            ("RoleName", "worker"),
+            ("AssumeRolePolicyDocument", trust),
+            ("Description", "Runs jobs"),
+        ]))
+        .setup(iam(&[
+            ("Action", "PutRolePolicy"),
+            ("RoleName", "worker"),
+            ("PolicyName", "no-delete"),
+            ("PolicyDocument", policy),
+        ]))
+        .setup(iam(&[
+            ("Action", "AttachRolePolicy"),
+            ("RoleName", "worker"),
+            ("PolicyArn", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+        ]))
+        .step(run(&["create", "alpha", "-c", "--silent"]))
+        .step(run(&["create", "alpha", "beta", "-c", "--read-only", "--silent"]))
+        .step(run(&[
+            "create",
+            "beta",
+            "--username",
+            "uploader",
+            "--write-only",
+            "--prefix",
+            "in/",
+            "--silent",
+        ]))
+        .step(run(&["list-users"]))
+        .step(run(&["list-users", "--nl"]))
+        // Both printed something real: a CSV header, rows ending in \r\n.
+        .step(run(&["list-users", "--csv"]).also(|original, _| {
+            shows(original, "a CSV header and \\r\\n rows", |s| {
+                s.stdout.starts_with("UserName,UserId,Arn,Path,CreateDate,")
+                    && s.stdout.contains("\r\n")
+            })
+        }))
+        .step(run(&["list-users", "--tsv"]))
+        .step(run(&["list-roles"]))
+        .step(run(&["list-roles", "--details"]).also(|original, _| {
+            shows(original, "the role's inline policy", |s| {
+                s.stdout.contains("\"PolicyName\": \"no-delete\"")
+            })
+        }))
+        .step(run(&["list-roles", "--csv", "--details"]))
+        .step(run(&["list-roles", "worker", "--nl"]))
+        .step(run(&["list-user-policies"]))
+        .step(run(&["list-user-policies", "uploader", "s3.read-only.alpha,beta"]))
+        .step(
+            run(&[
+                "delete-user",
+                "s3.read-write.alpha",
+                "s3.read-only.alpha,beta",
+                "uploader",
+            ])
+            .also(move |_, ours| {
+                shows(ours, "4 policies, 3 keys and 3 users deleted", |s| {
+                    let lines: Vec<&str> = s.stdout.lines().collect();
+                    s.code == 0
+                        && count(&s.stdout, &|l| l.starts_with("  Deleted policy: ")) == 4
+                        && lines.contains(&"  Deleted policy: s3.read-only.beta")
+                        && lines.contains(&"  Deleted policy: s3.write-only.beta")
+                        // Access key ids are <ID#n> after normalisation.
+                        && count(&s.stdout, &|l| l.starts_with("  Deleted access key: <ID#")) == 3
+                        && count(&s.stdout, &|l| l == "  Deleted user") == 3
+                })
+            }),
+        )
+        // Only the admin is left.
+        .step(run(&["list-users", "--nl"]).also(|_, ours| {
+            shows(ours, "one line, the admin", |s| {
+                s.stdout.lines().count() == 1 && s.stdout.contains("\"UserName\": \"admin\"")
+            })
+        }))
+        // A user just deleted: the original's first line, then one Error line.
+        .step(
+            run(&["delete-user", "uploader"])
+                .aws_traceback(
+                    "botocore.errorfactory.NoSuchEntityException",
+                    "An error occurred (NoSuchEntity) when calling the ListUserPolicies operation: The user with name uploader cannot be found.",
+                )
+                .also(|_, ours| {
+                    shows(ours, "User: uploader, then one Error: line", |s| {
+                        s.stdout == "User: uploader\n" && s.stderr.lines().count() == 1
+                    })
+                }),
+        )
 }

@@ -33,6 +33,7 @@ use std::time::Instant;
 use model::{Scenario, Server};
 use runner::{Original, report, run_all};
 use support::moto::Moto;
+use support::s3s::S3s;
 
 /// Commands whose implementation has not landed on main yet: (command, why).
 pub const PENDING: &[(&str, &str)] = &[];
@@ -107,6 +108,17 @@ fn authenticated_cases_match_the_original() {
     let scenarios = by_server(all_scenarios(), Server::Auth);
     let verdicts = run_all(&mut original, Some((&mut a, &mut b)), &scenarios, pending);
     report("authenticated", &verdicts, started);
+}
+
+/// The listing and bucket commands against s3s-fs, an S3 that is not moto.
+#[test]
+fn s3s_fs_cases_match_the_original() {
+    let started = Instant::now();
+    let mut original = Original::start();
+    let (mut a, mut b) = (S3s::start(), S3s::start());
+    let scenarios = by_server(all_scenarios(), Server::S3s);
+    let verdicts = run_all(&mut original, Some((&mut a, &mut b)), &scenarios, pending);
+    report("s3s-fs", &verdicts, started);
 }
 
 /// Every command has networked cases (not only usage errors and help) and offline ones;

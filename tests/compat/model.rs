@@ -22,6 +22,9 @@ pub enum Server {
     OpenManaged,
     /// moto with signature checks and IAM policy enforcement, as an admin user.
     Auth,
+    /// s3s-fs: an independent S3 implementation that verifies SigV4 and has none of the
+    /// bucket configuration calls (so both tools meet NotImplemented).
+    S3s,
 }
 
 /// Server state made directly through the API (not by either tool), the same on both servers.
@@ -34,6 +37,12 @@ pub enum Setup {
     ObjectWithChecksum(&'static str, &'static str, Vec<u8>),
     /// Any S3 request: method, raw path and query, body.
     S3(&'static str, String, Vec<u8>),
+    /// `count` empty objects `{prefix}00000`, `{prefix}00001`, ... (more than a listing page).
+    Numbered {
+        bucket: &'static str,
+        prefix: &'static str,
+        count: usize,
+    },
     /// Any IAM action (Version is added).
     Iam(Vec<(&'static str, String)>),
     /// CreateAccessKey for a user; the key becomes the variables `{VAR_key}`, `{VAR_secret}`.
@@ -89,6 +98,8 @@ pub struct Step {
     /// completion's `COMP_WORDS` and friends).
     pub env: Vec<(String, String)>,
     pub expect: Expect,
+    /// Further checks after `expect` holds (what both printed must also show this).
+    pub also: Vec<Check>,
 }
 
 /// A step: the command line, with `{name}` templates (`{url}`, setup variables).
@@ -100,6 +111,7 @@ pub fn run(args: &[&str]) -> Step {
         tree: None,
         env: Vec::new(),
         expect: Expect::Same,
+        also: Vec::new(),
     }
 }
 
@@ -152,6 +164,15 @@ impl Step {
             reason,
             check: Arc::new(check),
         };
+        self
+    }
+
+    /// A further check on the two results, after the expectation holds.
+    pub fn also(
+        mut self,
+        check: impl Fn(&Seen, &Seen) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Step {
+        self.also.push(Arc::new(check));
         self
     }
 

@@ -2,8 +2,9 @@
 //!
 //! The original runs in one long-lived Python process (`run_original.py`) against server A;
 //! ours runs as the built binary against server B, at the same time. Each tool has its own
-//! scenario directory (input files, `--auth` files it saved, downloads) and its own server,
-//! both reset and given the same state before every scenario.
+//! scenario directory (input files, `--auth` files it saved, downloads) and its own server
+//! (moto, or s3s-fs: a [`Backend`]), both reset and given the same state before every
+//! scenario.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -13,8 +14,88 @@ use std::time::Instant;
 
 use crate::compat::model::{Expect, Scenario, Seen, Server, Setup, Step};
 use crate::compat::normalise::Normaliser;
+use crate::support::http::Response;
 use crate::support::moto::Moto;
+use crate::support::s3s::S3s;
 use crate::support::{self, TempDir, sigv4};
+
+/// The server one tool's side of a scenario talks to.
+pub trait Backend: Sync {
+    fn url(&self) -> String;
+    /// The keys both tools run with.
+    fn keys(&self) -> (String, String);
+    /// Back to an empty server (moto: a new admin key).
+    fn reset(&mut self);
+    /// A signed S3 request with [`Backend::keys`].
+    fn s3(&self, method: &str, path_and_query: &str, body: &[u8]) -> Response;
+    /// Makes `s` on the server, adding any variables it defines to `vars`.
+    fn apply(&self, s: &Setup, vars: &mut HashMap<String, String>);
+}
+
+/// A server of either kind (they own their processes: no borrowed data).
+type AnyServer = dyn Backend + 'static;
+
+impl Backend for Moto {
+    fn url(&self) -> String {
+        Moto::url(self)
+    }
+    fn keys(&self) -> (String, String) {
+        self.admin_key()
+    }
+    fn reset(&mut self) {
+        Moto::reset(self)
+    }
+    fn s3(&self, method: &str, path_and_query: &str, body: &[u8]) -> Response {
+        Moto::s3(self, method, path_and_query, body)
+    }
+    fn apply(&self, s: &Setup, vars: &mut HashMap<String, String>) {
+        apply_setup(self, s, vars)
+    }
+}
+
+/// s3s-fs serves a directory: buckets are directories and objects files, so its state is
+/// made (and wiped) on disk, as a user's files would be, not through its API.
+impl Backend for S3s {
+    fn url(&self) -> String {
+        S3s::url(self)
+    }
+    fn keys(&self) -> (String, String) {
+        S3s::keys(self)
+    }
+    fn reset(&mut self) {
+        let data = self.data_dir();
+        for entry in std::fs::read_dir(&data).expect("s3s-fs data dir").flatten() {
+            std::fs::remove_dir_all(entry.path())
+                .unwrap_or_else(|e| panic!("reset s3s-fs: {}: {e}", entry.path().display()));
+        }
+    }
+    fn s3(&self, method: &str, path_and_query: &str, body: &[u8]) -> Response {
+        S3s::s3(self, method, path_and_query, body)
+    }
+    fn apply(&self, s: &Setup, _vars: &mut HashMap<String, String>) {
+        let data = self.data_dir();
+        let write = |bucket: &str, key: &str, body: &[u8]| {
+            let path = data.join(bucket).join(key);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        };
+        match s {
+            Setup::Bucket(b) => std::fs::create_dir_all(data.join(b)).unwrap(),
+            Setup::Object(b, k, body) => write(b, k, body),
+            Setup::Numbered {
+                bucket,
+                prefix,
+                count,
+            } => {
+                std::fs::create_dir_all(data.join(bucket)).unwrap();
+                for i in 0..*count {
+                    write(bucket, &format!("{prefix}{i:05}"), b"");
+                }
+            }
+            other => panic!("setup {other:?} is not made on s3s-fs"),
+        }
+    }
+}
 
 /// A step's raw result from either tool.
 struct Raw {
@@ -122,7 +203,7 @@ impl Drop for Original {
 
 /// One tool's side of a scenario: its server (if any), directories and setup variables.
 struct Side<'a> {
-    moto: Option<&'a Moto>,
+    server: Option<&'a AnyServer>,
     _root: TempDir,
     work: PathBuf,
     home: PathBuf,
@@ -132,8 +213,8 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    fn prepare(moto: Option<&'a mut Moto>, scenario: &Scenario) -> Side<'a> {
-        let moto = moto.map(|m| {
+    fn prepare(server: Option<&'a mut AnyServer>, scenario: &Scenario) -> Side<'a> {
+        let server = server.map(|m| {
             m.reset();
             &*m
         });
@@ -143,7 +224,7 @@ impl<'a> Side<'a> {
         std::fs::create_dir_all(&work).unwrap();
         std::fs::create_dir_all(&home).unwrap();
         let mut side = Side {
-            moto,
+            server,
             _root: root,
             work,
             home,
@@ -152,13 +233,13 @@ impl<'a> Side<'a> {
         };
         side.vars
             .insert("work".into(), side.work.display().to_string());
-        if let Some(m) = side.moto {
-            let (key, secret) = m.admin_key();
+        if let Some(m) = side.server {
+            let (key, secret) = m.keys();
             side.vars.insert("url".into(), m.url());
             side.vars.insert("admin_key".into(), key);
             side.vars.insert("admin_secret".into(), secret);
             for s in &scenario.setup {
-                apply_setup(m, s, &mut side.vars);
+                m.apply(s, &mut side.vars);
             }
         }
         side.env_changes = scenario
@@ -175,7 +256,7 @@ impl<'a> Side<'a> {
     }
 
     fn url(&self) -> String {
-        self.moto.map(Moto::url).unwrap_or_default()
+        self.server.map(|m| m.url()).unwrap_or_default()
     }
 
     fn fill(&self, text: &str) -> String {
@@ -198,7 +279,7 @@ impl<'a> Side<'a> {
         let mut s = step.clone();
         s.args = s.args.iter().map(|a| self.fill(a)).collect();
         s.stdin = s.stdin.as_deref().map(|d| self.fill_bytes(d));
-        if self.moto.is_some() {
+        if self.server.is_some() {
             s.args.push("--endpoint-url".into());
             s.args.push(self.url());
         }
@@ -208,13 +289,13 @@ impl<'a> Side<'a> {
     /// The whole environment both tools run with (nothing from the developer's).
     fn env(&self) -> Vec<(String, String)> {
         let (key, secret) = self
-            .moto
-            .map(Moto::admin_key)
+            .server
+            .map(|m| m.keys())
             .unwrap_or_else(|| ("testing".into(), "testing".into()));
         let home = self.home.display().to_string();
         // Any request goes to loopback: the scenario's server, or (offline) a port where
         // nothing listens, so a tool that unexpectedly calls out fails fast and harmlessly.
-        let endpoint = match self.moto {
+        let endpoint = match self.server {
             Some(m) => m.url(),
             None => "http://127.0.0.1:9".to_string(),
         };
@@ -347,6 +428,16 @@ fn apply_setup(moto: &Moto, s: &Setup, vars: &mut HashMap<String, String>) {
         Setup::S3(method, path, body) => {
             expect_ok(&what, Ok(moto.s3(method, path, body)));
         }
+        Setup::Numbered {
+            bucket,
+            prefix,
+            count,
+        } => {
+            for i in 0..*count {
+                let path = format!("/{bucket}/{prefix}{i:05}");
+                expect_ok(&what, Ok(moto.s3("PUT", &path, b"")));
+            }
+        }
         Setup::Iam(params) => {
             let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
             expect_ok(&what, Ok(moto.iam(&params)));
@@ -402,7 +493,7 @@ pub struct Verdict {
 /// `pending(command)` says why a command's cases do not count yet.
 pub fn run_all(
     original: &mut Original,
-    mut servers: Option<(&mut Moto, &mut Moto)>,
+    mut servers: Option<(&mut AnyServer, &mut AnyServer)>,
     scenarios: &[Scenario],
     pending: impl Fn(&str) -> Option<&'static str>,
 ) -> Vec<Verdict> {
@@ -459,14 +550,18 @@ pub fn run_all(
                 step: step.display(),
                 pending: scenario_pending.or_else(|| pending(step.command())),
                 deliberate,
-                result: judge(&step.expect, &seen_a[i], &seen_b[i]),
+                result: judge(&step.expect, &seen_a[i], &seen_b[i]).and_then(|()| {
+                    step.also
+                        .iter()
+                        .try_for_each(|check| check(&seen_a[i], &seen_b[i]))
+                }),
             });
         }
         for path in &scenario.probes {
-            let (Some(a), Some(b)) = (side_a.moto, side_b.moto) else {
+            let (Some(a), Some(b)) = (side_a.server, side_b.server) else {
                 continue;
             };
-            let head = |m: &Moto| {
+            let head = |m: &dyn Backend| {
                 let r = m.s3("HEAD", path, b"");
                 let h = |name| r.header(name).unwrap_or("-").to_string();
                 format!(

@@ -24,6 +24,9 @@
 //!   never on the machine. Where namespaces are not allowed, [`AwsFront::start`] returns None
 //!   and the test prints why and passes, unless `S3C_LOOPBACK_AWS=require` (scripts/test sets
 //!   it) makes that a failure.
+//!
+//! Not MockServer: it terminates TLS for AWS's host names and forwards to moto, answering
+//! only what moto does not; the mock speaks plain HTTP and answers everything itself.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufReader, Write};

@@ -1,11 +1,13 @@
-//! Test support shared by the integration tests: a mock HTTP server ([`mock`]), launchers for
-//! the real servers ([`moto`], [`s3s`]), and helpers to run the built binary in a clean
+//! Test support shared by the integration tests: a mock HTTP server ([`mock`]), the reader
+//! and replayer of recorded exchanges ([`cassette`]), launchers for the real servers
+//! ([`moto`], [`s3s`]), and helpers to run the built binary in a clean
 //! environment.
 //!
 //! Each file in `tests/` is its own crate and uses only part of this module, hence the allow.
 
 pub mod aws_front;
 pub mod aws_rules;
+pub mod cassette;
 pub mod http;
 pub mod mock;
 pub mod moto;

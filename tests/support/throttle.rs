@@ -3,6 +3,9 @@
 //! act on it while it runs (send Ctrl-C) without multi-gigabyte inputs. Host headers and
 //! signatures are untouched: the client signs for the relay's address, which is what the
 //! server then sees.
+//!
+//! Not MockServer: this relays bytes to a real server at a set rate, below HTTP, which a
+//! route table cannot express.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

@@ -1,7 +1,6 @@
 //! Routes for the mock server: which requests ([`Matcher`]) get what ([`Reply`]).
 
 use super::Recorded;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -172,18 +171,10 @@ impl Reply {
     /// 200 with the contents of `fixtures/<rel>`; Content-Type from the extension. Reads the
     /// file now, so a missing fixture fails the test where the route is set up.
     pub fn fixture(rel: &str) -> Reply {
-        let path = super::super::repo_root().join("fixtures").join(rel);
-        let body =
-            std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
-        let content_type = match Path::new(rel).extension().and_then(|e| e.to_str()) {
-            Some("xml") => "text/xml",
-            Some("json") => "application/json",
-            Some("txt") => "text/plain",
-            _ => "application/octet-stream",
-        };
+        use super::super::cassette;
         Reply::status(200)
-            .header("Content-Type", content_type)
-            .body(body)
+            .header("Content-Type", cassette::content_type(rel))
+            .body(cassette::fixture(rel))
     }
 
     /// An S3-style error document (`<Error><Code>..`). With status 200 it is the "error inside
