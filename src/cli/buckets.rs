@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::args::{Matches, context};
 use super::{echo, echo_err, list_format, print_list};
 use crate::aws::s3::S3;
-use crate::aws::s3_bucket::{CorsRule, PublicAccessSettings};
+use crate::aws::s3::bucket::{CorsRule, PublicAccessSettings};
 use crate::error::Error;
 use crate::output::{dumps, py_repr};
 use crate::policies;

@@ -10,7 +10,7 @@ use super::create_keys::{self, KeyOptions};
 use super::{echo, echo_err, print};
 use crate::assume;
 use crate::aws::Context;
-use crate::aws::s3_bucket::PublicAccessSettings;
+use crate::aws::s3::bucket::PublicAccessSettings;
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
