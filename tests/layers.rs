@@ -39,18 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "service clients: a Session and what is called with it",
-        &[
-            "aws::session",
-            "aws::iam",
-            "aws::sts",
-            "aws::s3",
-            "aws::s3_bucket",
-            "aws::s3_check",
-            "aws::s3_create",
-            "aws::s3_list",
-            "aws::s3_object",
-            "aws::s3_presign",
-        ],
+        &["aws::session", "aws::iam", "aws::sts", "aws::s3"],
     ),
     (
         "context: a Session resolved from the options and the environment",

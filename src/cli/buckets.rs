@@ -11,7 +11,7 @@ use super::args::{Command, Matches, aws_options};
 use super::{context, echo, echo_err, list_format, print_list};
 use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
-use crate::aws::s3_bucket::{CorsRule, PublicAccessSettings};
+use crate::aws::s3::bucket::{CorsRule, PublicAccessSettings};
 use crate::error::Error;
 use crate::output::{Format, dumps, py_repr};
 use crate::policies;

@@ -11,7 +11,7 @@ use super::args::{Command, CommandSpec, Matches, aws_options};
 use super::create_keys::{self, KeyOptions};
 use super::{context, echo, echo_err, print};
 use crate::assume;
-use crate::aws::s3_bucket::PublicAccessSettings;
+use crate::aws::s3::bucket::PublicAccessSettings;
 use crate::aws::{AwsOptions, Context};
 use crate::error::Error;
 use crate::output::dumps;

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use super::args::{Command, Matches, aws_options};
 use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
-use crate::aws::s3_presign::MAX_EXPIRES;
+use crate::aws::s3::presign::MAX_EXPIRES;
 use crate::error::Error;
 use crate::output::{parse_aws_timestamp, py_datetime};
 

@@ -14,7 +14,7 @@ use super::checksum::{BUF, Verifier};
 use super::progress::Progress;
 use super::{Settings, pool, ranges};
 use crate::aws::s3::S3;
-use crate::aws::s3_object::ObjectInfo;
+use crate::aws::s3::object::ObjectInfo;
 use crate::error::Error;
 
 /// The object to fetch.

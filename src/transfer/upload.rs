@@ -14,7 +14,7 @@ use super::progress::Progress;
 use super::{MAX_OBJECT, MAX_PARTS, Settings, pool, ranges};
 use crate::aws::http::Body;
 use crate::aws::s3::S3;
-use crate::aws::s3_object::{CompletedPart, Payload};
+use crate::aws::s3::object::{CompletedPart, Payload};
 use crate::error::Error;
 
 /// How long AbortMultipartUpload may take after Ctrl-C.

@@ -9,11 +9,11 @@
 
 use serde_json::Value;
 
-use super::http::{Body, Request, Streaming};
-use super::md5;
-use super::s3::S3;
-use super::sigv4::UNSIGNED_PAYLOAD;
-use super::xml::{self, Field, Kind, to_json};
+use super::S3;
+use crate::aws::http::{Body, Request, Streaming};
+use crate::aws::md5;
+use crate::aws::sigv4::UNSIGNED_PAYLOAD;
+use crate::aws::xml::{self, Field, Kind, to_json};
 use crate::error::Error;
 
 /// botocore's Error shape of a DeleteObjects result, in its member order.
@@ -334,7 +334,7 @@ impl S3<'_> {
         })?;
         let root = resp.xml(operation)?;
         if root.name == "Error" {
-            let mut err = super::http::parse_error_body(resp.status, &resp.body, operation);
+            let mut err = crate::aws::http::parse_error_body(resp.status, &resp.body, operation);
             if err.code == resp.status.to_string() {
                 err.code = "InternalError".into();
             }

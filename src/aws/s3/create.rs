@@ -2,8 +2,8 @@
 //! public access block, bucket policy and website configuration of `--public` and
 //! `--website`. Request bodies are written as botocore serialises them.
 
-use super::s3::{S3, with_md5_body};
-use super::xml::{S3_XMLNS as XMLNS, escape};
+use super::{S3, with_md5_body};
+use crate::aws::xml::{S3_XMLNS as XMLNS, escape};
 use crate::error::Error;
 
 /// The CreateBucket request document, or `None` (no body) without a region.
@@ -101,7 +101,7 @@ mod tests {
              <LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"
         );
         assert_eq!(
-            crate::aws::s3_bucket::PublicAccessSettings::ALL_OFF.to_xml(),
+            crate::aws::s3::bucket::PublicAccessSettings::ALL_OFF.to_xml(),
             "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
              <BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>\
              <BlockPublicPolicy>false</BlockPublicPolicy>\

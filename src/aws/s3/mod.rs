@@ -1,6 +1,7 @@
 //! The S3 REST client core: addressing, signing, bucket-region discovery and
-//! HeadBucket. Listings (s3_list.rs), bucket configuration and object transfers
-//! build on [`S3::call`].
+//! HeadBucket. Listings (list.rs), bucket configuration (bucket.rs), what `create`
+//! sets up (create.rs), objects (object.rs), presigned URLs (presign.rs) and the
+//! bucket check (check.rs) build on [`S3::call`].
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -10,6 +11,13 @@ use super::session::Session;
 use super::sigv4::{Mode, uri_encode};
 use super::xml::Element;
 use crate::error::{AwsError, Error};
+
+pub mod bucket;
+pub mod check;
+pub mod create;
+pub mod list;
+pub mod object;
+pub mod presign;
 
 pub struct S3<'a> {
     pub(crate) ctx: &'a Session,

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::s3::S3;
-use super::xml::{Field, Kind, to_json};
+use super::S3;
+use crate::aws::xml::{Field, Kind, to_json};
 use crate::error::Error;
 
 /// botocore's Object shape (a ListObjectsV2 `Contents` entry), in its order.
@@ -144,7 +144,7 @@ impl S3<'_> {
 
 /// `urllib.parse.unquote_plus`, for keys listed with `encoding-type=url`.
 pub fn unquote_plus(s: &str) -> String {
-    super::xml::percent_decode(&s.replace('+', " "))
+    crate::aws::xml::percent_decode(&s.replace('+', " "))
 }
 
 #[cfg(test)]

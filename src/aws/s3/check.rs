@@ -8,7 +8,7 @@
 //! same permission (s3:ListBucket) and does carry the code; a successful check costs
 //! nothing more than before.
 
-use super::s3::S3;
+use super::S3;
 use crate::error::{AwsError, Error};
 
 /// Codes that mean the credentials themselves are the problem, with what to say.

@@ -1,6 +1,6 @@
 //! Bucket configuration calls: ACL, location, public access block, website, CORS
 //! and policy, read, and CORS and public access settings written (PutBucketPolicy is
-//! `s3_create.rs`'s).
+//! `create.rs`'s).
 //!
 //! Each reader returns the operation's output as botocore parses it (members in the
 //! order of botocore's output shape, absent ones left out), because the commands
@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::http::Response;
-use super::s3::{S3, with_md5_body};
-use super::xml::{Element, Field, Kind, S3_XMLNS as XMLNS, escape, to_json};
+use super::{S3, with_md5_body};
+use crate::aws::http::Response;
+use crate::aws::xml::{Element, Field, Kind, S3_XMLNS as XMLNS, escape, to_json};
 use crate::error::Error;
 
 const OWNER: &[Field] = &[Field("DisplayName", Kind::Str), Field("ID", Kind::Str)];

@@ -4,10 +4,10 @@
 
 use time::OffsetDateTime;
 
-use super::Credentials;
-use super::http::authority;
-use super::s3::S3;
-use super::sigv4::{Mode, Signer};
+use super::S3;
+use crate::aws::Credentials;
+use crate::aws::http::authority;
+use crate::aws::sigv4::{Mode, Signer};
 
 /// S3 refuses presigned URLs that claim to last longer than a week.
 pub const MAX_EXPIRES: u64 = 604_800;
