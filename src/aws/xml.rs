@@ -54,6 +54,50 @@ impl Element {
     pub fn path_text(&self, names: &[&str]) -> Option<&str> {
         self.path(names).map(|e| e.text.as_str())
     }
+
+    // Typed members, read as botocore reads them; `None` when the member is absent,
+    // since botocore's parser leaves absent members out whatever the model requires.
+
+    /// A string member (timestamps too: kept as sent, [`Members::time`] prints them).
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.text_of(name).map(str::to_string)
+    }
+
+    /// A boolean member: `true` in any case is true, anything else false.
+    pub fn boolean(&self, name: &str) -> Option<bool> {
+        self.text_of(name)
+            .map(|t| t.trim().eq_ignore_ascii_case("true"))
+    }
+
+    /// An integer member. One that is not a number (never seen from a server; botocore
+    /// would raise) is left out.
+    pub fn integer(&self, name: &str) -> Option<i64> {
+        self.text_of(name).and_then(|t| t.trim().parse().ok())
+    }
+
+    /// An IAM policy document member, decoded (see [`decode_policy`]).
+    pub fn policy(&self, name: &str) -> Option<serde_json::Value> {
+        self.text_of(name).map(decode_policy)
+    }
+
+    /// A structure member converted by `parse`.
+    pub fn structure<T>(&self, name: &str, parse: impl Fn(&Element) -> T) -> Option<T> {
+        self.child(name).map(parse)
+    }
+
+    /// A wrapped list member (`<Name><item/>...</Name>`), each item converted by `parse`;
+    /// present and empty when the wrapper is there without items, as botocore has it.
+    pub fn list<T>(&self, name: &str, item: &str, parse: impl Fn(&Element) -> T) -> Option<Vec<T>> {
+        self.child(name)
+            .map(|list| list.children(item).map(&parse).collect())
+    }
+
+    /// A flattened list member (the item element repeats in this one); absent when
+    /// there are no items, as botocore has it.
+    pub fn flat_list<T>(&self, item: &str, parse: impl Fn(&Element) -> T) -> Option<Vec<T>> {
+        let items: Vec<T> = self.children(item).map(parse).collect();
+        (!items.is_empty()).then_some(items)
+    }
 }
 
 /// Why a document could not be read.
@@ -257,8 +301,6 @@ pub enum Kind {
     /// `json_decode_policies` handler does the same).
     Policy,
     Struct(&'static [Field]),
-    /// An attribute of the structure element itself (`xsi:type` -> `Attr("type")`).
-    Attr(&'static str),
     /// A wrapped list: `<Name><item>..</item><item>..</item></Name>`.
     List(&'static str, &'static Kind),
     /// A flattened list: the member element itself repeats in its parent.
@@ -274,14 +316,7 @@ pub struct Field(pub &'static str, pub Kind);
 pub fn to_json(el: &Element, fields: &[Field]) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for Field(name, kind) in fields {
-        if let Kind::Attr(attr) = kind {
-            if let Some(v) = el.attr(attr) {
-                map.insert(
-                    (*name).to_string(),
-                    serde_json::Value::String(v.to_string()),
-                );
-            }
-        } else if let Kind::Flat(item) = kind {
+        if let Kind::Flat(item) = kind {
             let items: Vec<serde_json::Value> = el.children(name).map(|c| value(c, item)).collect();
             if !items.is_empty() {
                 map.insert((*name).to_string(), serde_json::Value::Array(items));
@@ -304,19 +339,80 @@ fn value(el: &Element, kind: &Kind) -> serde_json::Value {
             .map(Value::from)
             .unwrap_or_else(|_| Value::String(el.text.clone())),
         Kind::Bool => Value::Bool(el.text.trim().eq_ignore_ascii_case("true")),
-        Kind::Time => match crate::output::parse_aws_timestamp(&el.text) {
-            Some(t) => Value::String(crate::output::py_datetime(t)),
-            None => Value::String(el.text.clone()),
-        },
+        Kind::Time => time_json(&el.text),
         Kind::Policy => decode_policy(&el.text),
         Kind::Struct(fields) => to_json(el, fields),
         Kind::List(item_name, item) => {
             Value::Array(el.children(item_name).map(|c| value(c, item)).collect())
         }
         Kind::Flat(item) => value(el, item),
-        Kind::Attr(attr) => el
-            .attr(attr)
-            .map_or(Value::Null, |v| Value::String(v.to_string())),
+    }
+}
+
+/// A timestamp as botocore's parser and Python's `str(datetime)` print it; text that
+/// is no timestamp stays as it is.
+fn time_json(text: &str) -> serde_json::Value {
+    serde_json::Value::String(match crate::output::parse_aws_timestamp(text) {
+        Some(t) => crate::output::py_datetime(t),
+        None => text.to_string(),
+    })
+}
+
+/// A typed response written back as the JSON botocore returns: each `to_json` adds
+/// its members in the order of botocore's output shape, and an absent member
+/// (`None`) is left out, as botocore leaves it out.
+#[derive(Debug, Default)]
+pub struct Members(serde_json::Map<String, serde_json::Value>);
+
+impl Members {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn str(self, name: &str, value: &Option<String>) -> Self {
+        self.value(name, value.clone().map(serde_json::Value::String))
+    }
+
+    pub fn bool(self, name: &str, value: Option<bool>) -> Self {
+        self.value(name, value.map(serde_json::Value::Bool))
+    }
+
+    pub fn int(self, name: &str, value: Option<i64>) -> Self {
+        self.value(name, value.map(serde_json::Value::from))
+    }
+
+    /// A timestamp kept as sent, printed as `str(datetime)`.
+    pub fn time(self, name: &str, value: &Option<String>) -> Self {
+        self.value(name, value.as_deref().map(time_json))
+    }
+
+    /// A list, each item converted by `item`.
+    pub fn list<T>(
+        self,
+        name: &str,
+        value: &Option<Vec<T>>,
+        item: impl Fn(&T) -> serde_json::Value,
+    ) -> Self {
+        self.value(
+            name,
+            value.as_ref().map(|items| items.iter().map(item).collect()),
+        )
+    }
+
+    /// Any other member already in JSON (a structure, a policy document).
+    pub fn value(mut self, name: &str, value: Option<serde_json::Value>) -> Self {
+        if let Some(v) = value {
+            self.0.insert(name.to_string(), v);
+        }
+        self
+    }
+
+    pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+    }
+
+    pub fn done(self) -> serde_json::Value {
+        serde_json::Value::Object(self.0)
     }
 }
 
@@ -384,11 +480,52 @@ mod shape_tests {
 
     #[test]
     fn attributes_by_local_name() {
-        const GRANTEE: &[Field] = &[Field("ID", Kind::Str), Field("Type", Kind::Attr("type"))];
         let el = parse(br#"<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc</ID></Grantee>"#).unwrap();
+        assert_eq!(el.attr("type"), Some("CanonicalUser"));
+        // Names are local: the prefixed name is not looked up.
+        assert_eq!(el.attr("xsi:type"), None);
+    }
+
+    #[test]
+    fn typed_members_read_as_botocore_does() {
+        let el = parse(
+            b"<T><S>x</S><B>TRUE</B><F>no</F><I> 12 </I><Bad>twelve</Bad>\
+              <Doc>%7B%22a%22%3A1%7D</Doc><L><member>1</member><member>2</member></L><E/>\
+              <R>a</R><R>b</R></T>",
+        )
+        .unwrap();
+        assert_eq!(el.string("S").as_deref(), Some("x"));
+        assert_eq!(el.string("Missing"), None);
         assert_eq!(
-            crate::output::dumps(&to_json(&el, GRANTEE), None),
-            r#"{"ID": "abc", "Type": "CanonicalUser"}"#
+            (el.boolean("B"), el.boolean("F")),
+            (Some(true), Some(false))
+        );
+        assert_eq!((el.integer("I"), el.integer("Bad")), (Some(12), None));
+        assert_eq!(el.policy("Doc"), Some(serde_json::json!({"a": 1})));
+        let text = |e: &Element| e.text.clone();
+        assert_eq!(
+            el.list("L", "member", text),
+            Some(vec!["1".into(), "2".into()])
+        );
+        assert_eq!(el.list("E", "member", text), Some(vec![]));
+        assert_eq!(el.list("Missing", "member", text), None);
+        assert_eq!(el.flat_list("R", text), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(el.flat_list("Missing", text), None);
+    }
+
+    #[test]
+    fn members_in_the_order_written_absent_ones_left_out() {
+        let json = Members::new()
+            .time("When", &Some("2026-11-28T22:57:20Z".into()))
+            .str("Gone", &None)
+            .time("Odd", &Some("yesterday".into()))
+            .int("N", Some(3))
+            .bool("B", None)
+            .list("L", &Some(vec![1, 2]), |n| serde_json::Value::from(*n))
+            .done();
+        assert_eq!(
+            crate::output::dumps(&json, None),
+            r#"{"When": "2026-11-28 22:57:20+00:00", "Odd": "yesterday", "N": 3, "L": [1, 2]}"#
         );
     }
 

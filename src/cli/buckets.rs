@@ -115,21 +115,19 @@ fn with_details(s3: &S3<'_>, mut bucket: Value) -> Result<Value, Error> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let acl = s3.get_bucket_acl(&name)?;
+    let acl = s3.get_bucket_acl(&name)?.to_json();
     // "Buckets in Region us-east-1 have a LocationConstraint of null".
     let region = s3
         .get_bucket_location(&name)?
         .unwrap_or_else(|| "us-east-1".to_string());
     let pab = match s3.get_public_access_block(&name) {
-        Ok(v) => v
-            .get("PublicAccessBlockConfiguration")
-            .cloned()
-            .unwrap_or(Value::Null),
+        Ok(v) => v.public_access_block_configuration.to_json(),
         Err(Error::Aws(_)) => Value::Null,
         Err(e) => return Err(e),
     };
     let website = match s3.get_bucket_website(&name) {
-        Ok(mut v) => {
+        Ok(website) => {
+            let mut v = website.to_json();
             if let Some(map) = v.as_object_mut() {
                 map.insert(
                     "url".into(),
@@ -229,12 +227,12 @@ fn get_cors_policy(args: OneBucket) -> Result<(), Error> {
     let ctx = context(&aws)?;
     let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
     // The original fails with a KeyError on a configuration without rules.
-    let rules = cors.get("CORSRules").ok_or_else(|| {
+    let rules = cors.rules_json().ok_or_else(|| {
         Error::msg(format!(
             "Bucket {bucket} has a CORS configuration without rules"
         ))
     })?;
-    echo(dumps(rules, Some(4)))
+    echo(dumps(&rules, Some(4)))
 }
 
 /// `set-cors-policy BUCKET [-m METHOD]... [-h HEADER]... [-o ORIGIN]... [-e HEADER]...
@@ -387,10 +385,7 @@ fn get_public_access_block(args: OneBucket) -> Result<(), Error> {
         .s3()
         .get_public_access_block(&bucket)
         .map_err(click_error)?;
-    let config = out
-        .get("PublicAccessBlockConfiguration")
-        .cloned()
-        .unwrap_or_default();
+    let config = out.public_access_block_configuration.to_json();
     echo(dumps(&config, Some(4)))
 }
 
@@ -466,16 +461,22 @@ fn debug_bucket(args: OneBucket) -> Result<(), Error> {
     let OneBucket { bucket, aws } = args;
     let ctx = context(&aws)?;
     let s3 = ctx.s3();
-    report("Bucket ACL:", "bucket ACL", s3.get_bucket_acl(&bucket))?;
+    report(
+        "Bucket ACL:",
+        "bucket ACL",
+        s3.get_bucket_acl(&bucket).map(|acl| acl.to_json()),
+    )?;
     report(
         "Bucket policy status:",
         "bucket policy status",
-        s3.get_bucket_policy_status(&bucket),
+        s3.get_bucket_policy_status(&bucket)
+            .map(|status| status.to_json()),
     )?;
     report(
         "Bucket public access block:",
         "bucket public access block",
-        s3.get_public_access_block(&bucket),
+        s3.get_public_access_block(&bucket)
+            .map(|block| block.to_json()),
     )?;
     Ok(())
 }

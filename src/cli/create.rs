@@ -460,16 +460,15 @@ impl Run<'_> {
             is_new,
             &mut |message| echo_err(message),
         )?;
-        let credentials = &role.json;
         if plan.ini {
             echo(format!(
                 "[default]\naws_access_key_id={}\naws_secret_access_key={}\naws_session_token={}",
-                text(credentials, "AccessKeyId"),
-                text(credentials, "SecretAccessKey"),
-                text(credentials, "SessionToken"),
+                text(&role.access_key_id),
+                text(&role.secret_access_key),
+                text(&role.session_token),
             ))
         } else {
-            echo(dumps(credentials, Some(4)))
+            echo(dumps(&role.to_json(), Some(4)))
         }
     }
 
@@ -478,7 +477,7 @@ impl Run<'_> {
     fn permanent(&mut self) -> Result<(), Error> {
         let plan = self.plan;
         let iam = self.ctx.iam();
-        if iam.get_user(&plan.username)?.is_none() {
+        if !iam.user_exists(&plan.username)? {
             iam.create_user(&plan.username, plan.boundary.as_deref(), &plan.tags)?;
             self.created.push(format!("user {}", plan.username));
             // The original's double space: "Created" + " user: ...".
@@ -507,11 +506,11 @@ impl Run<'_> {
         if plan.ini {
             echo(format!(
                 "[default]\naws_access_key_id={}\naws_secret_access_key={}",
-                text(&key, "AccessKeyId"),
-                text(&key, "SecretAccessKey"),
+                text(&key.access_key_id),
+                text(&key.secret_access_key),
             ))?;
         } else {
-            echo(dumps(&key, Some(4)))?;
+            echo(dumps(&key.to_json(), Some(4)))?;
         }
         waited?;
         if plan.keys.deactivate_existing {
@@ -519,7 +518,7 @@ impl Run<'_> {
             create_keys::deactivate_others(
                 self.ctx,
                 &plan.username,
-                text(&key, "AccessKeyId"),
+                text(&key.access_key_id),
                 &log,
             )?;
         }
@@ -527,9 +526,9 @@ impl Run<'_> {
     }
 }
 
-/// A string member of a response (empty when absent).
-fn text<'v>(value: &'v Value, key: &str) -> &'v str {
-    value.get(key).and_then(Value::as_str).unwrap_or_default()
+/// A string member of a response (empty when absent), for the INI lines.
+fn text(member: &Option<String>) -> &str {
+    member.as_deref().unwrap_or_default()
 }
 
 #[cfg(test)]

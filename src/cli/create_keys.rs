@@ -6,8 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
+use crate::aws::iam::AccessKey;
 use crate::aws::{Context, Credentials};
 use crate::error::Error;
 
@@ -31,7 +30,7 @@ pub fn create_key(
     options: KeyOptions,
     log: &dyn Fn(&str),
     created: &mut Vec<String>,
-) -> Result<Value, Error> {
+) -> Result<AccessKey, Error> {
     let iam = ctx.iam();
     let key = match iam.create_access_key(user) {
         Err(e) if e.code() == Some("LimitExceeded") => {
@@ -39,11 +38,15 @@ pub fn create_key(
                 return Err(Error::msg(limit_message(user)));
             }
             let keys = iam.list_access_keys(user)?;
-            // CreateDate is printed as str(datetime), which sorts as time does.
+            // By time; a key without a readable CreateDate counts as the oldest.
             let oldest = keys
                 .iter()
-                .min_by_key(|k| field(k, "CreateDate").to_string())
-                .map(|k| field(k, "AccessKeyId").to_string())
+                .min_by_key(|k| {
+                    k.create_date
+                        .as_deref()
+                        .and_then(crate::output::parse_aws_timestamp)
+                })
+                .map(|k| field(&k.access_key_id).to_string())
                 .ok_or_else(|| Error::msg(limit_message(user)))?;
             iam.delete_access_key(user, &oldest)?;
             log(&format!(
@@ -53,8 +56,8 @@ pub fn create_key(
         }
         other => other?,
     };
-    let id = field(&key, "AccessKeyId").to_string();
-    crate::error::register_secret(field(&key, "SecretAccessKey"));
+    let id = field(&key.access_key_id).to_string();
+    crate::error::register_secret(field(&key.secret_access_key));
     created.push(format!("access key {id} of user {user}"));
     Ok(key)
 }
@@ -77,8 +80,8 @@ pub fn deactivate_others(
 ) -> Result<(), Error> {
     let iam = ctx.iam();
     for key in iam.list_access_keys(user)? {
-        let id = field(&key, "AccessKeyId");
-        if id != keep && field(&key, "Status") == "Active" {
+        let id = field(&key.access_key_id);
+        if id != keep && field(&key.status) == "Active" {
             iam.update_access_key(user, id, "Inactive")?;
             log(&format!("Deactivated access key {id} of user {user}"));
         }
@@ -100,10 +103,14 @@ fn wait_base() -> Duration {
 /// `--wait`: GetCallerIdentity with the new key until STS accepts it. One line on
 /// stderr when it has to wait (even with --silent: a silent minute looks like a hang).
 /// Returns how many checks were refused.
-pub fn wait_until_usable(ctx: &Context, key: &Value, notice: &dyn Fn(&str)) -> Result<u32, Error> {
+pub fn wait_until_usable(
+    ctx: &Context,
+    key: &AccessKey,
+    notice: &dyn Fn(&str),
+) -> Result<u32, Error> {
     let credentials = Credentials {
-        access_key_id: field(key, "AccessKeyId").to_string(),
-        secret_access_key: field(key, "SecretAccessKey").to_string(),
+        access_key_id: field(&key.access_key_id).to_string(),
+        secret_access_key: field(&key.secret_access_key).to_string(),
         session_token: None,
     };
     let base = wait_base();
@@ -138,6 +145,6 @@ pub fn wait_until_usable(ctx: &Context, key: &Value, notice: &dyn Fn(&str)) -> R
 }
 
 /// A string member of a response (empty when absent).
-fn field<'v>(value: &'v Value, key: &str) -> &'v str {
-    value.get(key).and_then(Value::as_str).unwrap_or_default()
+fn field(member: &Option<String>) -> &str {
+    member.as_deref().unwrap_or_default()
 }

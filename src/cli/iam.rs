@@ -53,7 +53,7 @@ impl Command for Whoami {
 
     fn run(self) -> Result<(), Error> {
         let ctx = context(&self.aws)?;
-        echo(dumps(&ctx.sts().get_caller_identity()?, Some(4)))
+        echo(dumps(&ctx.sts().get_caller_identity()?.to_json(), Some(4)))
     }
 }
 
@@ -135,20 +135,27 @@ fn list_roles(args: ListRoles) -> Result<(), Error> {
 fn add_details(iam: &Iam<'_>, mut role: Value, name: &str) -> Result<Value, Error> {
     let mut inline = Vec::new();
     for policy_name in iam.list_role_policies(name)? {
-        inline.push(iam.get_role_policy(name, &policy_name)?);
+        inline.push(iam.get_role_policy(name, &policy_name)?.to_json());
     }
     let mut attached = Vec::new();
     for entry in iam.list_attached_role_policies(name)? {
-        let arn = entry["PolicyArn"].as_str().unwrap_or_default();
-        let mut policy = iam.get_policy(arn)?;
-        let version_id = policy["DefaultVersionId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let version = iam.get_policy_version(arn, &version_id)?;
-        if let Some(object) = policy.as_object_mut() {
-            object.insert("PolicyVersion".to_string(), version);
-        }
+        let arn = entry.policy_arn.as_deref().unwrap_or_default();
+        let policy = iam.get_policy(arn)?;
+        let version_id = policy
+            .as_ref()
+            .and_then(|p| p.default_version_id.as_deref())
+            .unwrap_or_default();
+        let version = iam.get_policy_version(arn, version_id)?;
+        // The original adds the version to botocore's Policy dict, after its members
+        // (a response without a Policy is printed as null, as the original's None).
+        let policy = match policy.map(|p| p.to_json()) {
+            Some(Value::Object(mut object)) => {
+                let version = version.map_or(Value::Null, |v| v.to_json());
+                object.insert("PolicyVersion".to_string(), version);
+                Value::Object(object)
+            }
+            _ => Value::Null,
+        };
         attached.push(policy);
     }
     if let Some(object) = role.as_object_mut() {
@@ -183,18 +190,14 @@ fn list_user_policies(args: ListUserPolicies) -> Result<(), Error> {
     let ctx = context(&args.aws)?;
     let iam = ctx.iam();
     if usernames.is_empty() {
-        usernames = iam
-            .list_users()?
-            .iter()
-            .map(|u| u["UserName"].as_str().unwrap_or_default().to_string())
-            .collect();
+        usernames = iam.list_user_names()?;
     }
     for username in &usernames {
         echo(format!("User: {username}"))?;
         for policy_name in iam.list_user_policies(username)? {
             echo(format!("PolicyName: {policy_name}"))?;
-            let document = iam.get_user_policy(username, &policy_name)?;
-            echo(dumps(&document, Some(4)))?;
+            let policy = iam.get_user_policy(username, &policy_name)?;
+            echo(dumps(&policy.document_json(), Some(4)))?;
         }
     }
     Ok(())
@@ -232,7 +235,7 @@ fn delete_user(args: DeleteUser) -> Result<(), Error> {
         }
         let keys = iam.list_access_keys(username)?;
         for key in &keys {
-            let id = key["AccessKeyId"].as_str().unwrap_or_default();
+            let id = key.access_key_id.as_deref().unwrap_or_default();
             iam.delete_access_key(username, id)?;
             echo(format!("  Deleted access key: {id}"))?;
         }

@@ -77,14 +77,16 @@ impl AssumeRoleSource {
             created,
             &mut |message| (self.log)(message),
         )?;
-        let text = |name: &str| role.json[name].as_str().unwrap_or_default().to_string();
         let credentials = TempCredentials {
-            access_key_id: text("AccessKeyId"),
-            secret_access_key: text("SecretAccessKey"),
-            session_token: text("SessionToken"),
+            access_key_id: role.access_key_id.unwrap_or_default(),
+            secret_access_key: role.secret_access_key.unwrap_or_default(),
+            session_token: role.session_token.unwrap_or_default(),
             // A response without a readable Expiration (never seen from AWS): assume the
             // full duration from when we asked, which is no later than the real one.
-            expiration: parse_aws_timestamp(&role.expiration)
+            expiration: role
+                .expiration
+                .as_deref()
+                .and_then(parse_aws_timestamp)
                 .unwrap_or(requested + Duration::from_secs(self.duration)),
         };
         if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {

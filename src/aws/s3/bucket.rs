@@ -2,85 +2,18 @@
 //! and policy, read, and CORS and public access settings written (PutBucketPolicy is
 //! `create.rs`'s).
 //!
-//! Each reader returns the operation's output as botocore parses it (members in the
-//! order of botocore's output shape, absent ones left out), because the commands
-//! print those documents as they are.
+//! Each reader returns the operation's output typed (bucket_outputs.rs), parsed as
+//! botocore parses it, because the commands print those documents as they are.
 
 use serde_json::{Map, Value};
 
+pub use super::bucket_outputs::{
+    BucketAcl, BucketCors, BucketCorsRule, BucketPolicyStatus, BucketWebsite, PublicAccessBlock,
+};
 use super::{S3, with_md5_body};
 use crate::aws::http::Response;
-use crate::aws::xml::{Element, Field, Kind, S3_XMLNS as XMLNS, escape, to_json};
+use crate::aws::xml::{Element, S3_XMLNS as XMLNS, escape};
 use crate::error::Error;
-
-const OWNER: &[Field] = &[Field("DisplayName", Kind::Str), Field("ID", Kind::Str)];
-
-const GRANTEE: &[Field] = &[
-    Field("DisplayName", Kind::Str),
-    Field("EmailAddress", Kind::Str),
-    Field("ID", Kind::Str),
-    // `xsi:type="CanonicalUser"`: an attribute of the Grantee element.
-    Field("Type", Kind::Attr("type")),
-    Field("URI", Kind::Str),
-];
-
-const GRANT: &[Field] = &[
-    Field("Grantee", Kind::Struct(GRANTEE)),
-    Field("Permission", Kind::Str),
-];
-
-/// The four settings, in botocore's PublicAccessBlockConfiguration order.
-pub const PUBLIC_ACCESS_BLOCK: &[Field] = &[
-    Field("BlockPublicAcls", Kind::Bool),
-    Field("IgnorePublicAcls", Kind::Bool),
-    Field("BlockPublicPolicy", Kind::Bool),
-    Field("RestrictPublicBuckets", Kind::Bool),
-];
-
-const POLICY_STATUS: &[Field] = &[Field("IsPublic", Kind::Bool)];
-
-const WEBSITE: &[Field] = &[
-    Field(
-        "RedirectAllRequestsTo",
-        Kind::Struct(&[Field("HostName", Kind::Str), Field("Protocol", Kind::Str)]),
-    ),
-    Field("IndexDocument", Kind::Struct(&[Field("Suffix", Kind::Str)])),
-    Field("ErrorDocument", Kind::Struct(&[Field("Key", Kind::Str)])),
-    Field(
-        "RoutingRules",
-        Kind::List(
-            "RoutingRule",
-            &Kind::Struct(&[
-                Field(
-                    "Condition",
-                    Kind::Struct(&[
-                        Field("HttpErrorCodeReturnedEquals", Kind::Str),
-                        Field("KeyPrefixEquals", Kind::Str),
-                    ]),
-                ),
-                Field(
-                    "Redirect",
-                    Kind::Struct(&[
-                        Field("HostName", Kind::Str),
-                        Field("HttpRedirectCode", Kind::Str),
-                        Field("Protocol", Kind::Str),
-                        Field("ReplaceKeyPrefixWith", Kind::Str),
-                        Field("ReplaceKeyWith", Kind::Str),
-                    ]),
-                ),
-            ]),
-        ),
-    ),
-];
-
-/// The CORSRule lists: output member name, and the element each item repeats as
-/// (the lists are flattened into the rule).
-const CORS_LISTS: &[(&str, &str)] = &[
-    ("AllowedHeaders", "AllowedHeader"),
-    ("AllowedMethods", "AllowedMethod"),
-    ("AllowedOrigins", "AllowedOrigin"),
-    ("ExposeHeaders", "ExposeHeader"),
-];
 
 /// One CORS rule to write, as the original builds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -195,20 +128,9 @@ impl S3<'_> {
         })
     }
 
-    /// GetBucketAcl: `{"Owner": {...}, "Grants": [...]}`.
-    pub fn get_bucket_acl(&self, bucket: &str) -> Result<Value, Error> {
+    pub fn get_bucket_acl(&self, bucket: &str) -> Result<BucketAcl, Error> {
         let resp = self.get_subresource(bucket, "acl", "GetBucketAcl")?;
-        let root = body_root(&resp, "GetBucketAcl")?;
-        let mut out = Map::new();
-        if let Some(owner) = root.child("Owner") {
-            out.insert("Owner".into(), to_json(owner, OWNER));
-        }
-        // botocore's Grants member is the AccessControlList element, items Grant.
-        if let Some(list) = root.child("AccessControlList") {
-            let grants = list.children("Grant").map(|g| to_json(g, GRANT)).collect();
-            out.insert("Grants".into(), Value::Array(grants));
-        }
-        Ok(Value::Object(out))
+        Ok(BucketAcl::from_xml(&body_root(&resp, "GetBucketAcl")?))
     }
 
     /// GetBucketLocation: the LocationConstraint, `None` for us-east-1 (S3 sends an
@@ -220,39 +142,33 @@ impl S3<'_> {
         Ok(Some(root.text).filter(|t| !t.is_empty()))
     }
 
-    /// GetPublicAccessBlock: `{"PublicAccessBlockConfiguration": {...}}`.
-    pub fn get_public_access_block(&self, bucket: &str) -> Result<Value, Error> {
+    pub fn get_public_access_block(&self, bucket: &str) -> Result<PublicAccessBlock, Error> {
         let resp = self.get_subresource(bucket, "publicAccessBlock", "GetPublicAccessBlock")?;
-        let root = body_root(&resp, "GetPublicAccessBlock")?;
-        Ok(payload(
-            "PublicAccessBlockConfiguration",
-            to_json(&root, PUBLIC_ACCESS_BLOCK),
-        ))
+        Ok(PublicAccessBlock::from_xml(&body_root(
+            &resp,
+            "GetPublicAccessBlock",
+        )?))
     }
 
-    /// GetBucketPolicyStatus: `{"PolicyStatus": {"IsPublic": ...}}`.
-    pub fn get_bucket_policy_status(&self, bucket: &str) -> Result<Value, Error> {
+    pub fn get_bucket_policy_status(&self, bucket: &str) -> Result<BucketPolicyStatus, Error> {
         let resp = self.get_subresource(bucket, "policyStatus", "GetBucketPolicyStatus")?;
-        let root = body_root(&resp, "GetBucketPolicyStatus")?;
-        Ok(payload("PolicyStatus", to_json(&root, POLICY_STATUS)))
+        Ok(BucketPolicyStatus::from_xml(&body_root(
+            &resp,
+            "GetBucketPolicyStatus",
+        )?))
     }
 
-    /// GetBucketWebsite: the website configuration's members.
-    pub fn get_bucket_website(&self, bucket: &str) -> Result<Value, Error> {
+    pub fn get_bucket_website(&self, bucket: &str) -> Result<BucketWebsite, Error> {
         let resp = self.get_subresource(bucket, "website", "GetBucketWebsite")?;
-        Ok(to_json(&body_root(&resp, "GetBucketWebsite")?, WEBSITE))
+        Ok(BucketWebsite::from_xml(&body_root(
+            &resp,
+            "GetBucketWebsite",
+        )?))
     }
 
-    /// GetBucketCors: `{"CORSRules": [...]}` (no member when there are no rules).
-    pub fn get_bucket_cors(&self, bucket: &str) -> Result<Value, Error> {
+    pub fn get_bucket_cors(&self, bucket: &str) -> Result<BucketCors, Error> {
         let resp = self.get_subresource(bucket, "cors", "GetBucketCors")?;
-        let root = body_root(&resp, "GetBucketCors")?;
-        let rules: Vec<Value> = root.children("CORSRule").map(cors_rule).collect();
-        let mut out = Map::new();
-        if !rules.is_empty() {
-            out.insert("CORSRules".into(), Value::Array(rules));
-        }
-        Ok(Value::Object(out))
+        Ok(BucketCors::from_xml(&body_root(&resp, "GetBucketCors")?))
     }
 
     /// GetBucketPolicy: the policy document exactly as stored.
@@ -284,40 +200,9 @@ impl S3<'_> {
     }
 }
 
-/// An output whose only member is the response document (botocore's `payload`).
-fn payload(name: &str, value: Value) -> Value {
-    let mut out = Map::new();
-    out.insert(name.to_string(), value);
-    Value::Object(out)
-}
-
-/// One CORSRule element in botocore's CORSRule member order.
-fn cors_rule(el: &Element) -> Value {
-    let mut out = Map::new();
-    if let Some(id) = el.text_of("ID") {
-        out.insert("ID".into(), Value::String(id.to_string()));
-    }
-    for (member, element) in CORS_LISTS {
-        let items: Vec<Value> = el
-            .children(element)
-            .map(|c| Value::String(c.text.clone()))
-            .collect();
-        // A flattened list with no items is no member at all.
-        if !items.is_empty() {
-            out.insert((*member).to_string(), Value::Array(items));
-        }
-    }
-    if let Some(max) = to_json(el, &[Field("MaxAgeSeconds", Kind::Int)]).get("MaxAgeSeconds") {
-        out.insert("MaxAgeSeconds".into(), max.clone());
-    }
-    Value::Object(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::xml::parse;
-    use crate::output::dumps;
 
     #[test]
     fn cors_documents_as_botocore_writes_them() {
@@ -357,21 +242,5 @@ mod tests {
             "{'BlockPublicAcls': True, 'RestrictPublicBuckets': False}"
         );
         assert!(PublicAccessSettings::default().given().is_empty());
-    }
-
-    #[test]
-    fn cors_rules_parse_in_shape_order() {
-        let root = parse(
-            b"<CORSConfiguration><CORSRule><MaxAgeSeconds>60</MaxAgeSeconds>\
-              <AllowedOrigin>https://a.example/</AllowedOrigin><AllowedMethod>GET</AllowedMethod>\
-              <AllowedMethod>PUT</AllowedMethod><ExposeHeader>ETag</ExposeHeader><ID>x</ID>\
-              </CORSRule></CORSConfiguration>",
-        )
-        .unwrap();
-        let rule = cors_rule(root.child("CORSRule").unwrap());
-        assert_eq!(
-            dumps(&rule, None),
-            r#"{"ID": "x", "AllowedMethods": ["GET", "PUT"], "AllowedOrigins": ["https://a.example/"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 60}"#
-        );
     }
 }

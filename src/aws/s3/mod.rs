@@ -13,6 +13,7 @@ use super::xml::Element;
 use crate::error::{AwsError, Error};
 
 pub mod bucket;
+mod bucket_outputs;
 pub mod check;
 pub mod create;
 pub mod list;

@@ -1,6 +1,8 @@
 //! IAM over the query protocol (Version 2010-05-08): every call the tool makes,
-//! with Marker/IsTruncated paging. Responses come back as JSON values shaped and
-//! ordered as botocore returns them, policy documents decoded.
+//! with Marker/IsTruncated paging. Single responses come back typed (responses.rs);
+//! the user and role listings, which go to the list printer as they are, come back
+//! as JSON values shaped and ordered as botocore returns them, policy documents
+//! decoded.
 
 use serde_json::Value;
 
@@ -8,6 +10,13 @@ use super::config::Service;
 use super::session::Session;
 use super::xml::{Element, Field, Kind, to_json};
 use crate::error::Error;
+
+mod responses;
+
+pub use responses::{
+    AccessKey, AccessKeyMetadata, AttachedPolicy, Policy, PolicyVersion, RolePolicy, Tag,
+    UserPolicy,
+};
 
 const VERSION: &str = "2010-05-08";
 
@@ -18,7 +27,7 @@ const BOUNDARY: &[Field] = &[
     Field("PermissionsBoundaryArn", Kind::Str),
 ];
 
-pub const USER: &[Field] = &[
+const USER: &[Field] = &[
     Field("Path", Kind::Str),
     Field("UserName", Kind::Str),
     Field("UserId", Kind::Str),
@@ -29,7 +38,7 @@ pub const USER: &[Field] = &[
     Field("Tags", TAGS),
 ];
 
-pub const ROLE: &[Field] = &[
+const ROLE: &[Field] = &[
     Field("Path", Kind::Str),
     Field("RoleName", Kind::Str),
     Field("RoleId", Kind::Str),
@@ -55,55 +64,6 @@ pub const ROLE: &[Field] = &[
             Field("TemplateMinorVersion", Kind::Int),
         ]),
     ),
-];
-
-/// CreateAccessKey's AccessKey, printed by `create`.
-pub const ACCESS_KEY: &[Field] = &[
-    Field("UserName", Kind::Str),
-    Field("AccessKeyId", Kind::Str),
-    Field("Status", Kind::Str),
-    Field("SecretAccessKey", Kind::Str),
-    Field("CreateDate", Kind::Time),
-];
-
-const ACCESS_KEY_METADATA: &[Field] = &[
-    Field("UserName", Kind::Str),
-    Field("AccessKeyId", Kind::Str),
-    Field("Status", Kind::Str),
-    Field("CreateDate", Kind::Time),
-];
-
-const ROLE_POLICY: &[Field] = &[
-    Field("RoleName", Kind::Str),
-    Field("PolicyName", Kind::Str),
-    Field("PolicyDocument", Kind::Policy),
-];
-
-const ATTACHED_POLICY: &[Field] = &[
-    Field("PolicyName", Kind::Str),
-    Field("PolicyArn", Kind::Str),
-];
-
-pub const POLICY: &[Field] = &[
-    Field("PolicyName", Kind::Str),
-    Field("PolicyId", Kind::Str),
-    Field("Arn", Kind::Str),
-    Field("Path", Kind::Str),
-    Field("DefaultVersionId", Kind::Str),
-    Field("AttachmentCount", Kind::Int),
-    Field("PermissionsBoundaryUsageCount", Kind::Int),
-    Field("IsAttachable", Kind::Bool),
-    Field("Description", Kind::Str),
-    Field("CreateDate", Kind::Time),
-    Field("UpdateDate", Kind::Time),
-    Field("Tags", TAGS),
-];
-
-const POLICY_VERSION: &[Field] = &[
-    Field("Document", Kind::Policy),
-    Field("VersionId", Kind::Str),
-    Field("IsDefaultVersion", Kind::Bool),
-    Field("CreateDate", Kind::Time),
 ];
 
 pub struct Iam<'a> {
@@ -187,17 +147,17 @@ impl<'a> Iam<'a> {
         }
     }
 
-    /// Every page, with each item converted by `fields`.
-    fn paged_json(
+    /// Every page, with each item converted by `parse`.
+    fn paged_items<T>(
         &self,
         action: &str,
         params: &[(&str, &str)],
         list: &str,
-        fields: &'static [Field],
-    ) -> Result<Vec<Value>, Error> {
+        parse: impl Fn(&Element) -> T,
+    ) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
         self.paged(action, params, list, |item| {
-            out.push(to_json(item, fields));
+            out.push(parse(item));
             Ok(())
         })?;
         Ok(out)
@@ -210,19 +170,14 @@ impl<'a> Iam<'a> {
         params: &[(&str, &str)],
         list: &str,
     ) -> Result<Vec<String>, Error> {
-        let mut out = Vec::new();
-        self.paged(action, params, list, |item| {
-            out.push(item.text.clone());
-            Ok(())
-        })?;
-        Ok(out)
+        self.paged_items(action, params, list, |item| item.text.clone())
     }
 
-    /// GetUser; `Ok(None)` when the user does not exist.
-    pub fn get_user(&self, user: &str) -> Result<Option<Value>, Error> {
+    /// GetUser: whether the user exists (`false` on NoSuchEntity).
+    pub fn user_exists(&self, user: &str) -> Result<bool, Error> {
         match self.call("GetUser", &[("UserName", user)]) {
-            Ok(result) => Ok(result.child("User").map(|u| to_json(u, USER))),
-            Err(e) if e.code() == Some("NoSuchEntity") => Ok(None),
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("NoSuchEntity") => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -256,16 +211,19 @@ impl<'a> Iam<'a> {
     }
 
     /// CreateAccessKey: the AccessKey structure (it holds the secret).
-    pub fn create_access_key(&self, user: &str) -> Result<Value, Error> {
+    pub fn create_access_key(&self, user: &str) -> Result<AccessKey, Error> {
         let result = self.call("CreateAccessKey", &[("UserName", user)])?;
         result
             .child("AccessKey")
-            .map(|k| to_json(k, ACCESS_KEY))
+            .map(AccessKey::from_xml)
             .ok_or_else(|| Error::transport("The CreateAccessKey response holds no AccessKey"))
     }
 
-    pub fn list_users(&self) -> Result<Vec<Value>, Error> {
-        self.paged_json("ListUsers", &[], "Users", USER)
+    /// ListUsers, every page: each user's UserName (empty when a member lacks one).
+    pub fn list_user_names(&self) -> Result<Vec<String>, Error> {
+        self.paged_items("ListUsers", &[], "Users", |user| {
+            user.string("UserName").unwrap_or_default()
+        })
     }
 
     /// ListUsers as a lazily paged iterator.
@@ -282,58 +240,54 @@ impl<'a> Iam<'a> {
         self.paged_names("ListRolePolicies", &[("RoleName", role)], "PolicyNames")
     }
 
-    /// GetRolePolicy: `{RoleName, PolicyName, PolicyDocument}`.
-    pub fn get_role_policy(&self, role: &str, name: &str) -> Result<Value, Error> {
+    pub fn get_role_policy(&self, role: &str, name: &str) -> Result<RolePolicy, Error> {
         let result = self.call("GetRolePolicy", &[("RoleName", role), ("PolicyName", name)])?;
-        Ok(to_json(&result, ROLE_POLICY))
+        Ok(RolePolicy::from_xml(&result))
     }
 
-    pub fn list_attached_role_policies(&self, role: &str) -> Result<Vec<Value>, Error> {
-        self.paged_json(
+    pub fn list_attached_role_policies(&self, role: &str) -> Result<Vec<AttachedPolicy>, Error> {
+        self.paged_items(
             "ListAttachedRolePolicies",
             &[("RoleName", role)],
             "AttachedPolicies",
-            ATTACHED_POLICY,
+            AttachedPolicy::from_xml,
         )
     }
 
-    /// GetPolicy: the Policy structure.
-    pub fn get_policy(&self, arn: &str) -> Result<Value, Error> {
+    /// GetPolicy: the Policy structure (`None` when the response lacks it).
+    pub fn get_policy(&self, arn: &str) -> Result<Option<Policy>, Error> {
         let result = self.call("GetPolicy", &[("PolicyArn", arn)])?;
-        Ok(result
-            .child("Policy")
-            .map_or(Value::Null, |p| to_json(p, POLICY)))
+        Ok(result.structure("Policy", Policy::from_xml))
     }
 
-    /// GetPolicyVersion: the PolicyVersion structure, document decoded.
-    pub fn get_policy_version(&self, arn: &str, version: &str) -> Result<Value, Error> {
+    /// GetPolicyVersion: the PolicyVersion structure (`None` when the response lacks it).
+    pub fn get_policy_version(
+        &self,
+        arn: &str,
+        version: &str,
+    ) -> Result<Option<PolicyVersion>, Error> {
         let result = self.call(
             "GetPolicyVersion",
             &[("PolicyArn", arn), ("VersionId", version)],
         )?;
-        Ok(result
-            .child("PolicyVersion")
-            .map_or(Value::Null, |p| to_json(p, POLICY_VERSION)))
+        Ok(result.structure("PolicyVersion", PolicyVersion::from_xml))
     }
 
     pub fn list_user_policies(&self, user: &str) -> Result<Vec<String>, Error> {
         self.paged_names("ListUserPolicies", &[("UserName", user)], "PolicyNames")
     }
 
-    /// GetUserPolicy: the decoded policy document.
-    pub fn get_user_policy(&self, user: &str, name: &str) -> Result<Value, Error> {
+    pub fn get_user_policy(&self, user: &str, name: &str) -> Result<UserPolicy, Error> {
         let result = self.call("GetUserPolicy", &[("UserName", user), ("PolicyName", name)])?;
-        Ok(result
-            .child("PolicyDocument")
-            .map_or(Value::Null, |d| super::xml::decode_policy(&d.text)))
+        Ok(UserPolicy::from_xml(&result))
     }
 
-    pub fn list_access_keys(&self, user: &str) -> Result<Vec<Value>, Error> {
-        self.paged_json(
+    pub fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKeyMetadata>, Error> {
+        self.paged_items(
             "ListAccessKeys",
             &[("UserName", user)],
             "AccessKeyMetadata",
-            ACCESS_KEY_METADATA,
+            AccessKeyMetadata::from_xml,
         )
     }
 
