@@ -53,6 +53,11 @@ impl Backend for Moto {
     }
 }
 
+/// 2026-01-02 03:04:05.123456 UTC: every seeded object's mtime on s3s-fs.
+fn fixed_mtime() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_micros(1_767_323_045_123_456)
+}
+
 /// s3s-fs serves a directory: buckets are directories and objects files, so its state is
 /// made (and wiped) on disk, as a user's files would be, not through its API.
 impl Backend for S3s {
@@ -78,6 +83,15 @@ impl Backend for S3s {
             let path = data.join(bucket).join(key);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // LastModified is the file's mtime: the same one on both servers, with a
+            // fraction, so that the two listings compare exactly (a fresh mtime can
+            // fall on a whole second on one server only, and Python's str(datetime)
+            // then prints no fraction).
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(fixed_mtime()))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         };
         match s {
             Setup::Bucket(b) => std::fs::create_dir_all(data.join(b)).unwrap(),
