@@ -5,8 +5,9 @@
 use serde_json::{Value, json};
 
 /// Which kind of access a policy grants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Permission {
+    #[default]
     ReadWrite,
     ReadOnly,
     WriteOnly,

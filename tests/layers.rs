@@ -47,7 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "orchestration: what commands share (roles, transfers, the credentials server)",
-        &["assume", "transfer", "localserver"],
+        &["assume", "provision", "transfer", "localserver"],
     ),
     ("commands", &["cli"]),
 ];

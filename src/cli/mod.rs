@@ -10,7 +10,6 @@ pub mod args;
 pub mod buckets;
 pub mod complete;
 pub mod create;
-pub mod create_keys;
 pub mod help;
 pub mod iam;
 pub mod localserver;

@@ -2,8 +2,6 @@
 //! account owner can find (and clean up) what the tool made. Checked before any request
 //! against the rules IAM and S3 share, so a bad tag never leaves a half-made user.
 
-use serde_json::{Map, Value};
-
 use super::args::{Matches, py_str};
 use crate::error::Error;
 
@@ -64,15 +62,6 @@ fn allowed(c: char) -> bool {
     c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
 }
 
-/// `{"key": "value", ...}`, as `--dry-run` and the progress lines show tags.
-pub fn to_json(tags: &[(String, String)]) -> Value {
-    let mut map = Map::new();
-    for (key, value) in tags {
-        map.insert(key.clone(), Value::String(value.clone()));
-    }
-    Value::Object(map)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,10 +81,6 @@ mod tests {
             ]
         );
         assert!(parse(&strings(&["café: x/y+z@-_.=ü 1"])).is_ok());
-        assert_eq!(
-            crate::output::dumps(&to_json(&parse(&strings(&["b=1", "a=2"])).unwrap()), None),
-            r#"{"b": "1", "a": "2"}"#
-        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ const NOT_YET_KNOWN: &[&str] = &["InvalidClientTokenId", "InvalidAccessKeyId"];
 /// CreateAccessKey for `user`; with `delete_oldest`, when IAM refuses a third key, the
 /// older key is deleted and the call made again. `log` gets the progress lines and
 /// `created` what is left in place should a later step fail.
-pub fn create_key(
+pub(super) fn create_key(
     ctx: &Context,
     user: &str,
     options: KeyOptions,
@@ -63,7 +63,7 @@ pub fn create_key(
 }
 
 /// The one line for IAM's LimitExceeded on CreateAccessKey.
-pub fn limit_message(user: &str) -> String {
+fn limit_message(user: &str) -> String {
     format!(
         "User {user} already has two access keys, the most IAM allows. Inactive keys count \
          too, so --deactivate-existing-keys cannot help: run again with --delete-oldest-key \
@@ -72,7 +72,7 @@ pub fn limit_message(user: &str) -> String {
 }
 
 /// `--deactivate-existing-keys`: every other Active key of `user` becomes Inactive.
-pub fn deactivate_others(
+pub(super) fn deactivate_others(
     ctx: &Context,
     user: &str,
     keep: &str,
@@ -103,7 +103,7 @@ fn wait_base() -> Duration {
 /// `--wait`: GetCallerIdentity with the new key until STS accepts it. One line on
 /// stderr when it has to wait (even with --silent: a silent minute looks like a hang).
 /// Returns how many checks were refused.
-pub fn wait_until_usable(
+pub(super) fn wait_until_usable(
     ctx: &Context,
     key: &AccessKey,
     notice: &dyn Fn(&str),

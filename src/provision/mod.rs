@@ -1,0 +1,16 @@
+//! `create`'s work, apart from its command line and its printing: the [`Plan`] (every
+//! policy document built and checked before any request, so a bad `--policy` leaves
+//! nothing half-made) and [`carry_out`], which makes the buckets, the user and its
+//! policies, and the access key or the temporary credentials, in the original's order.
+//! What it has to say goes to a [`Reporter`]; `cli/create.rs` decides how it looks.
+
+mod keys;
+mod plan;
+mod run;
+
+pub use keys::KeyOptions;
+pub use plan::{BUCKET_PLACEHOLDER, Plan, Request};
+pub use run::{Failure, Issued, Reporter, carry_out};
+
+#[cfg(test)]
+mod tests;

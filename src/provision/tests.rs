@@ -1,0 +1,175 @@
+//! The plan: names, boundaries and policy documents, from requests.
+
+use serde_json::{Value, json};
+
+use super::plan::{Plan, Request, session_policy_from, substitute};
+use crate::policies::Permission;
+
+fn plan(request: Request) -> Plan {
+    Plan::new(request).unwrap()
+}
+
+fn buckets(names: &[&str]) -> Vec<String> {
+    names.iter().map(|b| b.to_string()).collect()
+}
+
+#[test]
+fn names_and_boundaries_follow_the_permission() {
+    let read_only = plan(Request {
+        buckets: buckets(&["a", "b"]),
+        permission: Permission::ReadOnly,
+        ..Request::default()
+    });
+    assert_eq!(read_only.username, "s3.read-only.a,b");
+    assert_eq!(
+        read_only.boundary.as_deref(),
+        Some("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    );
+    let names: Vec<&str> = read_only
+        .user_policies
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(names, ["s3.read-only.a", "s3.read-only.b"]);
+    assert_eq!(read_only.session_name(), "s3.read-only.a,b");
+
+    let write_only = plan(Request {
+        buckets: buckets(&["a"]),
+        permission: Permission::WriteOnly,
+        username: Some(String::new()),
+        ..Request::default()
+    });
+    // An empty --username is no username; writing needs full access.
+    assert_eq!(write_only.username, "s3.write-only.a");
+    assert_eq!(
+        write_only.boundary.as_deref(),
+        Some("arn:aws:iam::aws:policy/AmazonS3FullAccess")
+    );
+}
+
+#[test]
+fn custom_documents_imply_no_boundary_unless_one_is_given() {
+    let statement = json!({"Effect": "Allow", "Action": "sqs:*", "Resource": "*"});
+    let custom = plan(Request {
+        buckets: buckets(&["a"]),
+        statements: vec![statement.clone()],
+        ..Request::default()
+    });
+    assert_eq!(custom.name_word, "custom");
+    assert_eq!(custom.boundary, None);
+    let given = plan(Request {
+        buckets: buckets(&["a"]),
+        statements: vec![statement],
+        boundary: Some("arn:aws:iam::1:policy/b".into()),
+        ..Request::default()
+    });
+    assert_eq!(given.boundary.as_deref(), Some("arn:aws:iam::1:policy/b"));
+    let none = plan(Request {
+        buckets: buckets(&["a"]),
+        boundary: Some("none".into()),
+        ..Request::default()
+    });
+    assert_eq!(none.boundary, None);
+    assert_eq!(none.user_info(), " user: 's3.read-write.a'");
+}
+
+#[test]
+fn website_implies_public_and_tags_keep_their_order() {
+    let p = plan(Request {
+        buckets: buckets(&["a"]),
+        website: true,
+        bucket_region: Some(String::new()),
+        tags: vec![("b".into(), "1".into()), ("a".into(), "2".into())],
+        ..Request::default()
+    });
+    assert!(p.public && p.website);
+    assert_eq!(p.bucket_region, None);
+    assert_eq!(p.tags_json(), r#"{"b": "1", "a": "2"}"#);
+}
+
+#[test]
+fn a_policy_that_breaks_for_one_bucket_makes_no_plan() {
+    let request = Request {
+        buckets: buckets(&["fine", "bad\\"]),
+        policy: Some(r#"{"R": "$!BUCKET_NAME!$"}"#.into()),
+        ..Request::default()
+    };
+    assert!(Plan::new(request).is_err());
+}
+
+fn docs(text: &str, buckets: &[&str]) -> (Vec<String>, Vec<(String, Value)>) {
+    let buckets: Vec<String> = buckets.iter().map(|b| b.to_string()).collect();
+    let per = buckets
+        .iter()
+        .map(|b| (format!("s3.custom.{b}"), substitute(text, b).unwrap()))
+        .collect();
+    (buckets, per)
+}
+
+#[test]
+fn placeholder_is_replaced_per_bucket() {
+    let text = r#"{"Statement": [{"Resource": "arn:aws:s3:::$!BUCKET_NAME!$/*"}]}"#;
+    let (_, per) = docs(text, &["a", "b"]);
+    assert_eq!(per[0].1["Statement"][0]["Resource"], "arn:aws:s3:::a/*");
+    assert_eq!(per[1].1["Statement"][0]["Resource"], "arn:aws:s3:::b/*");
+}
+
+#[test]
+fn session_policy_covers_every_bucket() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::$!BUCKET_NAME!$/*"},
+        {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}"#;
+    let (buckets, per) = docs(text, &["a", "b"]);
+    let session = session_policy_from(text, &buckets, &per).unwrap();
+    assert_eq!(
+        session,
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*"},
+            {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})
+    );
+    // Key order of the first document is kept.
+    let keys: Vec<&String> = session.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["Version", "Statement"]);
+}
+
+#[test]
+fn session_policy_for_one_bucket_or_no_placeholder_is_the_document() {
+    let text = r#"{"Statement": {"Resource": "$!BUCKET_NAME!$"}}"#;
+    let (buckets, per) = docs(text, &["only"]);
+    assert_eq!(
+        session_policy_from(text, &buckets, &per).unwrap(),
+        json!({"Statement": {"Resource": "only"}})
+    );
+    let fixed = r#"{"Statement": [{"Resource": "*"}]}"#;
+    let (buckets, per) = docs(fixed, &["a", "b"]);
+    assert_eq!(
+        session_policy_from(fixed, &buckets, &per).unwrap(),
+        json!({"Statement": [{"Resource": "*"}]})
+    );
+    // A single statement object is combined too.
+    let (buckets, per) = docs(text, &["a", "b"]);
+    assert_eq!(
+        session_policy_from(text, &buckets, &per).unwrap(),
+        json!({"Statement": [{"Resource": "a"}, {"Resource": "b"}]})
+    );
+}
+
+#[test]
+fn documents_without_statements_fall_back_to_the_last_bucket() {
+    let text = r#"["$!BUCKET_NAME!$"]"#;
+    let (buckets, per) = docs(text, &["a", "b"]);
+    assert_eq!(
+        session_policy_from(text, &buckets, &per).unwrap(),
+        json!(["b"])
+    );
+}
+
+#[test]
+fn a_bucket_name_that_breaks_the_json_is_an_error() {
+    let err = substitute(r#"{"R": "$!BUCKET_NAME!$"}"#, "a\"b").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--policy is not valid JSON once $!BUCKET_NAME!$ is replaced by 'a\"b'"
+    );
+}
