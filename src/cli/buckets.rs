@@ -12,6 +12,7 @@ use super::{context, echo, echo_err, list_format, print_list};
 use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
 use crate::aws::s3::bucket::{CorsRule, PublicAccessSettings};
+use crate::aws::s3::list::{ListedBucket, ListedObject};
 use crate::error::Error;
 use crate::output::{Format, dumps, py_repr};
 use crate::policies;
@@ -95,26 +96,23 @@ fn list_buckets(args: ListBuckets) -> Result<(), Error> {
     let items = buckets
         .filter(|b| {
             let Ok(b) = b else { return true };
-            wanted.is_empty()
-                || b.get("Name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| wanted.iter().any(|w| w == n))
+            wanted.is_empty() || wanted.contains(&b.name)
         })
         .map(|bucket| match bucket {
             Ok(b) if details => with_details(&s3, b),
-            other => other,
+            Ok(b) => Ok(b.json),
+            Err(e) => Err(e),
         });
     print_list(items, &headers, format)
 }
 
 /// The `--details` members, added in the original's order. ACL and location
 /// failures end the command; a missing public access block or website is null.
-fn with_details(s3: &S3<'_>, mut bucket: Value) -> Result<Value, Error> {
-    let name = bucket
-        .get("Name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+fn with_details(s3: &S3<'_>, listed: ListedBucket) -> Result<Value, Error> {
+    let ListedBucket {
+        name,
+        json: mut bucket,
+    } = listed;
     let acl = s3.get_bucket_acl(&name)?.to_json();
     // "Buckets in Region us-east-1 have a LocationConstraint of null".
     let region = s3
@@ -195,16 +193,18 @@ fn list_bucket(args: ListBucket) -> Result<(), Error> {
         headers.push("URL");
     }
     let items = s3.objects(&bucket, prefix.as_deref()).map(|item| {
-        let mut item = item.map_err(click_error)?;
+        let ListedObject { key, mut json, .. } = item.map_err(click_error)?;
         if urls {
             // Always this form, whatever the endpoint, with the key as it is: the original's.
-            let key = item.get("Key").and_then(Value::as_str).unwrap_or_default();
-            let url = format!("https://s3.amazonaws.com/{bucket}/{key}");
-            if let Some(map) = item.as_object_mut() {
+            let url = format!(
+                "https://s3.amazonaws.com/{bucket}/{}",
+                key.unwrap_or_default()
+            );
+            if let Some(map) = json.as_object_mut() {
                 map.insert("URL".into(), Value::String(url));
             }
         }
-        Ok(item)
+        Ok(json)
     });
     print_list(items, &headers, format)
 }

@@ -118,14 +118,13 @@ fn list_roles(args: ListRoles) -> Result<(), Error> {
             Ok(role) => role,
             Err(e) => return Some(Err(e)),
         };
-        let name = role["RoleName"].as_str().unwrap_or_default().to_string();
-        if !names.is_empty() && !names.contains(&name) {
+        if !names.is_empty() && !names.contains(&role.name) {
             return None;
         }
         if !details {
-            return Some(Ok(role));
+            return Some(Ok(role.json));
         }
-        Some(add_details(&iam, role, &name))
+        Some(add_details(&iam, role.json, &role.name))
     });
     print_list(roles, &headers, format)
 }

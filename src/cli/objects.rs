@@ -358,8 +358,8 @@ fn delete_objects(args: DeleteObjects) -> Result<(), Error> {
     let keys: Vec<String> = match &prefix {
         Some(p) => s3
             .list_keys(&bucket, Some(p))?
-            .iter()
-            .filter_map(|o| o.get("Key")?.as_str().map(str::to_string))
+            .into_iter()
+            .filter_map(|o| o.key)
             .collect(),
         // The original strips every key ("rogue \r characters"), which can delete a
         // different key than the one named ("a " -> "a"); we remove only line endings

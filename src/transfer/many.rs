@@ -73,12 +73,8 @@ impl DownloadPlan {
         if named.is_empty() || !patterns.is_empty() {
             let listed: Vec<(String, u64)> = s3
                 .list_keys(bucket, None)?
-                .iter()
-                .filter_map(|o| {
-                    let key = o.get("Key")?.as_str()?.to_string();
-                    let size = o.get("Size").and_then(|s| s.as_u64()).unwrap_or(0);
-                    Some((key, size))
-                })
+                .into_iter()
+                .filter_map(|o| Some((o.key?, o.size)))
                 .collect();
             plan.add_listed(&listed, patterns, silent);
         }

@@ -1,8 +1,8 @@
 //! IAM over the query protocol (Version 2010-05-08): every call the tool makes,
-//! with Marker/IsTruncated paging. Single responses come back typed (responses.rs);
-//! the user and role listings, which go to the list printer as they are, come back
-//! as JSON values shaped and ordered as botocore returns them, policy documents
-//! decoded.
+//! with Marker/IsTruncated paging. Responses come back typed (responses.rs). The
+//! user and role listings go to the list printer whole, so their items are JSON
+//! shaped and ordered as botocore returns them (policy documents decoded), with the
+//! role's name beside it for the commands that read it.
 
 use serde_json::Value;
 
@@ -14,8 +14,8 @@ use crate::error::Error;
 mod responses;
 
 pub use responses::{
-    AccessKey, AccessKeyMetadata, AttachedPolicy, Policy, PolicyVersion, RolePolicy, Tag,
-    UserPolicy,
+    AccessKey, AccessKeyMetadata, AttachedPolicy, ListedRole, Policy, PolicyVersion, RolePolicy,
+    Tag, UserPolicy,
 };
 
 const VERSION: &str = "2010-05-08";
@@ -125,13 +125,13 @@ impl<'a> Iam<'a> {
     /// A Marker-paged list as an iterator that requests each page when the items
     /// before it have been consumed (so output can start with the first page).
     /// After an error it yields nothing more.
-    pub fn pages(
+    pub fn pages<T>(
         &self,
         action: &'static str,
         params: &[(&str, &str)],
         list: &'static str,
-        fields: &'static [Field],
-    ) -> Pages<'a> {
+        parse: fn(&Element) -> T,
+    ) -> Pages<'a, T> {
         Pages {
             iam: Iam { ctx: self.ctx },
             action,
@@ -140,7 +140,7 @@ impl<'a> Iam<'a> {
                 .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
                 .collect(),
             list,
-            fields,
+            parse,
             buffer: std::collections::VecDeque::new(),
             marker: None,
             done: false,
@@ -226,14 +226,17 @@ impl<'a> Iam<'a> {
         })
     }
 
-    /// ListUsers as a lazily paged iterator.
-    pub fn users(&self) -> Pages<'a> {
-        self.pages("ListUsers", &[], "Users", USER)
+    /// ListUsers as a lazily paged iterator of botocore's User shape.
+    pub fn users(&self) -> Pages<'a, Value> {
+        self.pages("ListUsers", &[], "Users", |user| to_json(user, USER))
     }
 
     /// ListRoles as a lazily paged iterator.
-    pub fn roles(&self) -> Pages<'a> {
-        self.pages("ListRoles", &[], "Roles", ROLE)
+    pub fn roles(&self) -> Pages<'a, ListedRole> {
+        self.pages("ListRoles", &[], "Roles", |role| ListedRole {
+            name: role.string("RoleName").unwrap_or_default(),
+            json: to_json(role, ROLE),
+        })
     }
 
     pub fn list_role_policies(&self, role: &str) -> Result<Vec<String>, Error> {
@@ -378,19 +381,19 @@ fn tag_params(tags: &[(String, String)]) -> Vec<(String, String)> {
 }
 
 /// The items of a Marker-paged list, page by page (see [`Iam::pages`]).
-pub struct Pages<'a> {
+pub struct Pages<'a, T> {
     iam: Iam<'a>,
     action: &'static str,
     params: Vec<(String, String)>,
     list: &'static str,
-    fields: &'static [Field],
-    buffer: std::collections::VecDeque<Value>,
+    parse: fn(&Element) -> T,
+    buffer: std::collections::VecDeque<T>,
     marker: Option<String>,
     done: bool,
 }
 
-impl Iterator for Pages<'_> {
-    type Item = Result<Value, Error>;
+impl<T> Iterator for Pages<'_, T> {
+    type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -410,8 +413,7 @@ impl Iterator for Pages<'_> {
                 .page(self.action, &params, self.list, self.marker.as_deref())
             {
                 Ok((items, next)) => {
-                    self.buffer
-                        .extend(items.iter().map(|item| to_json(item, self.fields)));
+                    self.buffer.extend(items.iter().map(self.parse));
                     self.done = next.is_none();
                     self.marker = next;
                 }

@@ -245,6 +245,12 @@ impl PolicyVersion {
     }
 }
 
+/// A ListRoles item: botocore's Role shape as JSON, printed whole, and its name.
+pub struct ListedRole {
+    pub name: String,
+    pub json: Value,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

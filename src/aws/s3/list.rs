@@ -37,16 +37,32 @@ pub const BUCKET: &[Field] = &[
     Field("BucketArn", Kind::Str),
 ];
 
-/// One ListObjectsV2 page: its objects (botocore's Object shape) and the token of
-/// the next page, if there is one.
+/// A listed object: botocore's Object shape as JSON, for printing whole, and the
+/// members commands read.
+pub struct ListedObject {
+    /// Decoded when the listing was URL-encoded (as `json`'s `Key` is); None for an
+    /// entry without one, which commands skip.
+    pub key: Option<String>,
+    pub size: u64,
+    pub json: Value,
+}
+
+/// A listed bucket: botocore's Bucket shape as JSON, and its name.
+pub struct ListedBucket {
+    pub name: String,
+    pub json: Value,
+}
+
+/// One ListObjectsV2 page: its objects and the token of the next page, if there is
+/// one.
 pub struct ObjectPage {
-    pub objects: Vec<Value>,
+    pub objects: Vec<ListedObject>,
     pub next: Option<String>,
 }
 
 impl S3<'_> {
     /// ListBuckets, following continuation tokens where the server pages.
-    pub fn list_buckets(&self) -> Result<Vec<Value>, Error> {
+    pub fn list_buckets(&self) -> Result<Vec<ListedBucket>, Error> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -58,7 +74,10 @@ impl S3<'_> {
             })?;
             let root = resp.xml_root("ListBuckets", "ListAllMyBucketsResult")?;
             if let Some(buckets) = root.child("Buckets") {
-                out.extend(buckets.children("Bucket").map(|b| to_json(b, BUCKET)));
+                out.extend(buckets.children("Bucket").map(|b| ListedBucket {
+                    name: b.string("Name").unwrap_or_default(),
+                    json: to_json(b, BUCKET),
+                }));
             }
             match root.text_of("ContinuationToken").filter(|t| !t.is_empty()) {
                 Some(next) if token.as_deref() != Some(next) => token = Some(next.to_string()),
@@ -91,13 +110,17 @@ impl S3<'_> {
         let objects = root
             .children("Contents")
             .map(|c| {
-                let mut obj = to_json(c, OBJECT);
+                let mut json = to_json(c, OBJECT);
                 if url_encoded {
-                    if let Some(Value::String(k)) = obj.get_mut("Key") {
+                    if let Some(Value::String(k)) = json.get_mut("Key") {
                         *k = unquote_plus(k);
                     }
                 }
-                obj
+                ListedObject {
+                    key: json["Key"].as_str().map(str::to_string),
+                    size: json["Size"].as_u64().unwrap_or(0),
+                    json,
+                }
             })
             .collect();
         let truncated = root.text_of("IsTruncated") == Some("true");
@@ -115,7 +138,7 @@ impl S3<'_> {
         &'s self,
         bucket: &'s str,
         prefix: Option<&'s str>,
-    ) -> impl Iterator<Item = Result<Value, Error>> + 's {
+    ) -> impl Iterator<Item = Result<ListedObject, Error>> + 's {
         let mut buffered = std::collections::VecDeque::new();
         // None: finished; Some(None): first page still to fetch.
         let mut token: Option<Option<String>> = Some(None);
@@ -137,7 +160,11 @@ impl S3<'_> {
     }
 
     /// Every key under a prefix.
-    pub fn list_keys(&self, bucket: &str, prefix: Option<&str>) -> Result<Vec<Value>, Error> {
+    pub fn list_keys(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+    ) -> Result<Vec<ListedObject>, Error> {
         self.objects(bucket, prefix).collect()
     }
 }
