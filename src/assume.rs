@@ -56,12 +56,9 @@ pub fn ensure_role_noting(
 /// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first,
 /// and retrying stops after 30 times the first wait ([`PROPAGATION_WAIT`] by default).
 fn first_retry_delay() -> Duration {
-    crate::aws::config::Env::var(
-        &crate::aws::config::ProcessEnv,
-        "S3_CREDENTIALS_ASSUME_RETRY_BASE_MS",
-    )
-    .and_then(|v| v.parse::<u64>().ok())
-    .map_or(Duration::from_secs(2), Duration::from_millis)
+    let env = crate::aws::config::ProcessEnv;
+    crate::aws::config::millis(&env, "S3_CREDENTIALS_ASSUME_RETRY_BASE_MS")
+        .unwrap_or(Duration::from_secs(2))
 }
 
 /// `2s`, or `250ms` for waits that are not whole seconds.

@@ -68,42 +68,38 @@ impl Command for ListBuckets {
     }
 
     fn run(self) -> Result<(), Error> {
-        list_buckets(self)
-    }
-}
-
-fn list_buckets(args: ListBuckets) -> Result<(), Error> {
-    let ListBuckets {
-        wanted,
-        details,
-        format,
-        aws,
-    } = args;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let mut headers = vec!["Name", "CreationDate"];
-    if details {
-        // The original leaves "region" out of its CSV columns (and crashes on it);
-        // we print exactly these columns.
-        headers.extend(["bucket_acl", "public_access_block", "bucket_website"]);
-    }
-    // Listed only when the first item is wanted, as the original's generator does:
-    // CSV/TSV output has its header row out before a ListBuckets failure.
-    let buckets = std::iter::once_with(|| s3.list_buckets()).flat_map(|listed| match listed {
-        Ok(buckets) => buckets.into_iter().map(Ok).collect::<Vec<_>>(),
-        Err(e) => vec![Err(e)],
-    });
-    let items = buckets
-        .filter(|b| {
-            let Ok(b) = b else { return true };
-            wanted.is_empty() || wanted.contains(&b.name)
-        })
-        .map(|bucket| match bucket {
-            Ok(b) if details => with_details(&s3, b),
-            Ok(b) => Ok(b.json),
-            Err(e) => Err(e),
+        let ListBuckets {
+            wanted,
+            details,
+            format,
+            aws,
+        } = self;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let mut headers = vec!["Name", "CreationDate"];
+        if details {
+            // The original leaves "region" out of its CSV columns (and crashes on it);
+            // we print exactly these columns.
+            headers.extend(["bucket_acl", "public_access_block", "bucket_website"]);
+        }
+        // Listed only when the first item is wanted, as the original's generator does:
+        // CSV/TSV output has its header row out before a ListBuckets failure.
+        let buckets = std::iter::once_with(|| s3.list_buckets()).flat_map(|listed| match listed {
+            Ok(buckets) => buckets.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
         });
-    print_list(items, &headers, format)
+        let items = buckets
+            .filter(|b| {
+                let Ok(b) = b else { return true };
+                wanted.is_empty() || wanted.contains(&b.name)
+            })
+            .map(|bucket| match bucket {
+                Ok(b) if details => with_details(&s3, b),
+                Ok(b) => Ok(b.json),
+                Err(e) => Err(e),
+            });
+        print_list(items, &headers, format)
+    }
 }
 
 /// The `--details` members, added in the original's order. ACL and location
@@ -167,46 +163,42 @@ impl Command for ListBucket {
     }
 
     fn run(self) -> Result<(), Error> {
-        list_bucket(self)
-    }
-}
-
-fn list_bucket(args: ListBucket) -> Result<(), Error> {
-    let ListBucket {
-        bucket,
-        prefix,
-        urls,
-        format,
-        aws,
-    } = args;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let mut headers = vec![
-        "Key",
-        "LastModified",
-        "ETag",
-        "Size",
-        "StorageClass",
-        "Owner",
-    ];
-    if urls {
-        headers.push("URL");
-    }
-    let items = s3.objects(&bucket, prefix.as_deref()).map(|item| {
-        let ListedObject { key, mut json, .. } = item.map_err(click_error)?;
+        let ListBucket {
+            bucket,
+            prefix,
+            urls,
+            format,
+            aws,
+        } = self;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let mut headers = vec![
+            "Key",
+            "LastModified",
+            "ETag",
+            "Size",
+            "StorageClass",
+            "Owner",
+        ];
         if urls {
-            // Always this form, whatever the endpoint, with the key as it is: the original's.
-            let url = format!(
-                "https://s3.amazonaws.com/{bucket}/{}",
-                key.unwrap_or_default()
-            );
-            if let Some(map) = json.as_object_mut() {
-                map.insert("URL".into(), Value::String(url));
-            }
+            headers.push("URL");
         }
-        Ok(json)
-    });
-    print_list(items, &headers, format)
+        let items = s3.objects(&bucket, prefix.as_deref()).map(|item| {
+            let ListedObject { key, mut json, .. } = item.map_err(click_error)?;
+            if urls {
+                // Always this form, whatever the endpoint, with the key as it is: the original's.
+                let url = format!(
+                    "https://s3.amazonaws.com/{bucket}/{}",
+                    key.unwrap_or_default()
+                );
+                if let Some(map) = json.as_object_mut() {
+                    map.insert("URL".into(), Value::String(url));
+                }
+            }
+            Ok(json)
+        });
+        print_list(items, &headers, format)
+    }
 }
 
 /// `get-cors-policy BUCKET`
@@ -218,21 +210,17 @@ impl Command for GetCorsPolicy {
     }
 
     fn run(self) -> Result<(), Error> {
-        get_cors_policy(self.0)
+        let OneBucket { bucket, aws } = self.0;
+        let ctx = context(&aws)?;
+        let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
+        // The original fails with a KeyError on a configuration without rules.
+        let rules = cors.rules_json().ok_or_else(|| {
+            Error::msg(format!(
+                "Bucket {bucket} has a CORS configuration without rules"
+            ))
+        })?;
+        echo(dumps(&rules, Some(4)))
     }
-}
-
-fn get_cors_policy(args: OneBucket) -> Result<(), Error> {
-    let OneBucket { bucket, aws } = args;
-    let ctx = context(&aws)?;
-    let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
-    // The original fails with a KeyError on a configuration without rules.
-    let rules = cors.rules_json().ok_or_else(|| {
-        Error::msg(format!(
-            "Bucket {bucket} has a CORS configuration without rules"
-        ))
-    })?;
-    echo(dumps(&rules, Some(4)))
 }
 
 /// `set-cors-policy BUCKET [-m METHOD]... [-h HEADER]... [-o ORIGIN]... [-e HEADER]...
@@ -253,7 +241,13 @@ impl Command for SetCorsPolicy {
     }
 
     fn run(self) -> Result<(), Error> {
-        set_cors_policy(self)
+        let SetCorsPolicy { bucket, rule, aws } = self;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        if !s3.check_bucket(&bucket)? {
+            return Err(Error::msg(format!("Bucket {bucket} does not exists")));
+        }
+        s3.put_bucket_cors(&bucket, &rule).map_err(click_error)
     }
 }
 
@@ -278,16 +272,6 @@ fn cors_rule(m: &Matches) -> Result<CorsRule, Error> {
     Ok(rule)
 }
 
-fn set_cors_policy(args: SetCorsPolicy) -> Result<(), Error> {
-    let SetCorsPolicy { bucket, rule, aws } = args;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    if !s3.check_bucket(&bucket)? {
-        return Err(Error::msg(format!("Bucket {bucket} does not exists")));
-    }
-    s3.put_bucket_cors(&bucket, &rule).map_err(click_error)
-}
-
 /// `get-bucket-policy BUCKET`: the policy re-printed as `json.dumps(json.loads(p), indent=4)`.
 pub struct GetBucketPolicy(OneBucket);
 
@@ -297,18 +281,14 @@ impl Command for GetBucketPolicy {
     }
 
     fn run(self) -> Result<(), Error> {
-        get_bucket_policy(self.0)
+        let OneBucket { bucket, aws } = self.0;
+        let ctx = context(&aws)?;
+        let policy = ctx.s3().get_bucket_policy(&bucket).map_err(click_error)?;
+        // The original crashes with a JSONDecodeError here.
+        let doc: Value = serde_json::from_str(&policy)
+            .map_err(|e| Error::msg(format!("The bucket policy is not valid JSON: {e}")))?;
+        echo(dumps(&doc, Some(4)))
     }
-}
-
-fn get_bucket_policy(args: OneBucket) -> Result<(), Error> {
-    let OneBucket { bucket, aws } = args;
-    let ctx = context(&aws)?;
-    let policy = ctx.s3().get_bucket_policy(&bucket).map_err(click_error)?;
-    // The original crashes with a JSONDecodeError here.
-    let doc: Value = serde_json::from_str(&policy)
-        .map_err(|e| Error::msg(format!("The bucket policy is not valid JSON: {e}")))?;
-    echo(dumps(&doc, Some(4)))
 }
 
 /// `set-bucket-policy BUCKET (--policy-file FILE | --allow-all-get)`
@@ -330,39 +310,35 @@ impl Command for SetBucketPolicy {
     }
 
     fn run(self) -> Result<(), Error> {
-        set_bucket_policy(self)
+        let SetBucketPolicy {
+            bucket,
+            allow_all_get,
+            policy_file,
+            aws,
+        } = self;
+        // The original makes its client before it checks the options.
+        let ctx = context(&aws)?;
+        if allow_all_get && policy_file.is_some() {
+            return Err(Error::msg(
+                "Cannot pass both --allow-all-get and --policy-file",
+            ));
+        }
+        let policy = if allow_all_get {
+            policies::bucket_policy_allow_all_get(&bucket)
+        } else {
+            // Without either option the original crashes reading a file it never got.
+            let text =
+                policy_file.ok_or_else(|| Error::msg("Pass --policy-file or --allow-all-get"))?;
+            // A file that is not JSON is a JSONDecodeError traceback in the original.
+            serde_json::from_str(&text)
+                .map_err(|e| Error::msg(format!("The policy file is not valid JSON: {e}")))?
+        };
+        ctx.s3()
+            .put_bucket_policy(&bucket, &dumps(&policy, None))
+            .map_err(click_error)?;
+        echo_err(format!("Policy set:\n{}", dumps(&policy, Some(4))));
+        Ok(())
     }
-}
-
-fn set_bucket_policy(args: SetBucketPolicy) -> Result<(), Error> {
-    let SetBucketPolicy {
-        bucket,
-        allow_all_get,
-        policy_file,
-        aws,
-    } = args;
-    // The original makes its client before it checks the options.
-    let ctx = context(&aws)?;
-    if allow_all_get && policy_file.is_some() {
-        return Err(Error::msg(
-            "Cannot pass both --allow-all-get and --policy-file",
-        ));
-    }
-    let policy = if allow_all_get {
-        policies::bucket_policy_allow_all_get(&bucket)
-    } else {
-        // Without either option the original crashes reading a file it never got.
-        let text =
-            policy_file.ok_or_else(|| Error::msg("Pass --policy-file or --allow-all-get"))?;
-        // A file that is not JSON is a JSONDecodeError traceback in the original.
-        serde_json::from_str(&text)
-            .map_err(|e| Error::msg(format!("The policy file is not valid JSON: {e}")))?
-    };
-    ctx.s3()
-        .put_bucket_policy(&bucket, &dumps(&policy, None))
-        .map_err(click_error)?;
-    echo_err(format!("Policy set:\n{}", dumps(&policy, Some(4))));
-    Ok(())
 }
 
 /// `get-public-access-block BUCKET`
@@ -374,19 +350,15 @@ impl Command for GetPublicAccessBlock {
     }
 
     fn run(self) -> Result<(), Error> {
-        get_public_access_block(self.0)
+        let OneBucket { bucket, aws } = self.0;
+        let ctx = context(&aws)?;
+        let out = ctx
+            .s3()
+            .get_public_access_block(&bucket)
+            .map_err(click_error)?;
+        let config = out.public_access_block_configuration.to_json();
+        echo(dumps(&config, Some(4)))
     }
-}
-
-fn get_public_access_block(args: OneBucket) -> Result<(), Error> {
-    let OneBucket { bucket, aws } = args;
-    let ctx = context(&aws)?;
-    let out = ctx
-        .s3()
-        .get_public_access_block(&bucket)
-        .map_err(click_error)?;
-    let config = out.public_access_block_configuration.to_json();
-    echo(dumps(&config, Some(4)))
 }
 
 /// `set-public-access-block BUCKET [--block-public-acls B] [--ignore-public-acls B]
@@ -418,29 +390,25 @@ impl Command for SetPublicAccessBlock {
     }
 
     fn run(self) -> Result<(), Error> {
-        set_public_access_block(self)
-    }
-}
-
-fn set_public_access_block(args: SetPublicAccessBlock) -> Result<(), Error> {
-    let SetPublicAccessBlock {
-        bucket,
-        settings,
-        aws,
-    } = args;
-    let ctx = context(&aws)?;
-    if settings.given().is_empty() {
-        return Err(Error::msg(
-            "No valid options provided. Use --help to see available options.",
+        let SetPublicAccessBlock {
+            bucket,
+            settings,
+            aws,
+        } = self;
+        let ctx = context(&aws)?;
+        if settings.given().is_empty() {
+            return Err(Error::msg(
+                "No valid options provided. Use --help to see available options.",
+            ));
+        }
+        // The original lets a failure here escape as a traceback; ours is an Error line.
+        ctx.s3().put_public_access_settings(&bucket, &settings)?;
+        echo_err(format!(
+            "Updated public access block settings for bucket '{bucket}': {}",
+            py_repr(&settings.to_json())
         ));
+        Ok(())
     }
-    // The original lets a failure here escape as a traceback; ours is an Error line.
-    ctx.s3().put_public_access_settings(&bucket, &settings)?;
-    echo_err(format!(
-        "Updated public access block settings for bucket '{bucket}': {}",
-        py_repr(&settings.to_json())
-    ));
-    Ok(())
 }
 
 /// `debug-bucket BUCKET`: three reports; a failing one is described on stdout and
@@ -453,32 +421,28 @@ impl Command for DebugBucket {
     }
 
     fn run(self) -> Result<(), Error> {
-        debug_bucket(self.0)
+        let OneBucket { bucket, aws } = self.0;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        report(
+            "Bucket ACL:",
+            "bucket ACL",
+            s3.get_bucket_acl(&bucket).map(|acl| acl.to_json()),
+        )?;
+        report(
+            "Bucket policy status:",
+            "bucket policy status",
+            s3.get_bucket_policy_status(&bucket)
+                .map(|status| status.to_json()),
+        )?;
+        report(
+            "Bucket public access block:",
+            "bucket public access block",
+            s3.get_public_access_block(&bucket)
+                .map(|block| block.to_json()),
+        )?;
+        Ok(())
     }
-}
-
-fn debug_bucket(args: OneBucket) -> Result<(), Error> {
-    let OneBucket { bucket, aws } = args;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    report(
-        "Bucket ACL:",
-        "bucket ACL",
-        s3.get_bucket_acl(&bucket).map(|acl| acl.to_json()),
-    )?;
-    report(
-        "Bucket policy status:",
-        "bucket policy status",
-        s3.get_bucket_policy_status(&bucket)
-            .map(|status| status.to_json()),
-    )?;
-    report(
-        "Bucket public access block:",
-        "bucket public access block",
-        s3.get_public_access_block(&bucket)
-            .map(|block| block.to_json()),
-    )?;
-    Ok(())
 }
 
 /// One debug-bucket section: the title and the document, or what went wrong (on

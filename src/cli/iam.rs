@@ -96,37 +96,33 @@ impl Command for ListRoles {
     }
 
     fn run(self) -> Result<(), Error> {
-        list_roles(self)
-    }
-}
-
-fn list_roles(args: ListRoles) -> Result<(), Error> {
-    let ListRoles {
-        names,
-        details,
-        format,
-        aws,
-    } = args;
-    let ctx = context(&aws)?;
-    let iam = ctx.iam();
-    let mut headers = ROLE_HEADERS.to_vec();
-    if details {
-        headers.extend_from_slice(ROLE_DETAIL_HEADERS);
-    }
-    let roles = iam.roles().filter_map(|role| {
-        let role = match role {
-            Ok(role) => role,
-            Err(e) => return Some(Err(e)),
-        };
-        if !names.is_empty() && !names.contains(&role.name) {
-            return None;
+        let ListRoles {
+            names,
+            details,
+            format,
+            aws,
+        } = self;
+        let ctx = context(&aws)?;
+        let iam = ctx.iam();
+        let mut headers = ROLE_HEADERS.to_vec();
+        if details {
+            headers.extend_from_slice(ROLE_DETAIL_HEADERS);
         }
-        if !details {
-            return Some(Ok(role.json));
-        }
-        Some(add_details(&iam, role.json, &role.name))
-    });
-    print_list(roles, &headers, format)
+        let roles = iam.roles().filter_map(|role| {
+            let role = match role {
+                Ok(role) => role,
+                Err(e) => return Some(Err(e)),
+            };
+            if !names.is_empty() && !names.contains(&role.name) {
+                return None;
+            }
+            if !details {
+                return Some(Ok(role.json));
+            }
+            Some(add_details(&iam, role.json, &role.name))
+        });
+        print_list(roles, &headers, format)
+    }
 }
 
 /// `--details`: the role's inline policies (with documents) and its attached
@@ -180,26 +176,22 @@ impl Command for ListUserPolicies {
     }
 
     fn run(self) -> Result<(), Error> {
-        list_user_policies(self)
-    }
-}
-
-fn list_user_policies(args: ListUserPolicies) -> Result<(), Error> {
-    let mut usernames = args.usernames;
-    let ctx = context(&args.aws)?;
-    let iam = ctx.iam();
-    if usernames.is_empty() {
-        usernames = iam.list_user_names()?;
-    }
-    for username in &usernames {
-        echo(format!("User: {username}"))?;
-        for policy_name in iam.list_user_policies(username)? {
-            echo(format!("PolicyName: {policy_name}"))?;
-            let policy = iam.get_user_policy(username, &policy_name)?;
-            echo(dumps(&policy.document_json(), Some(4)))?;
+        let mut usernames = self.usernames;
+        let ctx = context(&self.aws)?;
+        let iam = ctx.iam();
+        if usernames.is_empty() {
+            usernames = iam.list_user_names()?;
         }
+        for username in &usernames {
+            echo(format!("User: {username}"))?;
+            for policy_name in iam.list_user_policies(username)? {
+                echo(format!("PolicyName: {policy_name}"))?;
+                let policy = iam.get_user_policy(username, &policy_name)?;
+                echo(dumps(&policy.document_json(), Some(4)))?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// `delete-user USERNAMES...`: inline policies, then access keys, then the user.
@@ -219,27 +211,23 @@ impl Command for DeleteUser {
     }
 
     fn run(self) -> Result<(), Error> {
-        delete_user(self)
-    }
-}
-
-fn delete_user(args: DeleteUser) -> Result<(), Error> {
-    let ctx = context(&args.aws)?;
-    let iam = ctx.iam();
-    for username in &args.usernames {
-        echo(format!("User: {username}"))?;
-        for policy_name in iam.list_user_policies(username)? {
-            iam.delete_user_policy(username, &policy_name)?;
-            echo(format!("  Deleted policy: {policy_name}"))?;
+        let ctx = context(&self.aws)?;
+        let iam = ctx.iam();
+        for username in &self.usernames {
+            echo(format!("User: {username}"))?;
+            for policy_name in iam.list_user_policies(username)? {
+                iam.delete_user_policy(username, &policy_name)?;
+                echo(format!("  Deleted policy: {policy_name}"))?;
+            }
+            let keys = iam.list_access_keys(username)?;
+            for key in &keys {
+                let id = key.access_key_id.as_deref().unwrap_or_default();
+                iam.delete_access_key(username, id)?;
+                echo(format!("  Deleted access key: {id}"))?;
+            }
+            iam.delete_user(username)?;
+            echo("  Deleted user")?;
         }
-        let keys = iam.list_access_keys(username)?;
-        for key in &keys {
-            let id = key.access_key_id.as_deref().unwrap_or_default();
-            iam.delete_access_key(username, id)?;
-            echo(format!("  Deleted access key: {id}"))?;
-        }
-        iam.delete_user(username)?;
-        echo("  Deleted user")?;
+        Ok(())
     }
-    Ok(())
 }

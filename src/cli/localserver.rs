@@ -71,95 +71,91 @@ impl Command for Localserver {
     }
 
     fn run(self) -> Result<(), Error> {
-        localserver(self)
-    }
-}
-
-fn localserver(args: Localserver) -> Result<(), Error> {
-    let Localserver {
-        bucket,
-        permission,
-        port,
-        host,
-        prefixes,
-        statements,
-        duration,
-        token,
-        aws: options,
-    } = args;
-    let token = match token {
-        Some(t) => Some(t),
-        None => token_from_env(&ProcessEnv)?,
-    };
-    let ctx = crate::aws::Context::new(&options)?;
-    if !ctx.s3().check_bucket(&bucket)? {
-        return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
-    }
-
-    let stderr: Log = Arc::new(|line| echo_err(line));
-    let source = AssumeRoleSource::new(
-        ctx,
-        &bucket,
-        permission,
-        &prefixes,
-        &statements,
-        duration,
-        stderr.clone(),
-    )
-    .reopening_with(Box::new(move || crate::aws::Context::new(&options)));
-    let lifetime = Duration::from_secs(duration);
-    let cache = CredentialCache::new(Box::new(source), Box::new(SystemClock), lifetime);
-
-    // As the original: credentials first, so that a role or policy problem shows now,
-    // and every failure to start reads "Failed to start server: ...".
-    echo_err("Generating initial credentials...");
-    cache.get().map_err(|e| match crate::interrupt::check() {
-        // Ctrl-C while fetching: click's Aborted!, not a failure to start.
-        Err(stop) => Error::from(stop),
-        Ok(()) => failed(e),
-    })?;
-    let timestamped: Log = Arc::new(|line| {
-        echo_err(format!(
-            "{} - {line}",
-            log_time(time::OffsetDateTime::now_utc())
-        ))
-    });
-    let cache = cache.with_log(timestamped);
-
-    // Python's bind() refuses these with this message.
-    let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
-    let addr = server::resolve(&host, port).map_err(failed_io)?;
-    let listener = Server::bind(addr).map_err(failed_io)?;
-    let bound = listener.local_addr().map_err(failed_io)?;
-    if !bound.ip().is_loopback() {
-        let advice = if token.is_some() {
-            ""
-        } else {
-            "; use --token to require a shared secret"
+        let Localserver {
+            bucket,
+            permission,
+            port,
+            host,
+            prefixes,
+            statements,
+            duration,
+            token,
+            aws: options,
+        } = self;
+        let token = match token {
+            Some(t) => Some(t),
+            None => token_from_env(&ProcessEnv)?,
         };
+        let ctx = crate::aws::Context::new(&options)?;
+        if !ctx.s3().check_bucket(&bucket)? {
+            return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
+        }
+
+        let stderr: Log = Arc::new(|line| echo_err(line));
+        let source = AssumeRoleSource::new(
+            ctx,
+            &bucket,
+            permission,
+            &prefixes,
+            &statements,
+            duration,
+            stderr.clone(),
+        )
+        .reopening_with(Box::new(move || crate::aws::Context::new(&options)));
+        let lifetime = Duration::from_secs(duration);
+        let cache = CredentialCache::new(Box::new(source), Box::new(SystemClock), lifetime);
+
+        // As the original: credentials first, so that a role or policy problem shows now,
+        // and every failure to start reads "Failed to start server: ...".
+        echo_err("Generating initial credentials...");
+        cache.get().map_err(|e| match crate::interrupt::check() {
+            // Ctrl-C while fetching: click's Aborted!, not a failure to start.
+            Err(stop) => Error::from(stop),
+            Ok(()) => failed(e),
+        })?;
+        let timestamped: Log = Arc::new(|line| {
+            echo_err(format!(
+                "{} - {line}",
+                log_time(time::OffsetDateTime::now_utc())
+            ))
+        });
+        let cache = cache.with_log(timestamped);
+
+        // Python's bind() refuses these with this message.
+        let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
+        let addr = server::resolve(&host, port).map_err(failed_io)?;
+        let listener = Server::bind(addr).map_err(failed_io)?;
+        let bound = listener.local_addr().map_err(failed_io)?;
+        if !bound.ip().is_loopback() {
+            let advice = if token.is_some() {
+                ""
+            } else {
+                "; use --token to require a shared secret"
+            };
+            echo_err(format!(
+                "Warning: listening on {}, which is not a loopback address: anyone who can reach port {} can fetch these credentials{advice}",
+                bound.ip(),
+                bound.port()
+            ));
+        }
         echo_err(format!(
-            "Warning: listening on {}, which is not a loopback address: anyone who can reach port {} can fetch these credentials{advice}",
-            bound.ip(),
+            "Serving {} credentials for bucket '{bucket}' at http://{}:{}/",
+            permission.as_str(),
+            url_host(&host),
             bound.port()
         ));
-    }
-    echo_err(format!(
-        "Serving {} credentials for bucket '{bucket}' at http://{}:{}/",
-        permission.as_str(),
-        url_host(&host),
-        bound.port()
-    ));
-    echo_err(format!("Duration: {duration} seconds"));
-    echo_err("Press Ctrl+C to stop");
+        echo_err(format!("Duration: {duration} seconds"));
+        echo_err("Press Ctrl+C to stop");
 
-    let app = Arc::new(App {
-        cache,
-        guard: Guard::new(&host, token),
-    });
-    crate::interrupt::install();
-    listener.run(app, crate::interrupt::flag(), stderr);
-    echo_err("\nShutting down server...");
-    Ok(())
+        let app = Arc::new(App {
+            cache,
+            guard: Guard::new(&host, token),
+        });
+        crate::interrupt::install();
+        listener.run(app, crate::interrupt::flag(), stderr);
+        echo_err("\nShutting down server...");
+        Ok(())
+    }
 }
 
 /// The token travels in a header, so it must be printable ASCII without surrounding

@@ -70,54 +70,50 @@ impl Command for PutObject {
     }
 
     fn run(self) -> Result<(), Error> {
-        put_object(self)
-    }
-}
-
-fn put_object(args: PutObject) -> Result<(), Error> {
-    let PutObject {
-        bucket,
-        key,
-        path,
-        silent,
-        content_type,
-        workers,
-        aws,
-    } = args;
-    let settings = settings(workers)?;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    if path == "-" {
-        // The original reads all of stdin into memory first; we stream it in parts.
+        let PutObject {
+            bucket,
+            key,
+            path,
+            silent,
+            content_type,
+            workers,
+            aws,
+        } = self;
+        let settings = settings(workers)?;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        if path == "-" {
+            // The original reads all of stdin into memory first; we stream it in parts.
+            let t = Target {
+                s3: &s3,
+                bucket: &bucket,
+                key: &key,
+                content_type: content_type.as_deref(),
+            };
+            let progress = Progress::start("Uploading", None, silent);
+            // Read on a thread of its own, so that Ctrl-C is seen while stdin is silent.
+            let mut stdin = crate::transfer::stdin::Stdin::start();
+            let result = upload::upload_stream(t, &settings, &mut stdin, &progress);
+            progress.finish();
+            return result;
+        }
+        let path = PathBuf::from(path);
+        let guessed = content_type
+            .or_else(|| crate::mime::guess_type(&path.to_string_lossy()).map(str::to_string));
+        let size = std::fs::metadata(&path)
+            .map_err(|e| Error::io(format!("Could not read {}", path.display()), e))?
+            .len();
         let t = Target {
             s3: &s3,
             bucket: &bucket,
             key: &key,
-            content_type: content_type.as_deref(),
+            content_type: guessed.as_deref(),
         };
-        let progress = Progress::start("Uploading", None, silent);
-        // Read on a thread of its own, so that Ctrl-C is seen while stdin is silent.
-        let mut stdin = crate::transfer::stdin::Stdin::start();
-        let result = upload::upload_stream(t, &settings, &mut stdin, &progress);
+        let progress = Progress::start("Uploading", Some(size), silent);
+        let result = upload::upload_file(t, &settings, &path, size, &progress);
         progress.finish();
-        return result;
+        result
     }
-    let path = PathBuf::from(path);
-    let guessed = content_type
-        .or_else(|| crate::mime::guess_type(&path.to_string_lossy()).map(str::to_string));
-    let size = std::fs::metadata(&path)
-        .map_err(|e| Error::io(format!("Could not read {}", path.display()), e))?
-        .len();
-    let t = Target {
-        s3: &s3,
-        bucket: &bucket,
-        key: &key,
-        content_type: guessed.as_deref(),
-    };
-    let progress = Progress::start("Uploading", Some(size), silent);
-    let result = upload::upload_file(t, &settings, &path, size, &progress);
-    progress.finish();
-    result
 }
 
 /// `get-object BUCKET KEY [-o FILE]`.
@@ -141,33 +137,31 @@ impl Command for GetObject {
     }
 
     fn run(self) -> Result<(), Error> {
-        get_object(self)
-    }
-}
-
-fn get_object(args: GetObject) -> Result<(), Error> {
-    let GetObject {
-        bucket,
-        key,
-        output,
-        workers,
-        aws,
-    } = args;
-    let settings = settings(workers)?;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let src = Source {
-        s3: &s3,
-        bucket: &bucket,
-        key: &key,
-    };
-    match output {
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            download::download_to_writer(src, &mut out)
+        let GetObject {
+            bucket,
+            key,
+            output,
+            workers,
+            aws,
+        } = self;
+        let settings = settings(workers)?;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let src = Source {
+            s3: &s3,
+            bucket: &bucket,
+            key: &key,
+        };
+        match output {
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                download::download_to_writer(src, &mut out)
+            }
+            Some(dest) => {
+                download::download_to_file(src, &settings, &dest, None, &Progress::hidden())
+            }
         }
-        Some(dest) => download::download_to_file(src, &settings, &dest, None, &Progress::hidden()),
     }
 }
 
@@ -201,52 +195,48 @@ impl Command for PutObjects {
     }
 
     fn run(self) -> Result<(), Error> {
-        put_objects(self)
-    }
-}
-
-fn put_objects(args: PutObjects) -> Result<(), Error> {
-    let PutObjects {
-        bucket,
-        objects,
-        silent,
-        dry_run,
-        prefix,
-        workers,
-        aws,
-    } = args;
-    let settings = settings(workers)?;
-    let files = paths::collect_uploads(&objects).map_err(Error::msg)?;
-    if dry_run {
-        for f in &files {
-            echo(format!("{} => s3://{bucket}/{prefix}{}", f.shown, f.key))?;
+        let PutObjects {
+            bucket,
+            objects,
+            silent,
+            dry_run,
+            prefix,
+            workers,
+            aws,
+        } = self;
+        let settings = settings(workers)?;
+        let files = paths::collect_uploads(&objects).map_err(Error::msg)?;
+        if dry_run {
+            for f in &files {
+                echo(format!("{} => s3://{bucket}/{prefix}{}", f.shown, f.key))?;
+            }
+            return Ok(());
         }
-        return Ok(());
+        let mut jobs = Vec::with_capacity(files.len());
+        for f in files {
+            let size = std::fs::metadata(&f.path)
+                .map_err(|e| Error::io(format!("Could not read {}", f.shown), e))?
+                .len();
+            jobs.push(FileJob {
+                key: format!("{prefix}{}", f.key),
+                path: f.path,
+                size,
+            });
+        }
+        let total: u64 = jobs.iter().map(|j| j.size).sum();
+        let label = format!(
+            "Uploading {} ({} file{})",
+            format_bytes(total),
+            jobs.len(),
+            plural(jobs.len())
+        );
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let progress = Progress::start(&label, Some(total), silent);
+        let result = upload::upload_files(&s3, &settings, &bucket, jobs, &progress);
+        progress.finish();
+        result
     }
-    let mut jobs = Vec::with_capacity(files.len());
-    for f in files {
-        let size = std::fs::metadata(&f.path)
-            .map_err(|e| Error::io(format!("Could not read {}", f.shown), e))?
-            .len();
-        jobs.push(FileJob {
-            key: format!("{prefix}{}", f.key),
-            path: f.path,
-            size,
-        });
-    }
-    let total: u64 = jobs.iter().map(|j| j.size).sum();
-    let label = format!(
-        "Uploading {} ({} file{})",
-        format_bytes(total),
-        jobs.len(),
-        plural(jobs.len())
-    );
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let progress = Progress::start(&label, Some(total), silent);
-    let result = upload::upload_files(&s3, &settings, &bucket, jobs, &progress);
-    progress.finish();
-    result
 }
 
 /// `get-objects BUCKET [KEYS...]`.
@@ -274,40 +264,36 @@ impl Command for GetObjects {
     }
 
     fn run(self) -> Result<(), Error> {
-        get_objects(self)
-    }
-}
-
-fn get_objects(args: GetObjects) -> Result<(), Error> {
-    let GetObjects {
-        bucket,
-        keys,
-        patterns,
-        silent,
-        output_dir,
-        workers,
-        aws,
-    } = args;
-    let settings = settings(workers)?;
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let plan = DownloadPlan::make(&s3, &settings, &bucket, &keys, &patterns, silent)?;
-    std::fs::create_dir_all(&output_dir)
-        .map_err(|e| Error::io(format!("Could not create {}", output_dir.display()), e))?;
-    let (total, count) = plan.progress_total();
-    let label = format!(
-        "Downloading {} ({count} file{})",
-        format_bytes(total),
-        plural(count)
-    );
-    let progress = Progress::start(&label, Some(total), silent);
-    // On `?` the bar is dropped, which ends it before `Aborted!` is printed.
-    let failures = plan.download(&s3, &settings, &bucket, &output_dir, &progress)?;
-    progress.finish();
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::msg(failures.join("\n")))
+        let GetObjects {
+            bucket,
+            keys,
+            patterns,
+            silent,
+            output_dir,
+            workers,
+            aws,
+        } = self;
+        let settings = settings(workers)?;
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let plan = DownloadPlan::make(&s3, &settings, &bucket, &keys, &patterns, silent)?;
+        std::fs::create_dir_all(&output_dir)
+            .map_err(|e| Error::io(format!("Could not create {}", output_dir.display()), e))?;
+        let (total, count) = plan.progress_total();
+        let label = format!(
+            "Downloading {} ({count} file{})",
+            format_bytes(total),
+            plural(count)
+        );
+        let progress = Progress::start(&label, Some(total), silent);
+        // On `?` the bar is dropped, which ends it before `Aborted!` is printed.
+        let failures = plan.download(&s3, &settings, &bucket, &output_dir, &progress)?;
+        progress.finish();
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::msg(failures.join("\n")))
+        }
     }
 }
 
@@ -334,85 +320,81 @@ impl Command for DeleteObjects {
     }
 
     fn run(self) -> Result<(), Error> {
-        delete_objects(self)
-    }
-}
-
-fn delete_objects(args: DeleteObjects) -> Result<(), Error> {
-    let DeleteObjects {
-        bucket,
-        keys,
-        prefix,
-        silent,
-        dry_run,
-        aws,
-    } = args;
-    if !keys.is_empty() && prefix.is_some() {
-        return Err(Error::msg("Cannot pass both keys and --prefix"));
-    }
-    if keys.is_empty() && prefix.is_none() {
-        return Err(Error::msg("Specify one or more keys or use --prefix"));
-    }
-    let ctx = context(&aws)?;
-    let s3 = ctx.s3();
-    let keys: Vec<String> = match &prefix {
-        Some(p) => s3
-            .list_keys(&bucket, Some(p))?
-            .into_iter()
-            .filter_map(|o| o.key)
-            .collect(),
-        // The original strips every key ("rogue \r characters"), which can delete a
-        // different key than the one named ("a " -> "a"); we remove only line endings
-        // left by copying keys from a CRLF file, and never touch listed keys.
-        None => keys
-            .into_iter()
-            .map(|k| k.trim_end_matches(['\r', '\n']).to_string())
-            .collect(),
-    };
-    if !silent {
-        echo_err(format!(
-            "Deleting {} object{} from {bucket}",
-            keys.len(),
-            plural(keys.len())
-        ));
-    }
-    if dry_run {
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        let mut text = String::from("The following keys would be deleted:\n");
-        for key in &keys {
-            text.push_str(key);
-            text.push('\n');
+        let DeleteObjects {
+            bucket,
+            keys,
+            prefix,
+            silent,
+            dry_run,
+            aws,
+        } = self;
+        if !keys.is_empty() && prefix.is_some() {
+            return Err(Error::msg("Cannot pass both keys and --prefix"));
         }
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(stdout_error)?;
-        return Ok(());
-    }
-    // Ctrl-C lets the batch in flight finish (its answer says what it deleted), starts
-    // no other, and says how far it got; a second Ctrl-C stops the batch too.
-    let mut deleted = 0;
-    crate::interrupt::finishing(|| {
-        for batch in keys.chunks(1000) {
-            crate::interrupt::check()?;
-            let errors = s3.delete_objects(&bucket, batch)?;
-            deleted += batch.len().saturating_sub(errors.len());
-            if !errors.is_empty() {
-                echo_err(format!(
-                    "Errors deleting objects: {}",
-                    py_repr(&serde_json::Value::Array(errors))
-                ));
-            }
+        if keys.is_empty() && prefix.is_none() {
+            return Err(Error::msg("Specify one or more keys or use --prefix"));
         }
-        crate::interrupt::check().map_err(Error::from)
-    })
-    .map_err(|e| {
-        e.note_if_interrupted(|| {
-            format!(
-                "Deleted {deleted} of {} object{} from {bucket} before the interrupt",
+        let ctx = context(&aws)?;
+        let s3 = ctx.s3();
+        let keys: Vec<String> = match &prefix {
+            Some(p) => s3
+                .list_keys(&bucket, Some(p))?
+                .into_iter()
+                .filter_map(|o| o.key)
+                .collect(),
+            // The original strips every key ("rogue \r characters"), which can delete a
+            // different key than the one named ("a " -> "a"); we remove only line endings
+            // left by copying keys from a CRLF file, and never touch listed keys.
+            None => keys
+                .into_iter()
+                .map(|k| k.trim_end_matches(['\r', '\n']).to_string())
+                .collect(),
+        };
+        if !silent {
+            echo_err(format!(
+                "Deleting {} object{} from {bucket}",
                 keys.len(),
                 plural(keys.len())
-            )
+            ));
+        }
+        if dry_run {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let mut text = String::from("The following keys would be deleted:\n");
+            for key in &keys {
+                text.push_str(key);
+                text.push('\n');
+            }
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(stdout_error)?;
+            return Ok(());
+        }
+        // Ctrl-C lets the batch in flight finish (its answer says what it deleted), starts
+        // no other, and says how far it got; a second Ctrl-C stops the batch too.
+        let mut deleted = 0;
+        crate::interrupt::finishing(|| {
+            for batch in keys.chunks(1000) {
+                crate::interrupt::check()?;
+                let errors = s3.delete_objects(&bucket, batch)?;
+                deleted += batch.len().saturating_sub(errors.len());
+                if !errors.is_empty() {
+                    echo_err(format!(
+                        "Errors deleting objects: {}",
+                        py_repr(&serde_json::Value::Array(errors))
+                    ));
+                }
+            }
+            crate::interrupt::check().map_err(Error::from)
         })
-    })
+        .map_err(|e| {
+            e.note_if_interrupted(|| {
+                format!(
+                    "Deleted {deleted} of {} object{} from {bucket} before the interrupt",
+                    keys.len(),
+                    plural(keys.len())
+                )
+            })
+        })
+    }
 }

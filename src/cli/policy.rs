@@ -29,24 +29,20 @@ impl Command for Policy {
     }
 
     fn run(self) -> Result<(), Error> {
-        policy(self)
-    }
-}
-
-fn policy(args: Policy) -> Result<(), Error> {
-    let buckets = args.buckets;
-    if args.public_bucket {
-        if buckets.len() != 1 {
-            return Err(Error::msg(
-                "--public-bucket policy can only be generated for a single bucket",
+        let buckets = self.buckets;
+        if self.public_bucket {
+            if buckets.len() != 1 {
+                return Err(Error::msg(
+                    "--public-bucket policy can only be generated for a single bucket",
+                ));
+            }
+            return echo(dumps(
+                &policies::bucket_policy_allow_all_get(&buckets[0]),
+                Some(4),
             ));
         }
-        return echo(dumps(
-            &policies::bucket_policy_allow_all_get(&buckets[0]),
-            Some(4),
-        ));
+        let policy =
+            policies::buckets_policy(self.permission, &buckets, &self.prefixes, &self.statements);
+        echo(dumps(&policy, Some(4)))
     }
-    let policy =
-        policies::buckets_policy(args.permission, &buckets, &args.prefixes, &args.statements);
-    echo(dumps(&policy, Some(4)))
 }

@@ -32,26 +32,22 @@ impl Command for Presign {
     }
 
     fn run(self) -> Result<(), Error> {
-        presign(self)
+        let Presign {
+            expires_in: requested,
+            method,
+            bucket,
+            key,
+            aws,
+        } = self;
+        let ctx = super::context(&aws)?;
+        let now = ctx.http.now();
+        let expires = match credentials_expiry(&aws, &ProcessEnv) {
+            Some(at) => within_credentials(requested, at, now)?,
+            None => requested,
+        };
+        let url = ctx.s3().presigned_url(&method, &bucket, &key, expires, now);
+        super::echo(url)
     }
-}
-
-fn presign(args: Presign) -> Result<(), Error> {
-    let Presign {
-        expires_in: requested,
-        method,
-        bucket,
-        key,
-        aws,
-    } = args;
-    let ctx = super::context(&aws)?;
-    let now = ctx.http.now();
-    let expires = match credentials_expiry(&aws, &ProcessEnv) {
-        Some(at) => within_credentials(requested, at, now)?,
-        None => requested,
-    };
-    let url = ctx.s3().presigned_url(&method, &bucket, &key, expires, now);
-    super::echo(url)
 }
 
 /// click.IntRange(1, 604800)'s check, in its words.

@@ -92,12 +92,9 @@ pub(super) fn deactivate_others(
 /// The pause between checks: 1 s, or `S3_CREDENTIALS_KEY_WAIT_BASE_MS` milliseconds
 /// (tests make it small). Checking stops after 60 pauses (a minute by default).
 fn wait_base() -> Duration {
-    crate::aws::config::Env::var(
-        &crate::aws::config::ProcessEnv,
-        "S3_CREDENTIALS_KEY_WAIT_BASE_MS",
-    )
-    .and_then(|v| v.parse::<u64>().ok())
-    .map_or(Duration::from_secs(1), Duration::from_millis)
+    let env = crate::aws::config::ProcessEnv;
+    crate::aws::config::millis(&env, "S3_CREDENTIALS_KEY_WAIT_BASE_MS")
+        .unwrap_or(Duration::from_secs(1))
 }
 
 /// `--wait`: GetCallerIdentity with the new key until STS accepts it. One line on

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::time::Duration;
 
 /// Read environment variables through this so tests can inject them.
 pub trait Env {
@@ -13,6 +14,14 @@ pub trait Env {
     /// those apart (a token that cannot be used is an error, not "no token"; fish
     /// completes an empty word).
     fn var_raw(&self, name: &str) -> Option<OsString>;
+}
+
+/// A wait given in milliseconds (`S3_CREDENTIALS_*_MS`, which tests set small so
+/// that the waiting paths run at once); None when unset or not a whole number.
+pub fn millis(env: &dyn Env, name: &str) -> Option<Duration> {
+    env.var(name)
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis)
 }
 
 /// The real process environment.

@@ -450,3 +450,15 @@ fn loading_files() {
     );
     assert!(!err.contains("SECRETSECRET"), "{err}");
 }
+
+#[test]
+fn waits_in_milliseconds_need_a_whole_number() {
+    let env = MapEnv::from_pairs(&[("A_MS", "250"), ("B_MS", "1.5"), ("C_MS", "-1")]);
+    assert_eq!(
+        millis(&env, "A_MS"),
+        Some(std::time::Duration::from_millis(250))
+    );
+    assert_eq!(millis(&env, "B_MS"), None);
+    assert_eq!(millis(&env, "C_MS"), None);
+    assert_eq!(millis(&env, "UNSET_MS"), None);
+}
