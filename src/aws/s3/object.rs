@@ -211,9 +211,9 @@ impl S3<'_> {
     /// DeleteObjects for up to 1,000 keys (quiet mode: only failures are listed).
     /// Returns the per-key errors in botocore's shape (Key, VersionId, Code, Message).
     pub fn delete_objects(&self, bucket: &str, keys: &[String]) -> Result<Vec<Value>, Error> {
-        let mut doc = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-             <Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
+        let mut doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete xmlns=\"{}\">",
+            xml::S3_XMLNS
         );
         for key in keys {
             doc.push_str("<Object><Key>");
@@ -304,9 +304,9 @@ impl S3<'_> {
         upload_id: &str,
         parts: &[CompletedPart],
     ) -> Result<(), Error> {
-        let mut doc = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-             <CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
+        let mut doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"{}\">",
+            xml::S3_XMLNS
         );
         for part in parts {
             // Parts uploaded without a checksum are listed without one.
