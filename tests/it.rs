@@ -13,6 +13,7 @@ mod buckets_replay;
 mod checksum_settings;
 mod compat;
 mod completion_bash;
+mod config_parity;
 mod create_e2e;
 mod create_options_e2e;
 mod create_options_replay;

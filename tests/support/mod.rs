@@ -9,6 +9,7 @@ pub mod aws_front;
 pub mod aws_rules;
 pub mod cassette;
 pub mod http;
+pub mod identity_aws;
 pub mod mock;
 pub mod moto;
 pub mod original;
