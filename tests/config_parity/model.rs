@@ -164,21 +164,28 @@ impl Ini {
     /// Rendering with noise: level 0 plain, 1 what careful people write (spacing,
     /// comments, blank lines, CRLF), 2 what editors and scripts leave (tabs, `:`, trailing
     /// blanks, indented comments, case of key names, lone CR, a BOM, a duplicate key).
-    pub fn render(&self, rng: &mut Rng, level: u8) -> Vec<u8> {
+    /// The kinds of noise used are added to `used` (for grouping disagreements).
+    pub fn render(&self, rng: &mut Rng, level: u8, used: &mut Vec<&'static str>) -> Vec<u8> {
+        let mut note = |what: &'static str| {
+            if !used.contains(&what) {
+                used.push(what);
+            }
+        };
         let eol = match level {
             0 => "\n",
-            1 => {
-                if rng.chance(25) {
-                    "\r\n"
-                } else {
-                    "\n"
-                }
-            }
-            _ => *rng.pick(&["\n", "\n", "\r\n", "\r"]),
+            1 if rng.chance(25) => "\r\n",
+            1 => "\n",
+            _ => *rng.pick(&["\n", "\n", "\n", "\r\n", "\r\n", "\r\n", "\n", "\r"]),
         };
+        match eol {
+            "\r\n" => note("crlf"),
+            "\r" => note("lone-cr"),
+            _ => {}
+        }
         let mut out = String::new();
         if level >= 2 && rng.chance(5) {
             out.push('\u{feff}');
+            note("bom");
         }
         let seps: &[&str] = match level {
             0 => &[" = "],
@@ -199,38 +206,39 @@ impl Ini {
             out.push(']');
             if level >= 2 && rng.chance(10) {
                 out.push_str(*rng.pick(&[" ", "\t", "  # header comment"]));
+                note("after-header");
             }
             out.push_str(eol);
             for (k, v) in &s.entries {
                 if level >= 2 && rng.chance(5) {
                     out.push_str(*rng.pick(&["  # indented comment", "\t; indented"]));
                     out.push_str(eol);
+                    note("indented-comment");
                 }
                 let key = if level >= 2 && rng.chance(5) {
+                    note("upper-key");
                     k.to_ascii_uppercase()
                 } else {
                     k.clone()
                 };
                 let sep = *rng.pick(seps);
-                let line = |v: &str| {
-                    let mut l = format!("{key}{sep}{v}");
-                    if l.ends_with(' ') || l.ends_with('\t') {
-                        // `key =` with an empty value: fine as is.
-                    }
-                    l.push_str(eol);
-                    l
-                };
+                if sep.contains(':') {
+                    note("colon");
+                }
+                if sep.contains('\t') {
+                    note("tab");
+                }
                 if level >= 2 && rng.chance(3) {
                     // A key written twice (botocore refuses the file).
-                    out.push_str(&line("duplicate-value"));
+                    out.push_str(&format!("{key}{sep}duplicate-value{eol}"));
+                    note("duplicate-key");
                 }
-                let mut l = line(v);
+                out.push_str(&format!("{key}{sep}{v}"));
                 if level >= 2 && rng.chance(10) {
-                    l.truncate(l.len() - eol.len());
-                    l.push_str(*rng.pick(&[" ", "\t", "  "]));
-                    l.push_str(eol);
+                    out.push_str(*rng.pick(&[" ", "\t", "  "]));
+                    note("trailing-blank");
                 }
-                out.push_str(&l);
+                out.push_str(eol);
                 if level >= 1 && rng.chance(8) {
                     out.push_str(*rng.pick(&["# after", "; after", ""]));
                     out.push_str(eol);
@@ -241,8 +249,8 @@ impl Ini {
             out.push_str(eol);
         }
         if level >= 2 && rng.chance(10) {
-            // No line ending after the last line.
             out.truncate(out.len() - eol.len().min(out.len()));
+            note("no-final-eol");
         }
         out.into_bytes()
     }

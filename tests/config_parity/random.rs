@@ -26,8 +26,8 @@ struct Builder<'a> {
     case: Case,
     config: Ini,
     credentials: Ini,
-    /// Profiles already made (names), for loops of source_profile.
-    made: Vec<String>,
+    /// Whether profiles being made are tagged (not the distractors around the target).
+    tagging: bool,
     counter: usize,
 }
 
@@ -38,7 +38,7 @@ pub fn case(seed: u64, n: usize) -> Case {
         rng: &mut rng,
         config: Ini::default(),
         credentials: Ini::default(),
-        made: Vec::new(),
+        tagging: true,
         counter: 0,
     };
     b.build();
@@ -142,9 +142,10 @@ impl Builder<'_> {
 
     /// Makes profile `name` of `kind`; `depth` bounds role chains.
     fn profile(&mut self, name: &str, kind: Kind, depth: usize) {
-        self.made.push(name.to_string());
         let header = Self::header(name);
-        self.case.tag(&format!("{kind:?}"));
+        if self.tagging {
+            self.case.tag(&format!("{kind:?}"));
+        }
         match kind {
             Kind::CredentialsFile | Kind::ConfigFile => {
                 let (k, s) = (self.key(), self.secret(&format!("keys:{name}")));
@@ -292,13 +293,17 @@ impl Builder<'_> {
             _ => 2,
         };
         self.case.tag(&format!("noise:{level}"));
+        let mut noise = Vec::new();
         if !self.config.is_empty() {
-            let text = self.config.render(self.rng, level);
+            let text = self.config.render(self.rng, level, &mut noise);
             self.case.config(text);
         }
         if !self.credentials.is_empty() {
-            let text = self.credentials.render(self.rng, level);
+            let text = self.credentials.render(self.rng, level, &mut noise);
             self.case.credentials(text);
+        }
+        for n in noise {
+            self.case.tag(&format!("noise:{n}"));
         }
         self.case
     }

@@ -112,6 +112,13 @@ pub fn print(results: &[Ran], seed: u64) -> Summary {
     let mut by_symptom: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut by_tag: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut documented_reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    // S3C_PARITY_EXAMPLES=N prints only the first N disagreements of each symptom in
+    // full (the long run); the others are named in the summary.
+    let examples: usize = std::env::var("S3C_PARITY_EXAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    let chains = results.iter().filter(|r| r.issued > 0).count();
     for r in results {
         let agree = r.agree();
         for t in &r.case.tags {
@@ -128,19 +135,21 @@ pub fn print(results: &[Ran], seed: u64) -> Summary {
             *documented_reasons.entry(why).or_default() += 1;
         } else {
             s.disagreed += 1;
-            println!("{}", describe(r));
             let key = format!(
                 "original {} / ours {}",
                 symptom(r.theirs.code, &r.theirs.stderr, false),
                 symptom(r.ours.code, &r.ours.stderr, true)
             );
-            by_symptom.entry(key).or_default().push(&r.case.name);
+            let seen = by_symptom.entry(key).or_default();
+            if seen.len() < examples {
+                println!("{}", describe(r));
+            }
+            seen.push(&r.case.name);
         }
     }
     println!("=== disagreements by symptom");
     for (k, names) in &by_symptom {
-        let shown: Vec<&&str> = names.iter().take(6).collect();
-        println!("{:5}  {k}\n       e.g. {shown:?}", names.len());
+        println!("{:5}  {k}\n       {names:?}", names.len());
     }
     println!("=== disagreements by what the case exercises (disagreed / cases)");
     for (tag, (n, bad)) in &by_tag {
@@ -148,6 +157,7 @@ pub fn print(results: &[Ran], seed: u64) -> Summary {
             println!("{bad:5} / {n:5}  {tag}");
         }
     }
+    println!("{chains} cases went through AssumeRole, web identity or SSO at the fake");
     for (why, n) in &documented_reasons {
         println!("documented ({n}): {why}");
     }
