@@ -205,13 +205,13 @@ impl Ini {
             out.push_str(&s.header);
             out.push(']');
             if level >= 2 && rng.chance(10) {
-                out.push_str(*rng.pick(&[" ", "\t", "  # header comment"]));
+                out.push_str(rng.pick::<&str>(&[" ", "\t", "  # header comment"]));
                 note("after-header");
             }
             out.push_str(eol);
             for (k, v) in &s.entries {
                 if level >= 2 && rng.chance(5) {
-                    out.push_str(*rng.pick(&["  # indented comment", "\t; indented"]));
+                    out.push_str(rng.pick::<&str>(&["  # indented comment", "\t; indented"]));
                     out.push_str(eol);
                     note("indented-comment");
                 }
@@ -235,12 +235,12 @@ impl Ini {
                 }
                 out.push_str(&format!("{key}{sep}{v}"));
                 if level >= 2 && rng.chance(10) {
-                    out.push_str(*rng.pick(&[" ", "\t", "  "]));
+                    out.push_str(rng.pick::<&str>(&[" ", "\t", "  "]));
                     note("trailing-blank");
                 }
                 out.push_str(eol);
                 if level >= 1 && rng.chance(8) {
-                    out.push_str(*rng.pick(&["# after", "; after", ""]));
+                    out.push_str(rng.pick::<&str>(&["# after", "; after", ""]));
                     out.push_str(eol);
                 }
             }
