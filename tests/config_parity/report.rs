@@ -76,13 +76,18 @@ pub fn symptom(code: i32, stderr: &str, ours: bool) -> String {
 }
 
 fn describe(r: &Ran) -> String {
+    // Files are shown as generated: @HOME@ stands for the case's home directory.
     let mut out = format!("--- {} [{}]\n", r.case.name, r.case.tags.join(" "));
     for (path, contents, exec) in &r.case.files {
         let mode = if *exec { " (executable)" } else { "" };
         out.push_str(&format!("  file ~/{path}{mode}:\n{}", visible(contents)));
     }
     for (name, value) in &r.case.env {
-        out.push_str(&format!("  env {name}={value:?}\n"));
+        if value == super::model::UNSET {
+            out.push_str(&format!("  env {name} unset\n"));
+        } else {
+            out.push_str(&format!("  env {name}={value:?}\n"));
+        }
     }
     if !r.case.args.is_empty() {
         out.push_str(&format!("  args: whoami {:?}\n", r.case.args));
