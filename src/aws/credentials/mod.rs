@@ -29,12 +29,14 @@ use crate::error::Error;
 mod assume_role;
 mod auth;
 mod container;
+mod expiry;
 mod imds;
 mod json_api;
 mod legacy;
 mod login;
 mod net;
 mod process;
+mod py_int;
 mod sso;
 mod static_keys;
 #[cfg(test)]
