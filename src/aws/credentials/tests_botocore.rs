@@ -5,6 +5,7 @@
 use super::testing::*;
 use super::*;
 use crate::aws::config::MapEnv;
+use crate::aws::credentials::auth::parse_auth_content;
 
 const STS_OK: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
     <AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId>\
@@ -185,4 +186,43 @@ fn an_empty_profile_variable_is_profile_not_found() {
     );
     let err = resolve_with(&CliAuth::default(), &env(&[("AWS_PROFILE", "")]), &f).unwrap_err();
     assert_eq!(err.to_string(), "The config profile () could not be found");
+}
+
+#[test]
+fn auth_ini_is_read_by_configparser_with_interpolation() {
+    // Each checked with Python's configparser.ConfigParser().
+    let got = parse_auth_content(
+        "[DEFAULT]\nacct = AK\n[x]\naws_access_key_id = %(acct)sID\n\
+         aws_secret_access_key = 100%%/s%%\naws_session_token = %(Aws_Access_Key_Id)s-t\n",
+    )
+    .unwrap();
+    assert_eq!(
+        got,
+        (
+            Some("AKID".into()),
+            Some("100%/s%".into()),
+            Some("AKID-t".into())
+        )
+    );
+    let err = |text: &str| parse_auth_content(text).unwrap_err().to_string();
+    let lone = err("[x]\naws_access_key_id = A\naws_secret_access_key = TOP%SECRET\n");
+    assert!(
+        lone.contains("'%' must be followed by '%' or '('"),
+        "{lone}"
+    );
+    assert!(!lone.contains("TOP"), "{lone}");
+    let missing = err("[x]\naws_access_key_id = %(nope)s\n");
+    assert!(missing.contains("interpolation key 'nope'"), "{missing}");
+    let bad = err("[x]\naws_access_key_id = %(a)d\na = 1\n");
+    assert!(
+        bad.contains("bad interpolation variable reference"),
+        "{bad}"
+    );
+    let deep = err("[x]\naws_access_key_id = %(aws_access_key_id)s\n");
+    assert!(deep.contains("10 levels"), "{deep}");
+    // Duplicates are refused, as ConfigParser is strict.
+    assert!(err("[x]\naws_access_key_id = A\n[x]\nk = 1\n").starts_with("Invalid INI"));
+    // Values that are not read are not interpolated.
+    let got = parse_auth_content("[x]\naws_access_key_id = A\nother = 5%\n").unwrap();
+    assert_eq!(got.0.as_deref(), Some("A"));
 }
