@@ -87,6 +87,33 @@ pub fn region(env: &dyn Env, files: &SharedFiles, profile: &str) -> String {
         .unwrap_or_else(|| "us-east-1".to_string())
 }
 
+/// Whether any region is configured (else [`region`] falls back to us-east-1).
+pub fn region_configured(env: &dyn Env, files: &SharedFiles, profile: &str) -> bool {
+    env.var("AWS_REGION").is_some()
+        || env.var_set("AWS_DEFAULT_REGION").is_some()
+        || files.config_value(profile, "region").is_some()
+}
+
+/// Where the credential providers call STS (AssumeRole, web identity): the
+/// configured STS endpoint, else AWS's. With no region configured anywhere that is
+/// the global `sts.amazonaws.com` (signed for us-east-1), as botocore's credential
+/// client uses.
+pub fn provider_sts_endpoint(
+    env: &dyn Env,
+    files: &SharedFiles,
+    profile: &str,
+    region: &str,
+) -> Result<Endpoint, crate::error::Error> {
+    let found = endpoint(Service::Sts, None, env, files, profile, region)?;
+    if !found.custom && !region_configured(env, files, profile) {
+        return Ok(Endpoint {
+            url: "https://sts.amazonaws.com".into(),
+            custom: false,
+        });
+    }
+    Ok(found)
+}
+
 /// `AWS_CA_BUNDLE` or the profile's `ca_bundle`: a PEM file of trusted roots.
 pub fn ca_bundle(env: &dyn Env, files: &SharedFiles, profile: &str) -> Option<String> {
     env.var("AWS_CA_BUNDLE")

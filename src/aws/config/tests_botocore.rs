@@ -208,3 +208,21 @@ fn expand_path_substitutes_empty_variables() {
     assert_eq!(expand_path(&e, "/a$EMPTY/b"), PathBuf::from("/a/b"));
     assert_eq!(expand_path(&e, "/a${EMPTY}b"), PathBuf::from("/ab"));
 }
+
+#[test]
+fn providers_call_the_global_sts_when_no_region_is_configured() {
+    let none = parse("", "").unwrap();
+    let at = |e: &MapEnv, f: &SharedFiles| {
+        let region = region(e, f, "default");
+        provider_sts_endpoint(e, f, "default", &region).unwrap().url
+    };
+    assert_eq!(at(&env(&[]), &none), "https://sts.amazonaws.com");
+    assert_eq!(
+        at(&env(&[("AWS_DEFAULT_REGION", "eu-west-1")]), &none),
+        "https://sts.eu-west-1.amazonaws.com"
+    );
+    let f = parse("", "[default]\nregion = eu-west-2\n").unwrap();
+    assert_eq!(at(&env(&[]), &f), "https://sts.eu-west-2.amazonaws.com");
+    let e = env(&[("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")]);
+    assert_eq!(at(&e, &none), "http://127.0.0.1:9");
+}
