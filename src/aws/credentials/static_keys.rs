@@ -51,6 +51,19 @@ pub(super) fn from_profile_section(
     value: impl Fn(&str) -> Option<String>,
     has: impl Fn(&str) -> bool,
 ) -> Result<Credentials, Error> {
+    // `key =` with indented `a = b` lines under it is a nested block to botocore,
+    // which would sign with the text of a Python dict; say so instead.
+    for key in [
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+    ] {
+        if has(key) && value(key).is_none() {
+            return Err(Error::Msg(format!(
+                "The {key} in the {provider} is an indented block of settings, not a value"
+            )));
+        }
+    }
     let access_key_id = value("aws_access_key_id").unwrap_or_default();
     if !has("aws_secret_access_key") {
         return Err(partial(provider, "aws_secret_access_key"));

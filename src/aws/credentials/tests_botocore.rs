@@ -226,3 +226,19 @@ fn auth_ini_is_read_by_configparser_with_interpolation() {
     let got = parse_auth_content("[x]\naws_access_key_id = A\nother = 5%\n").unwrap();
     assert_eq!(got.0.as_deref(), Some("A"));
 }
+
+#[test]
+fn a_key_given_as_an_indented_block_is_an_error_not_a_key() {
+    let f = files(
+        "[default]\naws_access_key_id =\n    x = AKIDEXAMPLE\naws_secret_access_key = S\n",
+        "",
+    );
+    let err = resolve_with(&CliAuth::default(), &env(&[]), &f)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "The aws_access_key_id in the shared-credentials-file is an indented block of \
+         settings, not a value"
+    );
+}
