@@ -466,3 +466,91 @@ fn localserver_resolves_its_profile_again_when_its_session_ends() {
         ["The server's own credentials expired; resolving them again"]
     );
 }
+
+/// botocore's refusals, whole-process: one `Error:` line in botocore's words, no
+/// request made (nothing listens on the endpoint), nothing printed on stdout.
+#[test]
+fn files_and_variables_botocore_refuses_give_its_one_line() {
+    let home = TempDir::new();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    let config = home.path().join(".aws/config");
+    let config_str = config.to_str().unwrap().to_string();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let base = [
+        ("HOME", home_str.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+    ];
+    let whoami = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = bin();
+        cmd.env_clear()
+            .envs(base.iter().copied())
+            .envs(extra.iter().copied())
+            .args(args);
+        run(&mut cmd, None)
+    };
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "TOPSECRET"),
+    ];
+    for (text, why) in [
+        (
+            "\u{feff}[default]\nregion = us-east-1\n",
+            "a byte-order mark",
+        ),
+        (
+            "[default]\nregion = a\n[default]\nregion = b\n",
+            "a duplicate section",
+        ),
+        ("[profile unused]\ns3 =\n  TOPSECRET\n", "a malformed block"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let out = whoami(&keys, &["whoami"]);
+        assert_eq!(
+            (out.code, out.stderr.as_str(), out.stdout_str()),
+            (
+                1,
+                format!("Error: Unable to parse config file: {config_str}\n").as_str(),
+                ""
+            ),
+            "{why}"
+        );
+    }
+    std::fs::write(&config, "[default]\nregion = us-east-1\n").unwrap();
+    let out = whoami(&[("AWS_PROFILE", "")], &["whoami"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "Error: The config profile () could not be found\n")
+    );
+    let out = whoami(
+        &[
+            keys[0],
+            keys[1],
+            ("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z"),
+        ],
+        &["whoami"],
+    );
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "Error: Credentials were refreshed, but the refreshed credentials are still expired.\n"
+        )
+    );
+    let out = whoami(
+        &[("AWS_DEFAULT_REGION", "a_b"), keys[0], keys[1]],
+        &["whoami"],
+    );
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "Error: Provided region_name 'a_b' doesn't match a supported format.\n"
+        )
+    );
+    // `--auth` is read up to 1 MiB: /dev/zero ends in one line, not in memory.
+    let out = whoami(&[], &["whoami", "--auth", "/dev/zero"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("larger than 1 MiB"), "{}", out.stderr);
+    assert!(!out.stderr.contains("TOPSECRET"));
+}

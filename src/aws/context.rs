@@ -71,7 +71,7 @@ impl Context {
         // The providers' own STS calls (AssumeRole for a profile, web identity) go where
         // botocore's credential client goes: the configured STS endpoint, not the
         // command's --endpoint-url, which only the command's own clients use.
-        let provider_sts = config::endpoint(Service::Sts, None, env, &files, profile, &region)?;
+        let provider_sts = config::provider_sts_endpoint(env, &files, profile, &region)?;
         let network = Network {
             http: &http,
             sts_endpoint: &provider_sts.url,

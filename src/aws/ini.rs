@@ -1,19 +1,22 @@
-//! A small INI parser for the AWS shared files and for `--auth` INI content.
-//!
-//! It follows Python's `configparser` closely enough that files boto3 accepts parse
-//! the same way here:
-//! - `[name]` starts a section; the name is everything between the first `[` and the
-//!   last `]`, case-sensitive. `[DEFAULT]` holds values every section inherits.
+//! An INI parser for the AWS shared files and for `--auth` INI content that reads
+//! text exactly as Python's `configparser.RawConfigParser` (strict, the defaults
+//! botocore's `raw_config_parse` uses) does, so a file boto3 accepts means the same
+//! here and a file it refuses is refused here too:
+//! - Lines end at `\n`, `\r\n` or a lone `\r` (Python's universal newlines).
+//! - "Whitespace" is what Python's `str.isspace()` says: Unicode spaces and the
+//!   separators `\x1c`-`\x1f` too. Indentation is counted in characters.
+//! - `[name]` starts a section; the name runs from the first `[` to the last `]`,
+//!   case-sensitive. `[DEFAULT]` holds values every section inherits.
 //! - `key = value`, `key=value` and `key: value`: the first `=` or `:` splits; keys
 //!   are lowercased, keys and values are stripped.
-//! - Lines whose first non-blank character is `#` or `;` are comments, wherever they
-//!   are. There are no inline comments: `a = b # c` has the value `b # c`.
+//! - Lines whose first non-blank character is `#` or `;` are comments. There are no
+//!   inline comments: `a = b # c` has the value `b # c`.
 //! - A line indented deeper than its key continues that key's value (joined with
 //!   `\n`). AWS config files use this for nested blocks such as `s3 =` followed by
-//!   indented `addressing_style = path`; [`Ini::nested`] reads those as a sub-map.
-//!
-//! Where configparser is strict we are lenient: a section that appears twice is
-//! merged and a repeated key takes the later value.
+//!   indented `addressing_style = path`; [`Ini::nested`] reads those as botocore does.
+//! - Strict, as configparser is: a section or a key that appears twice, a line that
+//!   is neither, text before the first header (a UTF-8 byte-order mark included,
+//!   since Python reads it as a character) are errors.
 //!
 //! Errors carry the line number only, never the line: a broken line in a credentials
 //! file may well hold a secret.
@@ -40,10 +43,76 @@ impl std::error::Error for IniError {}
 /// The name of configparser's defaults section.
 const DEFAULT_SECTION: &str = "DEFAULT";
 
+/// Python's `str.isspace()`: Rust's White_Space plus the information separators
+/// `\x1c`-`\x1f`, which Python counts as whitespace and Rust does not.
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()` with no argument.
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// Lines as Python's text files give them (universal newlines: `\n`, `\r\n` and a
+/// lone `\r` each end a line), without their terminators.
+pub fn universal_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + skip..]).filter(|r| !r.is_empty());
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                (!s.is_empty()).then_some(s)
+            }
+        }
+    })
+}
+
+/// Python's `str.splitlines()`: splits at every line boundary Python knows,
+/// `\v`, `\f`, `\x1c`-`\x1e`, NEL and the Unicode separators included.
+fn py_splitlines(s: &str) -> Vec<&str> {
+    let boundary = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r'
+                | '\u{0b}'
+                | '\u{0c}'
+                | '\u{1c}'
+                | '\u{1d}'
+                | '\u{1e}'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+    };
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(boundary) {
+        out.push(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or('\n');
+        let skip = if rest[i..].starts_with("\r\n") {
+            2
+        } else {
+            c.len_utf8()
+        };
+        rest = &rest[i + skip..];
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
 #[derive(Clone, Default, PartialEq, Eq)]
 struct Section {
     name: String,
-    /// Keys in first-seen order; a repeated key replaces the value in place.
+    /// Keys in first-seen order.
     entries: Vec<(String, String)>,
 }
 
@@ -76,7 +145,7 @@ impl fmt::Debug for Ini {
 }
 
 impl Ini {
-    /// Section names in file order (first appearance), without `DEFAULT`.
+    /// Section names in file order, without `DEFAULT`.
     pub fn sections(&self) -> impl Iterator<Item = &str> {
         self.sections.iter().map(|s| s.name.as_str())
     }
@@ -107,27 +176,23 @@ impl Ini {
         keys
     }
 
-    /// A nested block, as botocore reads one: a value whose first line is empty and
-    /// whose continuation lines are `key = value`. Keys and values are stripped (keys
-    /// keep their case, as botocore leaves them). Lines without `=` are skipped.
-    /// `None` if the value is absent or is a plain value.
+    /// A nested block, as botocore's `_parse_nested` reads one: a value whose first
+    /// line is empty and whose other lines are `key = value` (stripped, keys keep
+    /// their case, a later key wins). `None` if the value is absent, a plain value,
+    /// or a block with a line that has no `=` (which [`Ini::nested_blocks_ok`] reports).
     pub fn nested(&self, section: &str, key: &str) -> Option<Vec<(String, String)>> {
-        let value = self.get(section, key)?;
-        if !value.starts_with('\n') {
-            return None;
-        }
-        let mut out: Vec<(String, String)> = Vec::new();
-        for line in value.lines() {
-            let Some((k, v)) = line.split_once('=') else {
-                continue;
-            };
-            let (k, v) = (k.trim().to_string(), v.trim().to_string());
-            match out.iter_mut().find(|(ek, _)| *ek == k) {
-                Some(entry) => entry.1 = v,
-                None => out.push((k, v)),
-            }
-        }
-        Some(out)
+        parse_nested(self.get(section, key)?)?.ok()
+    }
+
+    /// botocore parses every indented block of every section when it loads a file,
+    /// and a block with a line that is not `key = value` makes the whole file
+    /// unreadable (`ConfigParseError`), even in a profile nobody uses.
+    pub fn nested_blocks_ok(&self) -> bool {
+        self.sections().all(|section| {
+            self.keys(section)
+                .into_iter()
+                .all(|key| !matches!(self.get(section, key).and_then(parse_nested), Some(Err(()))))
+        })
     }
 
     fn section(&self, name: &str) -> Option<&Section> {
@@ -135,131 +200,155 @@ impl Ini {
     }
 }
 
-/// Where the parser is: which section (index, or the defaults), and which key the
-/// next deeper-indented line would continue.
-struct Cursor {
-    /// `None` before the first header; `Some(None)` in `[DEFAULT]`.
-    section: Option<Option<usize>>,
-    /// The key a continuation line extends.
-    key: Option<String>,
-    /// Indentation of the last header or key line.
-    indent: usize,
+/// `None` for a plain value; `Err` for a block with a line without `=`.
+#[allow(clippy::type_complexity)]
+fn parse_nested(value: &str) -> Option<Result<Vec<(String, String)>, ()>> {
+    if !value.starts_with('\n') {
+        return None;
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in py_splitlines(value) {
+        let line = py_strip(line);
+        if line.is_empty() {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            return Some(Err(()));
+        };
+        let (k, v) = (py_strip(k).to_string(), py_strip(v).to_string());
+        match out.iter_mut().find(|(ek, _)| *ek == k) {
+            Some(entry) => entry.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    Some(Ok(out))
 }
 
-/// Parse INI text.
-pub fn parse(text: &str) -> Result<Ini, IniError> {
-    let mut ini = Ini::default();
-    // Values are collected as lists of lines and joined at the end, like configparser.
-    let mut pending: Vec<Vec<(String, Vec<String>)>> = Vec::new();
-    let mut pending_defaults: Vec<(String, Vec<String>)> = Vec::new();
-    let mut cur = Cursor {
-        section: None,
-        key: None,
-        indent: 0,
-    };
+/// Values being read: each key's lines, joined at the end as configparser does.
+type Pending = Vec<(String, Vec<String>)>;
 
-    for (index, raw) in text.lines().enumerate() {
+/// Parse INI text (configparser's `_read`, strict mode).
+pub fn parse(text: &str) -> Result<Ini, IniError> {
+    let mut names: Vec<String> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut defaults: Pending = Vec::new();
+    // `None` before the first header; `Some(None)` in `[DEFAULT]`.
+    let mut section: Option<Option<usize>> = None;
+    // The key the next deeper-indented line continues.
+    let mut key: Option<String> = None;
+    // Indentation of the last header or key line.
+    let mut indent = 0usize;
+    // configparser reads to the end and then reports the first bad line.
+    let mut first_error: Option<IniError> = None;
+
+    for (index, raw) in universal_lines(text).enumerate() {
         let lineno = index + 1;
-        let raw = if index == 0 {
-            raw.strip_prefix('\u{feff}').unwrap_or(raw)
-        } else {
-            raw
+        let fail = |message: &str| IniError {
+            line: lineno,
+            message: message.into(),
         };
-        let value = raw.trim();
+        let value = py_strip(raw);
         let is_comment = value.starts_with('#') || value.starts_with(';');
         if value.is_empty() || is_comment {
-            // configparser keeps blank lines inside a multi-line value (trailing ones
-            // are trimmed at the end); comment lines are dropped without ending it.
-            if !is_comment && let (Some(section), Some(key)) = (cur.section, cur.key.as_deref()) {
-                let entries = match section {
+            // A blank line belongs to the value being read (trailing ones are
+            // trimmed at the end); a comment line is dropped without ending it.
+            if !is_comment && let (Some(s), Some(k)) = (section, key.as_deref()) {
+                let entries = match s {
                     Some(i) => &mut pending[i],
-                    None => &mut pending_defaults,
+                    None => &mut defaults,
                 };
-                if let Some((_, lines)) = entries.iter_mut().find(|(k, _)| k == key) {
+                if let Some((_, lines)) = entries.iter_mut().find(|(n, _)| n == k) {
                     lines.push(String::new());
                 }
             }
             continue;
         }
-        let indent = raw.len() - raw.trim_start().len();
+        let line_indent = raw.chars().take_while(|c| is_py_space(*c)).count();
 
         // A continuation line: deeper than the key it follows.
-        if let (Some(section), Some(key)) = (cur.section, cur.key.as_deref())
-            && indent > cur.indent
+        if let (Some(s), Some(k)) = (section, key.as_deref())
+            && line_indent > indent
         {
-            let entries = match section {
+            let entries = match s {
                 Some(i) => &mut pending[i],
-                None => &mut pending_defaults,
+                None => &mut defaults,
             };
-            if let Some((_, lines)) = entries.iter_mut().find(|(k, _)| k == key) {
+            if let Some((_, lines)) = entries.iter_mut().find(|(n, _)| n == k) {
                 lines.push(value.to_string());
             }
             continue;
         }
-        cur.indent = indent;
+        indent = line_indent;
 
         if let Some(name) = section_header(value) {
-            cur.key = None;
+            key = None;
+            if names.iter().any(|n| n == name) {
+                return Err(fail("a section that appears twice"));
+            }
             if name == DEFAULT_SECTION {
-                cur.section = Some(None);
-            } else if let Some(i) = ini.sections.iter().position(|s| s.name == name) {
-                cur.section = Some(Some(i));
+                section = Some(None);
             } else {
-                ini.sections.push(Section {
-                    name: name.to_string(),
-                    entries: Vec::new(),
-                });
+                names.push(name.to_string());
                 pending.push(Vec::new());
-                cur.section = Some(Some(ini.sections.len() - 1));
+                section = Some(Some(names.len() - 1));
             }
             continue;
         }
-
-        let Some(section) = cur.section else {
-            return Err(IniError {
-                line: lineno,
-                message: "a key or value before the first [section] header".into(),
-            });
+        let Some(s) = section else {
+            return Err(fail("text before the first [section] header"));
         };
         let Some(split) = value.find(['=', ':']) else {
-            return Err(IniError {
-                line: lineno,
-                message: "expected `key = value` or a [section] header".into(),
-            });
+            // configparser keeps reading (and continuing the previous key).
+            first_error.get_or_insert_with(|| fail("expected `key = value` or a [section] header"));
+            continue;
         };
-        let key = value[..split].trim_end().to_lowercase();
-        if key.is_empty() {
-            return Err(IniError {
-                line: lineno,
-                message: "a value without a key".into(),
-            });
+        let name = value[..split].trim_end_matches(is_py_space).to_lowercase();
+        if name.is_empty() {
+            first_error.get_or_insert_with(|| fail("a value without a key"));
         }
-        let val = value[split + 1..].trim().to_string();
-        let entries = match section {
+        let entries = match s {
             Some(i) => &mut pending[i],
-            None => &mut pending_defaults,
+            None => &mut defaults,
         };
-        match entries.iter_mut().find(|(k, _)| *k == key) {
-            Some(entry) => entry.1 = vec![val],
-            None => entries.push((key.clone(), vec![val])),
+        // A repeated `[DEFAULT]` is allowed, a key repeated across them is not.
+        if entries.iter().any(|(n, _)| *n == name) {
+            return Err(fail("a key that appears twice in its section"));
         }
-        cur.key = Some(key);
+        entries.push((
+            name.clone(),
+            vec![py_strip(&value[split + 1..]).to_string()],
+        ));
+        key = Some(name);
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
 
-    let join = |entries: Vec<(String, Vec<String>)>| -> Vec<(String, String)> {
+    let join = |entries: Pending| -> Vec<(String, String)> {
         entries
             .into_iter()
-            .map(|(k, lines)| (k, lines.join("\n").trim_end().to_string()))
+            .map(|(k, lines)| {
+                (
+                    k,
+                    lines.join("\n").trim_end_matches(is_py_space).to_string(),
+                )
+            })
             .collect()
     };
-    for (section, entries) in ini.sections.iter_mut().zip(pending) {
-        section.entries = join(entries);
-    }
-    ini.defaults = Section {
-        name: DEFAULT_SECTION.into(),
-        entries: join(pending_defaults),
-    };
-    Ok(ini)
+    Ok(Ini {
+        sections: names
+            .into_iter()
+            .zip(pending)
+            .map(|(name, entries)| Section {
+                name,
+                entries: join(entries),
+            })
+            .collect(),
+        defaults: Section {
+            name: DEFAULT_SECTION.into(),
+            entries: join(defaults),
+        },
+    })
 }
 
 /// configparser's `\[(?P<header>.+)\]` matched at the start of the stripped line:
@@ -271,135 +360,5 @@ fn section_header(line: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sections_keys_and_separators() {
-        let ini = parse(
-            "[default]\nAWS_Access_Key_ID = AKID\nregion=eu-west-1\noutput: json\n\
-             url = http://host:9000/x\n\n[profile dev]\nregion = us-west-2\n",
-        )
-        .unwrap();
-        assert_eq!(
-            ini.sections().collect::<Vec<_>>(),
-            ["default", "profile dev"]
-        );
-        assert_eq!(ini.get("default", "aws_access_key_id"), Some("AKID"));
-        assert_eq!(ini.get("default", "AWS_ACCESS_KEY_ID"), Some("AKID"));
-        assert_eq!(ini.get("default", "region"), Some("eu-west-1"));
-        assert_eq!(ini.get("default", "output"), Some("json"));
-        // The first separator splits; later ones belong to the value.
-        assert_eq!(ini.get("default", "url"), Some("http://host:9000/x"));
-        assert_eq!(ini.get("profile dev", "region"), Some("us-west-2"));
-        assert_eq!(ini.get("profile dev", "output"), None);
-        assert_eq!(ini.get("missing", "region"), None);
-    }
-
-    #[test]
-    fn comments_and_blank_lines() {
-        let ini = parse(
-            "# leading comment\n; another\n[a]\n  # indented comment\nk = v # not a comment\n\n;x = y\n",
-        )
-        .unwrap();
-        assert_eq!(ini.get("a", "k"), Some("v # not a comment"));
-        assert_eq!(ini.keys("a"), ["k"]);
-    }
-
-    #[test]
-    fn continuation_lines_and_nested_blocks() {
-        let ini = parse(
-            "[profile x]\nregion = us-east-1\ns3 =\n    addressing_style = path\n\n    \
-             Signature_Version = s3v4\n# comment inside\n    bad line\nmax_attempts = 4\n",
-        )
-        .unwrap();
-        assert_eq!(ini.get("profile x", "region"), Some("us-east-1"));
-        assert_eq!(
-            ini.get("profile x", "s3"),
-            Some("\naddressing_style = path\n\nSignature_Version = s3v4\nbad line")
-        );
-        assert_eq!(
-            ini.nested("profile x", "s3").unwrap(),
-            [
-                ("addressing_style".to_string(), "path".to_string()),
-                ("Signature_Version".to_string(), "s3v4".to_string()),
-            ]
-        );
-        assert_eq!(ini.nested("profile x", "region"), None);
-        assert_eq!(ini.get("profile x", "max_attempts"), Some("4"));
-    }
-
-    #[test]
-    fn plain_value_continued() {
-        let ini = parse("[a]\nk = one\n  two\n\nz = 1\n").unwrap();
-        assert_eq!(ini.get("a", "k"), Some("one\ntwo"));
-        assert_eq!(ini.get("a", "z"), Some("1"));
-    }
-
-    #[test]
-    fn duplicates_merge_and_later_wins() {
-        let ini = parse("[a]\nk = 1\nj = x\n[b]\nk = 2\n[a]\nk = 3\nn = 4\n").unwrap();
-        assert_eq!(ini.sections().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(ini.get("a", "k"), Some("3"));
-        assert_eq!(ini.get("a", "j"), Some("x"));
-        assert_eq!(ini.get("a", "n"), Some("4"));
-        assert_eq!(ini.keys("a"), ["k", "j", "n"]);
-    }
-
-    #[test]
-    fn default_section_is_inherited() {
-        let ini = parse("[DEFAULT]\nregion = r\n[a]\nk = 1\n").unwrap();
-        assert_eq!(ini.sections().collect::<Vec<_>>(), ["a"]);
-        assert_eq!(ini.get("a", "region"), Some("r"));
-        assert_eq!(ini.keys("a"), ["k", "region"]);
-        assert!(!ini.has_section("DEFAULT"));
-    }
-
-    #[test]
-    fn section_header_forms() {
-        let ini = parse("[profile \"a b\"]\nk=1\n[x]] trailing\nk=2\n").unwrap();
-        assert_eq!(
-            ini.sections().collect::<Vec<_>>(),
-            ["profile \"a b\"", "x]"]
-        );
-        assert!(ini.has_section("x]"));
-    }
-
-    #[test]
-    fn malformed_lines_name_the_line_not_the_content() {
-        let err = parse("[a]\nk = 1\nwJalrXUtnFEMI/K7MDENG\n").unwrap_err();
-        assert_eq!(err.line, 3);
-        assert!(!err.to_string().contains("wJalr"), "{err}");
-        assert!(err.to_string().starts_with("line 3: "), "{err}");
-
-        let err = parse("\nk = 1\n[a]\n").unwrap_err();
-        assert_eq!(err.line, 2);
-        assert!(err.message.contains("section"), "{err}");
-
-        let err = parse("[a]\n = 1\n").unwrap_err();
-        assert_eq!(err.line, 2);
-
-        // `[]` is not a header, and has no separator either.
-        assert_eq!(parse("[a]\n[]\n").unwrap_err().line, 2);
-    }
-
-    #[test]
-    fn crlf_and_bom() {
-        let ini = parse("\u{feff}[a]\r\nk = v\r\n").unwrap();
-        assert_eq!(ini.get("a", "k"), Some("v"));
-    }
-
-    #[test]
-    fn debug_shows_keys_not_values() {
-        let ini = parse("[a]\naws_secret_access_key = TOPSECRET\n").unwrap();
-        let shown = format!("{ini:?}");
-        assert!(shown.contains("aws_secret_access_key"), "{shown}");
-        assert!(!shown.contains("TOPSECRET"), "{shown}");
-    }
-
-    #[test]
-    fn empty_text() {
-        let ini = parse("").unwrap();
-        assert_eq!(ini.sections().count(), 0);
-    }
-}
+#[path = "ini_tests.rs"]
+mod tests;

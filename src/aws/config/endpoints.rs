@@ -26,6 +26,13 @@ pub fn endpoint(
     profile: &str,
     region: &str,
 ) -> Result<Endpoint, Error> {
+    // botocore checks the region when it makes a client, whatever the endpoint.
+    if !valid_region(region) {
+        return Err(Error::Msg(format!(
+            "Provided region_name '{}' doesn't match a supported format.",
+            one_line(region)
+        )));
+    }
     if let Some(url) = cli_endpoint.filter(|u| !u.is_empty()) {
         return custom_endpoint(url);
     }
@@ -82,13 +89,9 @@ pub(super) fn one_line(value: &str) -> String {
 }
 
 /// The AWS endpoint for a region, as botocore's endpoint rules give it.
+/// An empty region (`AWS_DEFAULT_REGION=`) passes botocore's check but makes a
+/// host with an empty label, which botocore refuses (IAM, being global, works).
 fn default_endpoint(service: Service, region: &str) -> Result<Endpoint, Error> {
-    if !valid_region(region) {
-        return Err(Error::Msg(format!(
-            "Provided region_name '{}' doesn't match a supported format.",
-            one_line(region)
-        )));
-    }
     let suffix = dns_suffix(region);
     let url = match service {
         Service::S3 if region == "us-east-1" => "https://s3.amazonaws.com".to_string(),
@@ -102,6 +105,9 @@ fn default_endpoint(service: Service, region: &str) -> Result<Endpoint, Error> {
         Service::Signin if region.starts_with("cn-") => format!("https://{region}.signin.{suffix}"),
         Service::Signin => format!("https://{region}.signin.aws.amazon.com"),
     };
+    if region.is_empty() && service != Service::Iam {
+        return Err(Error::Msg(format!("Invalid endpoint: {url}")));
+    }
     Ok(Endpoint { url, custom: false })
 }
 
@@ -116,14 +122,15 @@ pub fn signing_region(service: Service, region: &str) -> String {
     }
 }
 
-/// botocore's `validate_region_name`: a DNS label.
+/// botocore's `validate_region_name`, `^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`:
+/// a DNS label that is not all digits. The empty region passes.
 fn valid_region(region: &str) -> bool {
     let b = region.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
+    b.len() <= 63
         && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
+        && b.first().is_none_or(|c| *c != b'-')
+        && b.last().is_none_or(|c| *c != b'-')
+        && (b.is_empty() || !b.iter().all(u8::is_ascii_digit))
 }
 
 /// Validate a user-given endpoint: `http(s)://host[:port]`, optionally with a lone `/`.

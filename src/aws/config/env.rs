@@ -14,6 +14,13 @@ pub trait Env {
     /// those apart (a token that cannot be used is an error, not "no token"; fish
     /// completes an empty word).
     fn var_raw(&self, name: &str) -> Option<OsString>;
+
+    /// The value as set, even empty (botocore's `name in os.environ`): for the
+    /// variables where botocore tells an empty value from an unset one. A value that
+    /// is not UTF-8 counts as unset.
+    fn var_set(&self, name: &str) -> Option<String> {
+        self.var_raw(name).and_then(|v| v.into_string().ok())
+    }
 }
 
 /// A wait given in milliseconds (`S3_CREDENTIALS_*_MS`, which tests set small so

@@ -32,8 +32,8 @@ impl SharedFiles {
         credentials_path: &Path,
         config_path: &Path,
     ) -> Result<SharedFiles, Error> {
-        let credentials = ini::parse(credentials).map_err(|e| parse_error(credentials_path, e))?;
-        let config = ini::parse(config).map_err(|e| parse_error(config_path, e))?;
+        let credentials = parse_shared(credentials, credentials_path)?;
+        let config = parse_shared(config, config_path)?;
         Ok(SharedFiles::new(
             credentials,
             config,
@@ -163,11 +163,19 @@ fn plain(value: Option<&str>) -> Option<String> {
     value.filter(|v| !v.starts_with('\n')).map(str::to_string)
 }
 
-fn parse_error(path: &Path, e: ini::IniError) -> Error {
-    Error::Msg(format!(
-        "Unable to parse config file: {} ({e})",
-        path.display()
-    ))
+/// botocore's `ConfigParseError`, in its words: the file, nothing from inside it.
+fn parse_error(path: &Path) -> Error {
+    Error::Msg(format!("Unable to parse config file: {}", path.display()))
+}
+
+/// Parse one shared file as botocore's `raw_config_parse` does: configparser's
+/// rules, then every indented block of every section read as `key = value` lines.
+fn parse_shared(text: &str, path: &Path) -> Result<Ini, Error> {
+    let ini = ini::parse(text).map_err(|_| parse_error(path))?;
+    if !ini.nested_blocks_ok() {
+        return Err(parse_error(path));
+    }
+    Ok(ini)
 }
 
 /// `[profile NAME]` -> `NAME`, split as botocore does with `shlex.split` (so
@@ -180,15 +188,18 @@ pub(super) fn second_word(section: &str) -> Option<String> {
     }
 }
 
-/// POSIX shell-style word splitting (Python's `shlex.split`); `None` on an unclosed
-/// quote or a trailing backslash.
-pub(super) fn shlex_split(s: &str) -> Option<Vec<String>> {
+/// Python's `shlex.split` (POSIX mode, no comments), as botocore splits section
+/// names and `credential_process` lines: words end at space, tab, CR or LF only;
+/// `'...'` is literal; in `"..."` a backslash escapes only `"` and `\\`; outside
+/// quotes a backslash escapes any character. `None` on an unclosed quote or a
+/// trailing backslash (Python's ValueError).
+pub fn shlex_split(s: &str) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_whitespace() => {
+            ' ' | '\t' | '\r' | '\n' => {
                 if let Some(w) = word.take() {
                     words.push(w);
                 }
@@ -208,7 +219,7 @@ pub(super) fn shlex_split(s: &str) -> Option<Vec<String>> {
                     match chars.next()? {
                         '"' => break,
                         '\\' => match chars.next()? {
-                            c @ ('"' | '\\' | '$' | '`') => w.push(c),
+                            c @ ('"' | '\\') => w.push(c),
                             c => {
                                 w.push('\\');
                                 w.push(c);
@@ -240,12 +251,14 @@ pub fn expand_path(env: &dyn Env, path: &str) -> PathBuf {
                 None => ("", after, 1),
             }
         } else {
+            // Python's `\w`: Unicode letters and digits, and `_`.
             let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .unwrap_or(after.len());
             (&after[..end], &after[end..], end + 1)
         };
-        match (!name.is_empty()).then(|| env.var(name)).flatten() {
+        // A variable set to the empty string is substituted too.
+        match (!name.is_empty()).then(|| env.var_set(name)).flatten() {
             Some(value) => out.push_str(&value),
             None => out.push_str(&rest[i..i + literal_len]),
         }
@@ -254,48 +267,41 @@ pub fn expand_path(env: &dyn Env, path: &str) -> PathBuf {
     out.push_str(rest);
 
     if out == "~" || out.starts_with("~/") || out.starts_with("~\\") {
-        if let Some(home) = env.var("HOME").or_else(|| env.var("USERPROFILE")) {
+        if let Some(home) = env.var_set("HOME").or_else(|| env.var("USERPROFILE")) {
             return PathBuf::from(format!("{home}{}", &out[1..]));
         }
     }
     PathBuf::from(out)
 }
 
-/// Read and parse one shared file. A missing file (or a path that is not a file)
-/// is an empty one, as botocore's `ConfigNotFound` is handled.
+/// Read and parse one shared file. A missing file (or a path that is not a file,
+/// or the empty path an empty variable gives) is an empty one, as botocore's
+/// `ConfigNotFound` is handled; so is a file that cannot be opened, which
+/// configparser's `read` skips without a word.
 fn load_file(path: &Path) -> Result<Ini, Error> {
-    if !path.is_file() {
+    if path.as_os_str().is_empty() || !path.is_file() {
         return Ok(Ini::default());
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Msg(format!(
-            "Unable to read config file: {} ({e})",
-            path.display()
-        ))
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Msg(format!(
-            "Unable to parse config file: {} (not valid UTF-8)",
-            path.display()
-        ))
-    })?;
-    ini::parse(&text).map_err(|e| parse_error(path, e))
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(Ini::default());
+    };
+    // Python decodes the file as UTF-8 and fails (UnicodeDecodeError) otherwise.
+    let text = String::from_utf8(bytes).map_err(|_| parse_error(path))?;
+    parse_shared(&text, path)
 }
 
 /// The shared files: `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`) and
-/// `AWS_CONFIG_FILE` (default `~/.aws/config`). Missing files are fine (empty); an
-/// unreadable or malformed file is an `Error::Msg` naming the file.
+/// `AWS_CONFIG_FILE` (default `~/.aws/config`). A variable set to the empty string
+/// names no file, as in botocore (not the default). Missing files are fine (empty); a
+/// malformed file is botocore's `Unable to parse config file: PATH`.
 pub fn load_shared_files(env: &dyn Env) -> Result<SharedFiles, Error> {
-    let credentials_path = expand_path(
-        env,
-        &env.var("AWS_SHARED_CREDENTIALS_FILE")
-            .unwrap_or_else(|| "~/.aws/credentials".into()),
-    );
-    let config_path = expand_path(
-        env,
-        &env.var("AWS_CONFIG_FILE")
-            .unwrap_or_else(|| "~/.aws/config".into()),
-    );
+    let path = |var: &str, default: &str| match env.var_set(var) {
+        Some(value) if value.is_empty() => PathBuf::new(),
+        Some(value) => expand_path(env, &value),
+        None => expand_path(env, default),
+    };
+    let credentials_path = path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials");
+    let config_path = path("AWS_CONFIG_FILE", "~/.aws/config");
     let config = load_file(&config_path)?;
     let credentials = load_file(&credentials_path)?;
     Ok(SharedFiles::new(

@@ -40,18 +40,19 @@ impl Service {
 const PROFILE_VARS: [&str; 2] = ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"];
 
 /// Profile name: `AWS_DEFAULT_PROFILE`, else `AWS_PROFILE` (botocore's order), else
-/// `"default"`.
+/// `"default"`. A variable set to the empty string names the profile `""` (which
+/// then does not exist: botocore's `ProfileNotFound`), as in botocore.
 pub fn profile_name(env: &dyn Env) -> String {
     PROFILE_VARS
         .iter()
-        .find_map(|name| env.var(name))
+        .find_map(|name| env.var_set(name))
         .unwrap_or_else(|| "default".to_string())
 }
 
 /// Whether the user chose a profile, so that a missing one is an error (botocore
 /// raises `ProfileNotFound` for any explicitly named profile, even `default`).
 pub fn profile_is_explicit(env: &dyn Env, profile: &str) -> bool {
-    profile != "default" || PROFILE_VARS.iter().any(|name| env.var(name).is_some())
+    profile != "default" || PROFILE_VARS.iter().any(|name| env.var_set(name).is_some())
 }
 
 mod checksums;
@@ -65,6 +66,8 @@ mod files;
 mod retry;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_botocore;
 
 pub use checksums::*;
 pub use endpoints::*;
@@ -74,12 +77,41 @@ pub use retry::*;
 
 /// `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else `us-east-1`.
 /// (botocore itself reads only `AWS_DEFAULT_REGION`; `AWS_REGION` is what every
-/// other SDK reads, and setting it means the user wants that region.)
+/// other SDK reads, and setting it means the user wants that region.) An empty
+/// `AWS_DEFAULT_REGION` is the region `""`, as in botocore: AWS endpoints then fail
+/// (`Invalid endpoint: https://sts..amazonaws.com`); an empty `AWS_REGION` is unset.
 pub fn region(env: &dyn Env, files: &SharedFiles, profile: &str) -> String {
     env.var("AWS_REGION")
-        .or_else(|| env.var("AWS_DEFAULT_REGION"))
+        .or_else(|| env.var_set("AWS_DEFAULT_REGION"))
         .or_else(|| files.config_value(profile, "region"))
         .unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// Whether any region is configured (else [`region`] falls back to us-east-1).
+pub fn region_configured(env: &dyn Env, files: &SharedFiles, profile: &str) -> bool {
+    env.var("AWS_REGION").is_some()
+        || env.var_set("AWS_DEFAULT_REGION").is_some()
+        || files.config_value(profile, "region").is_some()
+}
+
+/// Where the credential providers call STS (AssumeRole, web identity): the
+/// configured STS endpoint, else AWS's. With no region configured anywhere that is
+/// the global `sts.amazonaws.com` (signed for us-east-1), as botocore's credential
+/// client uses.
+pub fn provider_sts_endpoint(
+    env: &dyn Env,
+    files: &SharedFiles,
+    profile: &str,
+    region: &str,
+) -> Result<Endpoint, crate::error::Error> {
+    let found = endpoint(Service::Sts, None, env, files, profile, region)?;
+    if !found.custom && !region_configured(env, files, profile) {
+        return Ok(Endpoint {
+            url: "https://sts.amazonaws.com".into(),
+            custom: false,
+        });
+    }
+    Ok(found)
 }
 
 /// `AWS_CA_BUNDLE` or the profile's `ca_bundle`: a PEM file of trusted roots.

@@ -5,9 +5,8 @@
 //! signed with the source's credentials. Error texts are botocore's.
 
 use std::io::{BufRead, BufReader, Write};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{Chain, from_env, imds, partial};
+use super::{Chain, from_env, imds, partial, py_int::py_int};
 use crate::aws::Credentials;
 use crate::aws::config::{Service, SharedFiles};
 use crate::aws::query::{self, QueryTarget};
@@ -32,7 +31,8 @@ struct RoleConfig {
     external_id: Option<String>,
     mfa_serial: Option<String>,
     role_session_name: Option<String>,
-    duration_seconds: Option<u64>,
+    /// As Python's `int()` reads it, in decimal; STS judges the range.
+    duration_seconds: Option<String>,
 }
 
 enum Source {
@@ -100,8 +100,8 @@ fn role_config(
         external_id: value("external_id"),
         mfa_serial: value("mfa_serial"),
         role_session_name: value("role_session_name"),
-        // botocore ignores a duration that is not an integer.
-        duration_seconds: value("duration_seconds").and_then(|d| d.trim().parse().ok()),
+        // botocore ignores a duration that `int()` refuses.
+        duration_seconds: value("duration_seconds").and_then(|d| py_int(&d)),
     })
 }
 
@@ -179,12 +179,12 @@ fn call_assume_role(
     role: &RoleConfig,
     source: &Credentials,
 ) -> Result<Credentials, Error> {
-    let session_name = role.role_session_name.clone().unwrap_or_else(|| {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        format!("botocore-session-{secs}")
-    });
+    // An empty name is no name: botocore makes one up (an empty one STS refuses).
+    let session_name = role
+        .role_session_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(super::web_identity::default_session_name);
     let mut params: Vec<(&str, String)> = vec![
         ("RoleArn", role.role_arn.clone()),
         ("RoleSessionName", session_name),
@@ -197,8 +197,8 @@ fn call_assume_role(
         let code = (chain.mfa)(&format!("Enter MFA code for {serial}: "))?;
         params.push(("TokenCode", code));
     }
-    if let Some(seconds) = role.duration_seconds {
-        params.push(("DurationSeconds", seconds.to_string()));
+    if let Some(seconds) = &role.duration_seconds {
+        params.push(("DurationSeconds", seconds.clone()));
     }
     let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let target = QueryTarget {

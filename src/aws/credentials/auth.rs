@@ -56,13 +56,14 @@ pub(super) fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
     Ok((nonempty(access), nonempty(secret), nonempty(token)))
 }
 
-/// Parse `--auth` content as the original does: trimmed text starting with `{` is
+/// Parse `--auth` content as the original does: stripped text starting with `{` is
 /// JSON (`AccessKeyId`, `SecretAccessKey`, `SessionToken`); anything else is INI,
-/// where the first section (in file order) that has `aws_access_key_id` gives
-/// `aws_access_key_id`, `aws_secret_access_key` and `aws_session_token`.
+/// read by Python's `ConfigParser` (strict, interpolating), where the first section
+/// (in file order) that has `aws_access_key_id` gives `aws_access_key_id`,
+/// `aws_secret_access_key` and `aws_session_token`, each with `%` interpolation.
 /// Returns (access key, secret key, session token); all `None` if nothing matched.
 pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
-    let text = text.trim();
+    let text = crate::aws::ini::py_strip(text);
     if text.starts_with('{') {
         let invalid = |why: String| Error::Msg(format!("Invalid JSON in --auth file: {why}"));
         let value: Value = serde_json::from_str(text).map_err(|e| invalid(json_error(&e)))?;
@@ -80,19 +81,77 @@ pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
             field("SessionToken")?,
         ));
     }
-    let ini = crate::aws::ini::parse(text)
-        .map_err(|e| Error::Msg(format!("Invalid INI in --auth file: {e}")))?;
+    let invalid = |why: String| Error::Msg(format!("Invalid INI in --auth file: {why}"));
+    let ini = crate::aws::ini::parse(text).map_err(|e| invalid(e.to_string()))?;
     for section in ini.sections() {
-        if let Some(access) = ini.get(section, "aws_access_key_id") {
-            let get = |key| ini.get(section, key).map(str::to_string);
+        if ini.get(section, "aws_access_key_id").is_some() {
+            let get = |key: &str| -> Result<Option<String>, Error> {
+                match ini.get(section, key) {
+                    None => Ok(None),
+                    Some(raw) => {
+                        let mut out = String::new();
+                        interpolate(&ini, section, key, raw, 1, &mut out).map_err(invalid)?;
+                        Ok(Some(out))
+                    }
+                }
+            };
             return Ok((
-                Some(access.to_string()),
-                get("aws_secret_access_key"),
-                get("aws_session_token"),
+                get("aws_access_key_id")?,
+                get("aws_secret_access_key")?,
+                get("aws_session_token")?,
             ));
         }
     }
     Ok((None, None, None))
+}
+
+/// configparser's `BasicInterpolation`: `%%` is `%`, `%(name)s` is the value of
+/// `name` in the section (or `[DEFAULT]`), itself interpolated, at most 10 deep;
+/// any other `%` is an error. Errors name the key, never a value (it may be a secret).
+fn interpolate(
+    ini: &crate::aws::ini::Ini,
+    section: &str,
+    key: &str,
+    mut rest: &str,
+    depth: usize,
+    out: &mut String,
+) -> Result<(), String> {
+    if depth > 10 {
+        return Err(format!(
+            "the value of {key} in [{section}] refers to itself more than 10 levels deep"
+        ));
+    }
+    while let Some(p) = rest.find('%') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        if let Some(after) = rest.strip_prefix("%%") {
+            out.push('%');
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("%(") {
+            // `%\(([^)]+)\)s`
+            let name_end = after.find(')').filter(|i| *i > 0);
+            let Some(end) = name_end.filter(|i| after[i + 1..].starts_with('s')) else {
+                return Err(format!("bad interpolation variable reference in {key}"));
+            };
+            let name = after[..end].to_lowercase();
+            rest = &after[end + 2..];
+            let Some(value) = ini.get(section, &name) else {
+                return Err(format!(
+                    "Bad value substitution: option '{key}' in section '{section}' contains an \
+                     interpolation key '{name}' which is not a valid option name"
+                ));
+            };
+            if value.contains('%') {
+                interpolate(ini, section, key, value, depth + 1, out)?;
+            } else {
+                out.push_str(value);
+            }
+        } else {
+            return Err(format!("'%' must be followed by '%' or '(' in {key}"));
+        }
+    }
+    out.push_str(rest);
+    Ok(())
 }
 
 /// Describe a JSON syntax error by position only: the text may hold keys.

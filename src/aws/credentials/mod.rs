@@ -29,12 +29,14 @@ use crate::error::Error;
 mod assume_role;
 mod auth;
 mod container;
+mod expiry;
 mod imds;
 mod json_api;
 mod legacy;
 mod login;
 mod net;
 mod process;
+mod py_int;
 mod sso;
 mod static_keys;
 #[cfg(test)]
@@ -43,6 +45,8 @@ mod testing;
 mod tests;
 #[cfg(test)]
 mod tests_assume;
+#[cfg(test)]
+mod tests_botocore;
 #[cfg(test)]
 mod tests_tokens;
 mod token_cache;
@@ -114,6 +118,21 @@ pub fn resolve(
 
 /// [`resolve`] with the MFA prompt given.
 pub fn resolve_with_prompt(
+    cli: &CliAuth,
+    env: &dyn Env,
+    files: &SharedFiles,
+    profile: &ProfileChoice,
+    net: &Network<'_>,
+    mfa: MfaPrompt<'_>,
+) -> Result<Credentials, Error> {
+    let credentials = find(cli, env, files, profile, net, mfa)?;
+    // botocore sets up its SSO token provider after the credentials, with every
+    // client: a broken `sso_session` reference fails even when keys were found.
+    sso::check_session_reference(files, &profile.name)?;
+    Ok(credentials)
+}
+
+fn find(
     cli: &CliAuth,
     env: &dyn Env,
     files: &SharedFiles,

@@ -1,34 +1,70 @@
 //! `credential_process`: a command from the profile that prints the keys as JSON
 //! (botocore's `ProcessProvider`). Its output never reaches an error message.
+//!
+//! The line is split into words as botocore's `compat_shell_split` does (Python's
+//! `shlex.split`) and run without a shell, so `$HOME`, `~`, globs, `#`, pipes and
+//! redirects are passed on as written, exactly as boto3 and the AWS CLI run it.
 
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
+use super::expiry::{
+    ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, STILL_EXPIRED, parse_expiry, seconds_left,
+};
 use super::{json_error, optional_string};
 use crate::aws::Credentials;
+use crate::aws::config::shlex_split;
 use crate::error::Error;
 
 const PROCESS: &str = "Error when retrieving credentials from custom-process";
 
-/// Run a profile's `credential_process` and read the JSON it prints.
-pub(super) fn run(command: &str) -> Result<Credentials, Error> {
-    let fail = |why: String| Error::Msg(format!("{PROCESS}: {why}"));
+fn fail(why: String) -> Error {
+    Error::Msg(format!("{PROCESS}: {why}"))
+}
 
-    #[cfg(windows)]
-    let mut cmd = {
-        let mut c = Command::new("cmd");
-        c.arg("/C").arg(command);
-        c
+/// Run a profile's `credential_process` and read the JSON it prints. An answer
+/// with an `Expiration` 15 minutes away or less is asked for again, as botocore's
+/// refresh does; credentials past their expiry are refused (botocore's words).
+pub(super) fn run(command: &str) -> Result<Credentials, Error> {
+    let first = run_once(command)?;
+    let Some(expiry) = first.expiry else {
+        return Ok(first.credentials);
     };
-    #[cfg(not(windows))]
-    let mut cmd = {
-        let mut c = Command::new("sh");
-        c.arg("-c").arg(command);
-        c
+    let left = seconds_left(expiry, OffsetDateTime::now_utc());
+    if left > ADVISORY_REFRESH_SECS {
+        return Ok(first.credentials);
+    }
+    let answer = match run_once(command) {
+        Ok(second) => second,
+        // An advisory refresh that fails keeps the credentials in hand.
+        Err(_) if left > MANDATORY_REFRESH_SECS => first,
+        Err(e) => return Err(e),
+    };
+    match answer.expiry {
+        Some(expiry) if seconds_left(expiry, OffsetDateTime::now_utc()) <= 0 => {
+            Err(Error::Msg(STILL_EXPIRED.into()))
+        }
+        _ => Ok(answer.credentials),
+    }
+}
+
+struct Answer {
+    credentials: Credentials,
+    expiry: Option<OffsetDateTime>,
+}
+
+fn run_once(command: &str) -> Result<Answer, Error> {
+    let words = shlex_split(command).ok_or_else(|| {
+        fail("credential_process has an unclosed quote or a trailing backslash".into())
+    })?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(fail("credential_process is empty".into()));
     };
     // stdin stays the terminal's, so a process can prompt (for an MFA code, say).
-    let output = cmd
+    let output = Command::new(program)
+        .args(args)
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,7 +97,8 @@ pub(super) fn run(command: &str) -> Result<Credentials, Error> {
         ));
     };
     match map.get("Version") {
-        Some(v) if v.as_f64() == Some(1.0) => {}
+        // Python's `version != 1` lets 1.0 and true through.
+        Some(v) if v.as_f64() == Some(1.0) || *v == Value::Bool(true) => {}
         Some(Value::Number(n)) => {
             return Err(fail(format!(
                 "Unsupported version '{n}' for credential process provider, supported versions: 1"
@@ -85,10 +122,19 @@ pub(super) fn run(command: &str) -> Result<Credentials, Error> {
         Some(_) => Err(fail(format!("'{key}' in the response is not a string"))),
         None => Err(fail(format!("Missing required key in response: '{key}'"))),
     };
-    Ok(Credentials {
+    let credentials = Credentials {
         access_key_id: required("AccessKeyId")?,
         secret_access_key: required("SecretAccessKey")?,
         session_token: optional_string(&map, "SessionToken"),
+    };
+    let expiry = match map.get("Expiration") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(parse_expiry("Expiration", s).map_err(fail)?),
+        Some(_) => return Err(fail("Expiration in the response is not a string".into())),
+    };
+    Ok(Answer {
+        credentials,
+        expiry,
     })
 }
 
@@ -131,7 +177,7 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
-        let err = run("echo 'token expired' >&2; exit 3");
+        let err = run("sh -c \"echo 'token expired' >&2; exit 3\"");
         assert_eq!(
             err,
             "Error when retrieving credentials from custom-process: credential_process exited \
@@ -161,5 +207,125 @@ mod tests {
             err.ends_with("Missing required key in response: 'SecretAccessKey'"),
             "{err}"
         );
+    }
+
+    /// A process line for a JSON answer printed by `printf` with `args` as its words.
+    fn printf_line(format: &str, args: &str) -> String {
+        format!("[default]\ncredential_process = printf '{format}' {args}\n")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_line_is_split_as_shlex_does_and_run_without_a_shell() {
+        // A shell would expand $HOME, ~ and the glob, and take `#` as a comment and
+        // `|` as a pipe; botocore passes each word to the program as written.
+        let f = files(
+            "",
+            &printf_line(
+                r#"{"Version": 1, "AccessKeyId": "%s %s", "SecretAccessKey": "%s %s %s %s"}"#,
+                r#"$HOME ~/x /* '#' | "a b""#,
+            ),
+        );
+        let got = resolve_with(&CliAuth::default(), &env(&[]), &f).unwrap();
+        assert_eq!(got, keys("$HOME ~/x", "/* # | a b", None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_line_shlex_refuses_or_an_empty_one_is_an_error() {
+        let run = |line: &str| {
+            let f = files("", &format!("[default]\ncredential_process = {line}\n"));
+            resolve_with(&CliAuth::default(), &env(&[]), &f)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(run("printf 'open").contains("unclosed quote"));
+        assert!(run("").ends_with("credential_process is empty"));
+        assert!(run("/nonexistent/s3creds-no-such-program").contains("could not run"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn version_true_passes_as_in_python() {
+        let f = files(
+            "",
+            &printf_line(
+                r#"{"Version": true, "AccessKeyId": "A", "SecretAccessKey": "S"}"#,
+                "",
+            ),
+        );
+        let got = resolve_with(&CliAuth::default(), &env(&[]), &f).unwrap();
+        assert_eq!(got, keys("A", "S", None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn expired_answers_are_refused() {
+        let f = files(
+            "",
+            &printf_line(
+                r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "TOPSECRET", "Expiration": "2020-01-01T00:00:00Z"}"#,
+                "",
+            ),
+        );
+        let err = resolve_with(&CliAuth::default(), &env(&[]), &f).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Credentials were refreshed, but the refreshed credentials are still expired."
+        );
+        let f = files(
+            "",
+            &printf_line(
+                r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "TOPSECRET", "Expiration": "soon"}"#,
+                "",
+            ),
+        );
+        let err = resolve_with(&CliAuth::default(), &env(&[]), &f)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Error when retrieving credentials from custom-process: Expiration: Unknown string format: soon"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_answer_about_to_expire_is_asked_for_again() {
+        use time::format_description::well_known::Rfc3339;
+        let at = |secs: i64| {
+            (time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
+                .format(&Rfc3339)
+                .unwrap()
+        };
+        let answer = |key: &str, expiry: &str| {
+            format!(
+                r#"{{"Version": 1, "AccessKeyId": "{key}", "SecretAccessKey": "S", "Expiration": "{expiry}"}}"#
+            )
+        };
+        // The first run answers "expired", the second (botocore's refresh) a fresh key.
+        let marker = TempFile::new("process-ran", "");
+        std::fs::remove_file(marker.path()).unwrap();
+        let line = format!(
+            "[default]\ncredential_process = sh -c 'if [ -e \"$1\" ]; then printf %s \"$3\"; \
+             else : > \"$1\"; printf %s \"$2\"; fi' sh {} '{}' '{}'\n",
+            marker.path(),
+            answer("OLD", &at(-60)),
+            answer("NEW", &at(3600)),
+        );
+        let got = resolve_with(&CliAuth::default(), &env(&[]), &files("", &line)).unwrap();
+        assert_eq!(got.access_key_id, "NEW");
+
+        // Far from expiry: one run, the first answer.
+        std::fs::remove_file(marker.path()).unwrap();
+        let line = format!(
+            "[default]\ncredential_process = sh -c 'if [ -e \"$1\" ]; then printf %s \"$3\"; \
+             else : > \"$1\"; printf %s \"$2\"; fi' sh {} '{}' '{}'\n",
+            marker.path(),
+            answer("FIRST", &at(3600)),
+            answer("SECOND", &at(7200)),
+        );
+        let got = resolve_with(&CliAuth::default(), &env(&[]), &files("", &line)).unwrap();
+        assert_eq!(got.access_key_id, "FIRST");
     }
 }

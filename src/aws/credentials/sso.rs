@@ -15,7 +15,7 @@ use super::Chain;
 use super::json_api::{self, JsonCall, member, query_value};
 use super::token_cache::{self, format_cache_time, parse_cache_time, text};
 use crate::aws::Credentials;
-use crate::aws::config::{self, Service};
+use crate::aws::config::{self, Service, SharedFiles};
 use crate::error::Error;
 
 /// botocore refreshes a token this close to its expiry.
@@ -38,6 +38,35 @@ pub(super) fn load(chain: &Chain<'_>, profile: &str) -> Result<Option<Credential
     };
     let token = access_token(chain, profile, &sso)?;
     role_credentials(chain, profile, &sso, &token).map(Some)
+}
+
+/// botocore's SSO token provider, set up with every client: a profile naming an
+/// `sso_session` that is missing, empty or without `sso_start_url`/`sso_region`
+/// fails then, whatever else supplies the keys (botocore's words).
+pub(super) fn check_session_reference(files: &SharedFiles, profile: &str) -> Result<(), Error> {
+    let Some(name) = files.config_value(profile, "sso_session") else {
+        return Ok(());
+    };
+    let settings = files.sso_session_settings(&name);
+    if settings.is_empty() {
+        return Err(Error::Msg(format!(
+            "The profile \"{profile}\" is configured to use the SSO token provider but the \
+             \"{name}\" sso_session configuration does not exist."
+        )));
+    }
+    let missing: Vec<String> = ["sso_start_url", "sso_region"]
+        .iter()
+        .filter(|key| !settings.iter().any(|(k, _)| k == *key))
+        .map(|key| format!("'{key}'"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Msg(format!(
+            "The profile \"{profile}\" is configured to use the SSO token provider but is \
+             missing the following configuration: [{}].",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Error> {

@@ -2,7 +2,9 @@
 //! with botocore's partial-credentials errors.
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
+use super::expiry::{STILL_EXPIRED, parse_expiry, seconds_left};
 use crate::aws::Credentials;
 use crate::aws::config::Env;
 use crate::error::Error;
@@ -15,7 +17,9 @@ pub(super) fn partial(provider: &str, missing: &str) -> Error {
 }
 
 /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`, with `AWS_SECURITY_TOKEN` or
-/// `AWS_SESSION_TOKEN` (botocore checks them in that order).
+/// `AWS_SESSION_TOKEN` (botocore checks them in that order). Empty values count as
+/// unset here, as botocore's `EnvProvider` tests them for truth. With
+/// `AWS_CREDENTIAL_EXPIRATION`, keys past it are refused, as botocore refuses them.
 pub(super) fn from_env(env: &dyn Env) -> Result<Option<Credentials>, Error> {
     let Some(access_key_id) = env.var("AWS_ACCESS_KEY_ID") else {
         return Ok(None);
@@ -26,6 +30,14 @@ pub(super) fn from_env(env: &dyn Env) -> Result<Option<Credentials>, Error> {
     let session_token = env
         .var("AWS_SECURITY_TOKEN")
         .or_else(|| env.var("AWS_SESSION_TOKEN"));
+    if let Some(expiry) = env.var("AWS_CREDENTIAL_EXPIRATION") {
+        let expiry = parse_expiry("AWS_CREDENTIAL_EXPIRATION", &expiry).map_err(Error::Msg)?;
+        // botocore "refreshes" by reading the same variables again, so keys past
+        // their expiry stay past it.
+        if seconds_left(expiry, OffsetDateTime::now_utc()) <= 0 {
+            return Err(Error::Msg(STILL_EXPIRED.into()));
+        }
+    }
     Ok(Some(Credentials {
         access_key_id,
         secret_access_key,
@@ -39,6 +51,19 @@ pub(super) fn from_profile_section(
     value: impl Fn(&str) -> Option<String>,
     has: impl Fn(&str) -> bool,
 ) -> Result<Credentials, Error> {
+    // `key =` with indented `a = b` lines under it is a nested block to botocore,
+    // which would sign with the text of a Python dict; say so instead.
+    for key in [
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+    ] {
+        if has(key) && value(key).is_none() {
+            return Err(Error::Msg(format!(
+                "The {key} in the {provider} is an indented block of settings, not a value"
+            )));
+        }
+    }
     let access_key_id = value("aws_access_key_id").unwrap_or_default();
     if !has("aws_secret_access_key") {
         return Err(partial(provider, "aws_secret_access_key"));

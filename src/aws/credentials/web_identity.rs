@@ -22,10 +22,11 @@ pub(super) fn fetch(
     sts_endpoint: &str,
 ) -> Result<Option<Credentials>, Error> {
     // The environment variables are skipped for a source profile and with
-    // `--profile`, as botocore's `disable_env_vars` does.
+    // `--profile`, as botocore's `disable_env_vars` does. A variable set to the
+    // empty string counts (and hides the profile's setting), as in botocore.
     let setting = |var: &str, key: &str| {
         use_env
-            .then(|| env.var(var))
+            .then(|| env.var_set(var))
             .flatten()
             .or_else(|| files.config_value(profile, key))
     };
@@ -35,31 +36,32 @@ pub(super) fn fetch(
         return Ok(None);
     };
     let Some(role_arn) = setting("AWS_ROLE_ARN", "role_arn").filter(|a| !a.is_empty()) else {
+        // botocore's words, its missing space included.
         return Err(Error::Msg(
             "The provided profile or the current environment is configured to assume role \
              with web identity but has no role ARN configured. Ensure that the profile has \
-             the role_arn configuration set or the AWS_ROLE_ARN env var is set."
+             the role_arnconfiguration set or the AWS_ROLE_ARN env var is set."
                 .into(),
         ));
     };
-    let session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name").unwrap_or_else(|| {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        format!("botocore-session-{secs}")
-    });
+    // An empty name is no name: botocore then makes one up.
+    let session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name")
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(default_session_name);
     let token = std::fs::read_to_string(&token_file).map_err(|e| {
         Error::Msg(format!(
             "Could not read the web identity token file {token_file}: {e}"
         ))
     })?;
+    // Sent as Python reads the file: text mode (line endings become `\n`), not
+    // stripped; STS is the judge of what the token holds.
+    let token = token.replace("\r\n", "\n").replace('\r', "\n");
     let body = [
         ("Action", WEB_IDENTITY_OP),
         ("Version", "2011-06-15"),
         ("RoleArn", role_arn.as_str()),
         ("RoleSessionName", session_name.as_str()),
-        ("WebIdentityToken", token.trim()),
+        ("WebIdentityToken", token.as_str()),
     ]
     .iter()
     .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
@@ -92,6 +94,14 @@ pub(super) fn fetch(
         }
     })
     .map(Some)
+}
+
+/// botocore's `botocore-session-<unix time>`, for an unset or empty session name.
+pub(super) fn default_session_name() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("botocore-session-{secs}")
 }
 
 /// Credentials from an STS response, or the error it carries.
@@ -185,7 +195,8 @@ mod tests {
         assert_eq!(field("Version"), Some("2011-06-15"));
         assert_eq!(field("RoleArn"), Some("arn:aws:iam::123:role/web"));
         assert_eq!(field("RoleSessionName"), Some("my session"));
-        assert_eq!(field("WebIdentityToken"), Some("eyJ.token+/="));
+        // The file's text as it is, its newline included.
+        assert_eq!(field("WebIdentityToken"), Some("eyJ.token+/=\n"));
     }
 
     #[test]

@@ -150,16 +150,30 @@ fn read_policy(raw: &OsStr) -> Result<String, String> {
     }
 }
 
-/// click.File("r"): read the whole file (or stdin) now, with click's error wording.
+/// The most a `--auth` or `--policy-file` file may hold: far above any credentials
+/// or policy document, and a bound on `--auth /dev/zero`.
+const FILE_TEXT_LIMIT: u64 = 1024 * 1024;
+
+/// click.File("r"): read the whole file (or stdin) now, with click's error wording,
+/// but at most [`FILE_TEXT_LIMIT`] bytes.
 fn read_file_text(raw: &OsStr) -> Result<String, String> {
-    let bytes = if raw == "-" {
-        read_stdin().map_err(|e| format!("'-': {}", io_reason(&e)))?
+    use std::io::Read;
+    let (shown, reader): (String, Box<dyn Read>) = if raw == "-" {
+        ("'-'".to_string(), Box::new(std::io::stdin()))
     } else {
         let shown = py_str(&raw.to_string_lossy());
-        let bytes = std::fs::read(raw).map_err(|e| format!("{shown}: {}", io_reason(&e)))?;
-        String::from_utf8(bytes).map_err(|_| format!("{shown}: not valid UTF-8 text"))?
+        let file = std::fs::File::open(raw).map_err(|e| format!("{shown}: {}", io_reason(&e)))?;
+        (shown, Box::new(file))
     };
-    Ok(bytes)
+    let mut bytes = Vec::new();
+    reader
+        .take(FILE_TEXT_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {}", io_reason(&e)))?;
+    if bytes.len() as u64 > FILE_TEXT_LIMIT {
+        return Err(format!("{shown}: larger than 1 MiB"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{shown}: not valid UTF-8 text"))
 }
 
 fn read_stdin() -> std::io::Result<String> {
