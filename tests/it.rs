@@ -37,4 +37,6 @@ mod objects_s3s;
 mod presign_s3s;
 mod profiles_e2e;
 mod secrets;
+mod secrets_forms;
 mod sigv4_vectors;
+mod stderr_escapes;
