@@ -26,6 +26,7 @@ mod foundation_aws;
 mod foundation_cli;
 mod foundation_tls;
 mod harness_selftest;
+mod harness_signals;
 mod iam_replay;
 mod interrupts;
 mod layers;
