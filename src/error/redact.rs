@@ -151,7 +151,10 @@ struct Pattern {
     len: usize,
     words: usize,
     /// Which mask row each byte value uses; row 0 (all zero) for bytes not in the pattern.
-    row: [u8; 256],
+    row: [u16; 256],
+    /// The bytes a forward match can begin with: the first byte in either case, or the
+    /// start of an encoded character. Between matches the scan skips every other byte.
+    starts: [bool; 256],
     forward: Vec<u64>,
     reverse: Vec<u64>,
 }
@@ -161,7 +164,7 @@ impl Pattern {
         let folded: Vec<u8> = bytes.iter().map(|&b| fold(b)).collect();
         let len = folded.len();
         let words = len.div_ceil(64);
-        let mut row = [0u8; 256];
+        let mut row = [0u16; 256];
         let mut rows = 1;
         for &b in &folded {
             if row[usize::from(b)] == 0 {
@@ -177,10 +180,17 @@ impl Pattern {
             let j = len - 1 - i;
             reverse[r + j / 64] |= 1 << (j % 64);
         }
+        let mut starts = [false; 256];
+        if let Some(&first) = folded.first() {
+            for b in 0..=255u8 {
+                starts[usize::from(b)] = fold(b) == first || b == b'%' || b == b'\\';
+            }
+        }
         Pattern {
             len,
             words,
             row,
+            starts,
             forward,
             reverse,
         }
@@ -228,8 +238,17 @@ fn scan(
     };
     let mut ring = vec![empty; RING];
     let last_bit = ((p.len - 1) / 64, 1u64 << ((p.len - 1) % 64));
+    // Slots holding a partial match.
+    let mut alive = 0usize;
     let mut pos = from;
     loop {
+        if direction == Direction::Forward && alive == 0 {
+            // Nothing under way: on to the next byte a match can begin with.
+            pos += text[pos..]
+                .iter()
+                .position(|&b| p.starts[usize::from(b)])
+                .unwrap_or(text.len() - pos);
+        }
         let slot = pos % RING;
         let mut cur = std::mem::replace(
             &mut ring[slot],
@@ -262,19 +281,27 @@ fn scan(
                     Direction::Forward => pos + len,
                     Direction::Backward { .. } => pos - len,
                 };
-                advance(&cur, may_start, mask, &mut ring[target % RING]);
+                let target = &mut ring[target % RING];
+                let was_empty = target.used == 0;
+                advance(&cur, may_start, mask, target);
+                if was_empty && target.used > 0 {
+                    alive += 1;
+                }
             }
         }
         // The slot is reused for the position RING steps on.
-        cur.bits[..cur.used].fill(0);
-        cur.used = 0;
+        if cur.used > 0 {
+            alive -= 1;
+            cur.bits[..cur.used].fill(0);
+            cur.used = 0;
+        }
         ring[slot] = cur;
         match direction {
             Direction::Forward if pos < text.len() => pos += 1,
             Direction::Backward { limit } if pos > limit => pos -= 1,
             _ => return,
         }
-        if direction != Direction::Forward && ring.iter().all(|s| s.used == 0) {
+        if direction != Direction::Forward && alive == 0 {
             // Backward, nothing is alive and nothing new can start: done.
             return;
         }
