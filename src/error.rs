@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+mod redact;
+pub use redact::{redact, register_secret};
+
 /// An error reported by an AWS service (or something that answered like one).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsError {
@@ -67,6 +70,10 @@ pub enum Error {
     Local(LocalError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
+    /// Several failures reported together, one line each, `Error: ` before the first
+    /// (click's ClickException of the lines joined by newlines). Kept apart so that a
+    /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
+    Failures(Vec<String>),
     /// Exit with this code without printing anything more (output already written).
     Exit(i32),
     /// Stopped by Ctrl-C or SIGTERM: the lines say what could not be cleaned up or what
@@ -143,6 +150,7 @@ impl fmt::Display for Error {
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
+            Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
                 for note in notes {
@@ -238,34 +246,6 @@ impl From<AwsError> for Error {
     }
 }
 
-/// The secret keys and session tokens this process holds, so that no message it prints
-/// on stderr can repeat one, even when a server or proxy echoes it back in an error.
-static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Remember a secret to redact. Very short values are skipped: they would redact
-/// ordinary words, and are no real secret.
-pub fn register_secret(secret: &str) {
-    if secret.len() < 8 {
-        return;
-    }
-    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    if !secrets.iter().any(|s| s == secret) {
-        secrets.push(secret.to_string());
-    }
-}
-
-/// `text` with every registered secret replaced by `<redacted>`.
-pub fn redact(text: &str) -> String {
-    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    let mut out = text.to_string();
-    for secret in secrets.iter() {
-        if out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), "<redacted>");
-        }
-    }
-    out
-}
-
 /// The strerror text Python shows for an OSError ("No such file or directory").
 pub fn io_reason(e: &std::io::Error) -> String {
     let text = e.to_string();
@@ -301,15 +281,5 @@ mod tests {
         let source = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
         assert_eq!(source.and_then(std::io::Error::raw_os_error), Some(2));
         assert_eq!(e.exit_code(), 1);
-    }
-
-    #[test]
-    fn registered_secrets_are_redacted() {
-        register_secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        register_secret("short");
-        assert_eq!(
-            redact("bad key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, short"),
-            "bad key <redacted>, short"
-        );
     }
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::args::{Command, Matches, aws_options};
-use super::{context, echo, echo_err, list_format, print_list};
+use super::{context, echo, echo_err, echo_err_lines, list_format, print_list};
 use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
 use crate::aws::s3::bucket::{CorsRule, PublicAccessSettings};
@@ -336,7 +336,7 @@ impl Command for SetBucketPolicy {
         ctx.s3()
             .put_bucket_policy(&bucket, &dumps(&policy, None))
             .map_err(click_error)?;
-        echo_err(format!("Policy set:\n{}", dumps(&policy, Some(4))));
+        echo_err_lines(format!("Policy set:\n{}", dumps(&policy, Some(4))));
         Ok(())
     }
 }

@@ -153,7 +153,7 @@ impl Command for Localserver {
         });
         crate::interrupt::install();
         listener.run(app, crate::interrupt::flag(), stderr);
-        echo_err("\nShutting down server...");
+        super::echo_err_lines("\nShutting down server...");
         Ok(())
     }
 }

@@ -74,14 +74,23 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
 }
 
 /// Print the error as click would and return the exit code.
+///
+/// Every line goes through [`stderr_line`]: a server's message, a key or a path in it
+/// cannot repeat a secret or drive the terminal. Line breaks are only those of the
+/// error's shape (click's usage block, one line per failure or note).
 fn report(e: &Error) -> i32 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let _ = match e {
-        Error::Exit(_) => Ok(()),
+    let mut lines = Vec::new();
+    match e {
+        Error::Exit(_) => {}
         // click's KeyboardInterrupt handling: a blank line (it ends the terminal's `^C`
         // echo), then `Aborted!`; here with what was left said in between.
-        Error::Interrupted(_) => writeln!(err, "\n{}", crate::error::redact(&e.to_string())),
+        Error::Interrupted(notes) => {
+            lines.push(String::new());
+            lines.extend(notes.iter().cloned());
+            lines.push("Aborted!".to_string());
+        }
         Error::Usage { command, message } => {
             let (usage, try_cmd) = match command.as_deref().and_then(spec::find) {
                 Some(spec) => (spec.usage_line(), format!("s3-credentials {}", spec.name)),
@@ -90,15 +99,35 @@ fn report(e: &Error) -> i32 {
                     "s3-credentials".to_string(),
                 ),
             };
-            write!(
-                err,
-                "{usage}\nTry '{try_cmd} --help' for help.\n\nError: {message}\n"
-            )
+            lines.push(usage);
+            lines.push(format!("Try '{try_cmd} --help' for help."));
+            lines.push(String::new());
+            lines.push(format!("Error: {message}"));
         }
-        // Servers can echo what they were sent; never let that print a secret.
-        other => writeln!(err, "Error: {}", crate::error::redact(&other.to_string())),
-    };
+        // click's ClickException of lines joined by newlines: `Error: ` before the first.
+        Error::Failures(failures) => {
+            for (i, failure) in failures.iter().enumerate() {
+                let prefix = if i == 0 { "Error: " } else { "" };
+                lines.push(format!("{prefix}{failure}"));
+            }
+        }
+        other => lines.push(format!("Error: {other}")),
+    }
+    for line in lines {
+        let _ = err.write_all(stderr_line(&line).as_bytes());
+    }
     e.exit_code()
+}
+
+/// One line for stderr, ending in a newline: every registered secret redacted (servers
+/// can echo what they were sent), then every control character escaped as Python's
+/// `repr()` writes it (`\x1b`, `\r`, `\n`), so that a key or a server's message cannot
+/// write terminal escapes or fake lines. Printable text, non-ASCII included, is kept.
+pub fn stderr_line(text: &str) -> String {
+    let redacted = crate::error::redact(text);
+    let mut line = crate::output::escape_controls(&redacted).into_owned();
+    line.push('\n');
+    line
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends the command quietly.
@@ -115,10 +144,22 @@ pub fn echo(text: impl AsRef<str>) -> Result<(), Error> {
     print(format!("{}\n", text.as_ref()))
 }
 
-/// `click.echo(..., err=True)`.
+/// `click.echo(..., err=True)`: one line, made safe by [`stderr_line`] (a newline in
+/// `text` is shown as `\n`).
 pub fn echo_err(text: impl AsRef<str>) {
-    let text = crate::error::redact(text.as_ref());
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(stderr_line(text.as_ref()).as_bytes());
+}
+
+/// [`echo_err`] for text whose line breaks are our own (a document we format): each
+/// line is made safe on its own.
+pub fn echo_err_lines(text: impl AsRef<str>) {
+    let mut out = String::new();
+    for line in text.as_ref().split('\n') {
+        out.push_str(&stderr_line(line));
+    }
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }
 
 /// The [`crate::aws::Context`] for a command that talks to AWS, built from its typed

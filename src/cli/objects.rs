@@ -292,7 +292,7 @@ impl Command for GetObjects {
         if failures.is_empty() {
             Ok(())
         } else {
-            Err(Error::msg(failures.join("\n")))
+            Err(Error::Failures(failures))
         }
     }
 }

@@ -16,7 +16,7 @@ mod timestamp;
 
 pub use json::{dumps, dumps_into, py_float};
 pub use list::{Format, ListError, write_list, write_list_fallible};
-pub use repr::{py_repr, py_repr_str};
+pub use repr::{escape_controls, py_repr, py_repr_str};
 pub use timestamp::{parse_aws_timestamp, py_datetime, utc_seconds};
 
 /// The original's `format_bytes`: `"{:3.1f} {unit}"` for bytes, KB, MB, GB, TB (steps of

@@ -1,5 +1,6 @@
 //! Python's `repr()` of JSON-like values, for the original's f-string messages.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -83,27 +84,73 @@ fn write_repr_str(buf: &mut String, s: &str) {
         start = i + c.len_utf8();
         match c {
             '\\' => buf.push_str("\\\\"),
-            '\n' => buf.push_str("\\n"),
-            '\r' => buf.push_str("\\r"),
-            '\t' => buf.push_str("\\t"),
             c if c == quote => {
                 buf.push('\\');
                 buf.push(c);
             }
-            c => {
-                let cp = u32::from(c);
-                let _ = if cp < 0x100 {
-                    write!(buf, "\\x{cp:02x}")
-                } else if cp < 0x10000 {
-                    write!(buf, "\\u{cp:04x}")
-                } else {
-                    write!(buf, "\\U{cp:08x}")
-                };
-            }
+            c => write_escape(buf, c),
         }
     }
     buf.push_str(&s[start..]);
     buf.push(quote);
+}
+
+/// `c` as Python's `repr()` writes a character it does not print: `\n` `\r` `\t`, else
+/// `\xNN` / `\uNNNN` / `\UNNNNNNNN`.
+fn write_escape(buf: &mut String, c: char) {
+    let cp = u32::from(c);
+    let _ = match c {
+        '\n' => buf.write_str("\\n"),
+        '\r' => buf.write_str("\\r"),
+        '\t' => buf.write_str("\\t"),
+        _ if cp < 0x100 => write!(buf, "\\x{cp:02x}"),
+        _ if cp < 0x10000 => write!(buf, "\\u{cp:04x}"),
+        _ => write!(buf, "\\U{cp:08x}"),
+    };
+}
+
+/// `text` safe to show on a terminal: every character that controls a terminal or
+/// reorders what it shows is written as Python's `repr()` writes it (`\x1b`, `\n`, `\r`,
+/// `\t`, `\x7f`, `\x9b`, `\u202e`); everything else, printable non-ASCII included, is
+/// kept as is, so that an ordinary key or path prints exactly as the original prints it.
+///
+/// Unlike `repr()`, no quotes are added and backslashes are not doubled: a key that
+/// holds the four characters `\x1b` shows like one holding ESC, which is a small price
+/// for ordinary Windows-style paths showing unchanged.
+///
+/// For text from outside (keys, paths, a server's messages) on its way to stderr.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let Some(first) = text.find(is_control) else {
+        return Cow::Borrowed(text);
+    };
+    let mut buf = String::with_capacity(text.len() + 8);
+    buf.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if is_control(c) {
+            write_escape(&mut buf, c);
+        } else {
+            buf.push(c);
+        }
+    }
+    Cow::Owned(buf)
+}
+
+/// The characters [`escape_controls`] escapes: C0 controls, DEL and C1 controls (ESC and
+/// CSI start terminal sequences; CR, BS and BEL rewrite or disturb the line; a newline
+/// fakes a line of our own), the line and paragraph separators, and the bidirectional
+/// formatting characters that make a terminal show text in another order than it is
+/// ("Trojan Source", CVE-2021-42574).
+fn is_control(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\x1f'
+            | '\x7f'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Non-ASCII code points Python 3.11's `str.isprintable()` rejects, apart from the
@@ -142,4 +189,55 @@ fn is_printable(c: char) -> bool {
     let cp = u32::from(c);
     let idx = NON_PRINTABLE.partition_point(|&(_, end)| end < cp);
     NON_PRINTABLE.get(idx).is_none_or(|&(start, _)| start > cp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_as_repr_writes_them() {
+        assert_eq!(
+            escape_controls("a\x1b]0;owned\x07b\x1b[2Jc\rd\ne\tf\x7fg\u{9b}h\0"),
+            "a\\x1b]0;owned\\x07b\\x1b[2Jc\\rd\\ne\\tf\\x7fg\\x9bh\\x00"
+        );
+        // Bidirectional overrides and line separators, in repr's \u form.
+        assert_eq!(
+            escape_controls("x\u{202e}txt.exe\u{2028}\u{2069}"),
+            "x\\u202etxt.exe\\u2028\\u2069"
+        );
+    }
+
+    #[test]
+    fn printable_text_is_kept_as_is() {
+        for text in [
+            "files/sub/page.html",
+            "C:\\Users\\me\\notes.txt",
+            "caf\u{e9} \u{65e5}\u{672c}\u{8a9e} \u{3000} \u{a0}'\"",
+            "emoji \u{1f600} and a soft\u{ad}hyphen",
+            "",
+        ] {
+            assert!(
+                matches!(escape_controls(text), Cow::Borrowed(t) if t == text),
+                "{text:?}"
+            );
+        }
+        // The first non-control code point after C1.
+        assert_eq!(escape_controls("\u{a0}\u{9f}"), "\u{a0}\\x9f");
+    }
+
+    #[test]
+    fn escapes_agree_with_repr_for_every_escaped_character() {
+        // Each character escape_controls escapes is one repr() escapes, written the same.
+        for cp in (0..0x3000).chain([0xfeff]) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = c.to_string();
+            if is_control(c) {
+                let repr = py_repr_str(&s);
+                assert_eq!(format!("'{}'", escape_controls(&s)), repr, "U+{cp:04x}");
+            }
+        }
+    }
 }

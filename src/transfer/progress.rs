@@ -44,6 +44,8 @@ impl Progress {
         if silent {
             return Progress::hidden();
         }
+        // Our own words and counts today; escaped all the same, as all stderr is.
+        let label = &*crate::output::escape_controls(label);
         let stderr = std::io::stderr();
         if !stderr.is_terminal() {
             // click shows a hidden bar's label once, and nothing else.

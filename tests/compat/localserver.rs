@@ -64,6 +64,7 @@ fn serve(program: &std::path::Path, moto: &Moto, args: &[&str]) -> Served {
     let dir = TempDir::new();
     let port = free_port();
     let mut cmd = Command::new(program);
+    support::default_signals(&mut cmd);
     cmd.env_clear()
         .envs(env(moto, dir.path()))
         .current_dir(dir.path())

@@ -14,11 +14,14 @@ pub mod mock;
 pub mod moto;
 pub mod original;
 pub mod s3s;
+pub mod signals;
 pub mod sigv4;
 pub mod throttle;
 
 #[allow(unused_imports)] // each test crate uses some of these
 pub use mock::{Matcher, MockServer, Recorded, Reply};
+#[allow(unused_imports)]
+pub use signals::default_signals;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -84,6 +87,8 @@ pub fn bin() -> Command {
     let home = TempDir::new_in(&homes, "home").keep();
 
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_s3-credentials"));
+    // Tests signal it: SIGINT must not stay ignored when the suite runs in the background.
+    default_signals(&mut cmd);
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", &home)
@@ -292,6 +297,8 @@ impl Spawned {
     }
 
     fn start_as_set(cmd: &mut Command) -> Spawned {
+        // Whatever program it is (ours or the original), it may be sent SIGINT.
+        default_signals(cmd);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd
             .spawn()

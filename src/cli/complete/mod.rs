@@ -101,7 +101,7 @@ pub fn from_process_env() -> Option<i32> {
         "source" => {
             if shell == Shell::Bash {
                 if let Some(warning) = bash_version_warning() {
-                    let _ = writeln!(std::io::stderr().lock(), "{warning}");
+                    super::echo_err(warning);
                 }
             }
             let _ = out.write_all(shell.script().as_bytes());
@@ -113,7 +113,7 @@ pub fn from_process_env() -> Option<i32> {
                 0
             }
             Err(message) => {
-                let _ = writeln!(std::io::stderr().lock(), "Error: {message}");
+                super::echo_err(format!("Error: {message}"));
                 1
             }
         },
