@@ -13,7 +13,7 @@ use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
 use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
-use crate::localserver::{App, AssumeRoleSource, CredentialCache, Guard, Log, SystemClock};
+use crate::localserver::{App, AssumeRoleSource, Cause, CredentialCache, Guard, Log, SystemClock};
 use crate::policies::Permission;
 
 /// The original's defaults.
@@ -111,7 +111,9 @@ impl Command for Localserver {
         cache.get().map_err(|e| match crate::interrupt::check() {
             // Ctrl-C while fetching: click's Aborted!, not a failure to start.
             Err(stop) => Error::from(stop),
-            Ok(()) => failed(e),
+            // The command's own stderr: the detail, as the original shows it (redacted).
+            Ok(()) if e.cause == Cause::Fetch => failed(e.detail),
+            Ok(()) => failed(format!("{}: {}", e.public(), e.detail)),
         })?;
         let timestamped: Log = Arc::new(|line| {
             echo_err(format!(
@@ -119,7 +121,7 @@ impl Command for Localserver {
                 log_time(time::OffsetDateTime::now_utc())
             ))
         });
-        let cache = cache.with_log(timestamped);
+        let cache = cache.with_log(timestamped.clone());
 
         // Python's bind() refuses these with this message.
         let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
@@ -147,11 +149,11 @@ impl Command for Localserver {
         echo_err(format!("Duration: {duration} seconds"));
         echo_err("Press Ctrl+C to stop");
 
-        let app = Arc::new(App {
-            cache,
-            guard: Guard::new(&host, token),
-        });
+        let app = Arc::new(App::new(cache, Guard::new(&host, token), timestamped));
         crate::interrupt::install();
+        // The signal handler wakes the intake loop through its self-pipe: no polling.
+        let wake = listener.waker().leak_fd().map_err(failed_io)?;
+        crate::interrupt::wake_on_signal(wake);
         listener.run(app, crate::interrupt::flag(), stderr);
         echo_err("\nShutting down server...");
         Ok(())
