@@ -21,6 +21,8 @@ const DEFAULT_PORT: i64 = 8094;
 const DEFAULT_HOST: &str = "localhost";
 /// Where the token comes from when `--token` is not given.
 pub const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
+/// Tests only: the time a client has to send its request head, in ms (default 5 s).
+const READ_TIMEOUT_ENV: &str = "S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS";
 
 pub struct Localserver {
     bucket: String,
@@ -126,7 +128,10 @@ impl Command for Localserver {
         // Python's bind() refuses these with this message.
         let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
         let addr = server::resolve(&host, port).map_err(failed_io)?;
-        let listener = Server::bind(addr).map_err(failed_io)?;
+        let mut listener = Server::bind(addr).map_err(failed_io)?;
+        if let Some(timeout) = crate::aws::config::millis(&ProcessEnv, READ_TIMEOUT_ENV) {
+            listener = listener.with_read_timeout(timeout);
+        }
         let bound = listener.local_addr().map_err(failed_io)?;
         if !bound.ip().is_loopback() {
             let advice = if token.is_some() {

@@ -3,7 +3,8 @@
 //!
 //! It sleeps in poll(2) on the listener, the self-pipe and every open connection that
 //! still has something to send, until one is ready or the earliest deadline comes. Each
-//! connection gets [`READ_TIMEOUT`] from its accept to send its whole request head; a
+//! connection gets [`READ_TIMEOUT`] (by default) from its accept to send its whole request
+//! head; a
 //! complete head goes to the workers' queue at once. So a silent or trickling client
 //! costs one connection slot and its own deadline: every other client's request is read
 //! as soon as it arrives.
@@ -106,6 +107,7 @@ pub(super) struct Intake {
     queue: Sender<Job>,
     returns: Returns,
     log: Log,
+    read_timeout: Duration,
     conns: Vec<Conn>,
     open: Arc<AtomicUsize>,
     accept_paused_until: Option<Instant>,
@@ -118,6 +120,7 @@ impl Intake {
         queue: Sender<Job>,
         returns: Returns,
         log: Log,
+        read_timeout: Duration,
     ) -> Self {
         Intake {
             listener,
@@ -125,6 +128,7 @@ impl Intake {
             queue,
             returns,
             log,
+            read_timeout,
             conns: Vec::new(),
             open: Arc::new(AtomicUsize::new(0)),
             accept_paused_until: None,
@@ -241,7 +245,7 @@ impl Intake {
             stream,
             slot: Slot(self.open.clone()),
             phase: Phase::Reading(HeadBuffer::default()),
-            deadline: Instant::now() + READ_TIMEOUT,
+            deadline: Instant::now() + self.read_timeout,
         };
         // The request often arrives with the connection: read it now, not one poll later.
         match read_more(&mut conn) {

@@ -53,6 +53,7 @@ pub struct Server {
     listener: TcpListener,
     waker: Waker,
     wakes: WakeReceiver,
+    read_timeout: Duration,
 }
 
 impl Server {
@@ -65,7 +66,15 @@ impl Server {
             listener,
             waker,
             wakes,
+            read_timeout: intake::READ_TIMEOUT,
         })
+    }
+
+    /// The time each client has to send its request head, from its connection (tests set
+    /// it long, to hold idle connections open, or short, to see them closed).
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -89,7 +98,15 @@ impl Server {
                 (jobs.clone(), app.clone(), log.clone(), drained.clone());
             std::thread::spawn(move || work(&jobs, &app, &log, &drained));
         }
-        Intake::new(self.listener, self.wakes, queue, drained, log).run(stop);
+        Intake::new(
+            self.listener,
+            self.wakes,
+            queue,
+            drained,
+            log,
+            self.read_timeout,
+        )
+        .run(stop);
         // Dropping the queue ends each worker once its current request is done; open
         // connections still gathering a request are closed here.
     }
