@@ -110,7 +110,10 @@ fn an_assume_role_error_echoing_secrets_never_reaches_a_client() {
         .iter()
         .filter(|r| r.param("Action").as_deref() == Some("AssumeRole"))
         .count();
-    assert!(assume_calls >= 2, "the first set, then refused: {assume_calls}");
+    assert!(
+        assume_calls >= 2,
+        "the first set, then refused: {assume_calls}"
+    );
 
     let (code, stderr, _) = server.stop("INT");
     assert_eq!(code, 0, "{stderr}");
@@ -239,6 +242,63 @@ fn each_idle_connection_is_closed_at_its_own_deadline() {
         stderr
             .lines()
             .any(|l| is_request_log(l, "GET / HTTP/1.1", 400)),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_body_nobody_asked_for_does_not_cost_the_client_its_answer() {
+    let aws = mock_aws();
+    let server = start(
+        &aws.server,
+        crate::localserver_cli::keyed_bin,
+        &["--duration", "15m"],
+    );
+    for _ in 0..5 {
+        let stream = connect(&server);
+        // The head, and part of a large body: the answer (405) comes before the body
+        // ends, and the rest of the body is read and dropped, so closing does not reset
+        // the connection under the answer.
+        (&stream)
+            .write_all(b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 40000\r\n\r\n")
+            .unwrap();
+        (&stream).write_all(&[b'x'; 20000]).unwrap();
+        let r = answer(&stream);
+        assert_eq!(r.status, 405);
+        assert_eq!(r.header("allow"), Some("GET"));
+        // Still being read: the rest of the body is taken too.
+        let _ = (&stream).write_all(&[b'x'; 20000]);
+    }
+    // The server is none the worse.
+    assert_eq!(server.get("/", &[]).status, 200);
+}
+
+#[test]
+fn when_every_slot_is_held_by_idlers_the_oldest_gives_way() {
+    let aws = mock_aws();
+    let server = start(
+        &aws.server,
+        || {
+            let mut cmd = crate::localserver_cli::keyed_bin();
+            cmd.env("S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS", "600000");
+            cmd
+        },
+        &["--duration", "15m"],
+    );
+    // As many idle connections as the server keeps open (intake::MAX_OPEN)...
+    let idle: Vec<TcpStream> = (0..512).map(|_| connect(&server)).collect();
+    // ...and one more client, with a request: it is served, in the slot of the oldest.
+    let stream = connect(&server);
+    (&stream).write_all(GET).unwrap();
+    assert_eq!(answer(&stream).status, 200);
+    let mut rest = Vec::new();
+    (&idle[0])
+        .read_to_end(&mut rest)
+        .expect("the oldest idler is closed");
+    assert!(still_open(&idle[511]), "the newest idlers are left alone");
+    let (_, stderr, _) = server.stop("INT");
+    assert!(
+        stderr.contains(" - Too many connections: closed the oldest one still sending its request"),
         "{stderr}"
     );
 }

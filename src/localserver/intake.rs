@@ -167,11 +167,13 @@ impl Intake {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
+            // First the connections polled, while `conns` still matches `fds`; only then
+            // those handed back and those accepted, which join `conns`.
+            self.progress_ready(&fds[first_conn..]);
             if fds[0].ready() {
                 self.wakes.drain();
                 self.take_returns();
             }
-            self.progress_ready(&fds[first_conn..]);
             if listening && fds[1].ready() {
                 self.accept_all();
             }
@@ -181,6 +183,7 @@ impl Intake {
 
     /// Reads what each ready connection has, in one pass that keeps the others in order.
     fn progress_ready(&mut self, ready: &[PollFd]) {
+        debug_assert_eq!(ready.len(), self.conns.len());
         let mut kept = Vec::with_capacity(self.conns.len());
         for (mut conn, fd) in std::mem::take(&mut self.conns).into_iter().zip(ready) {
             if !fd.ready() {
