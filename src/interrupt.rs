@@ -25,13 +25,17 @@
 
 use std::cell::Cell;
 use std::sync::Once;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Signals received so far.
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 /// Set with the first signal, for loops that only ask "stop?" (localserver's accept loop).
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// A descriptor the handler writes one byte to on every signal (-1: none), so that a loop
+/// sleeping in poll(2) on its other end wakes at once (localserver's accept loop).
+static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// How often blocking waits look at the count: a signal is noticed within this time.
 pub const POLL: Duration = Duration::from_millis(100);
@@ -57,6 +61,12 @@ pub fn install() {
 /// The flag the first signal sets.
 pub fn flag() -> &'static AtomicBool {
     &REQUESTED
+}
+
+/// From now on every signal also writes a byte to `fd` (a non-blocking socket or pipe that
+/// stays open for the rest of the process), after setting [`flag`].
+pub fn wake_on_signal(fd: i32) {
+    WAKE_FD.store(fd, Ordering::SeqCst);
 }
 
 /// Whether any signal has arrived.
@@ -170,7 +180,7 @@ pub fn cleanup<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
 
 #[cfg(unix)]
 mod imp {
-    use super::{Ordering, REQUESTED, SIGNALS};
+    use super::{Ordering, REQUESTED, SIGNALS, WAKE_FD};
 
     const SIGINT: i32 = 2;
     const SIGTERM: i32 = 15;
@@ -189,6 +199,14 @@ mod imp {
     extern "C" fn on_signal(_signum: i32) {
         let n = SIGNALS.fetch_add(1, Ordering::SeqCst) + 1;
         REQUESTED.store(true, Ordering::SeqCst);
+        let wake = WAKE_FD.load(Ordering::SeqCst);
+        if wake >= 0 {
+            // SAFETY: write(2) is async-signal-safe; the descriptor is never closed (see
+            // wake_on_signal) and non-blocking, so a full buffer cannot stall the handler.
+            unsafe {
+                write(wake, [1u8].as_ptr(), 1);
+            }
+        }
         if n >= 3 {
             // SAFETY: a static buffer of the given length; both calls are on the POSIX
             // list of functions safe in a signal handler.

@@ -44,7 +44,7 @@ fn calls() -> Vec<(&'static str, Matcher, Reply)> {
         (
             "AssumeRole",
             Matcher::action("AssumeRole"),
-            Reply::fixture("localserver/AssumeRole.xml"),
+            crate::localserver_cli::assume_role_reply(),
         ),
     ]
 }

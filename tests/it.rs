@@ -32,6 +32,7 @@ mod iam_replay;
 mod interrupts;
 mod layers;
 mod localserver_cli;
+mod localserver_hardening;
 mod localserver_refresh;
 mod objects_moto;
 mod objects_replay;

@@ -29,10 +29,44 @@ const TRANSCRIPT_BODY: &str = r#"{
   "Expiration": "2026-11-28T23:12:40.847396+00:00"
 }"#;
 const SECRET: &str = "Gy2n9Q1ygiJ/vMdT8V7P3QOXT/tzofpE7w2mpt+H";
+/// The transcript's Expiration, a day long past when these tests run: the mock answers
+/// with the same instant in [`SERVED_YEAR`] instead, since the server serves a set only
+/// while its Expiration is ahead of the clock.
+const TRANSCRIPT_DAY: &str = "2026-11-28T23:12:40.847396";
+const SERVED_YEAR: &str = "2099";
+
+/// [`TRANSCRIPT_BODY`] with the Expiration the mock gives.
+fn served_body() -> String {
+    TRANSCRIPT_BODY.replace(
+        TRANSCRIPT_DAY,
+        &TRANSCRIPT_DAY.replacen("2026", SERVED_YEAR, 1),
+    )
+}
+
+/// The recorded AssumeRole answer (the transcript's credentials), expiring in 2099.
+pub(crate) fn assume_role_reply() -> Reply {
+    let moved = TRANSCRIPT_DAY.replacen("2026", SERVED_YEAR, 1);
+    Reply::xml(200, assume_role_xml(&format!("{moved}Z")))
+}
+
+/// The recorded AssumeRole answer with `expiration` as its Expiration.
+pub(crate) fn assume_role_xml(expiration: &str) -> String {
+    let xml = support::cassette::fixture_text("localserver/AssumeRole.xml");
+    let recorded = format!("{TRANSCRIPT_DAY}Z");
+    assert!(xml.contains(&recorded));
+    xml.replace(&recorded, expiration)
+}
 const TOKEN_START: &str = "FQoGZXIvYXdzEBYaDsZQawDbn4uUKWR1c7rjAVfgsRTL";
 
 /// How long a server may take to start or stop before the test fails.
 const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The binary with the test keys (no session token).
+pub(crate) fn keyed_bin() -> Command {
+    let mut cmd = bin();
+    keyed(&mut cmd);
+    cmd
+}
 
 fn keyed(cmd: &mut Command) -> &mut Command {
     cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
@@ -46,7 +80,7 @@ fn keyed(cmd: &mut Command) -> &mut Command {
 /// A mock AWS where `my-bucket` exists and the role is there: the calls localserver makes.
 pub(crate) struct Aws {
     pub(crate) server: MockServer,
-    assume: RouteHandle,
+    pub(crate) assume: RouteHandle,
 }
 
 pub(crate) fn mock_aws() -> Aws {
@@ -63,17 +97,14 @@ pub(crate) fn mock_aws() -> Aws {
         Matcher::action("GetRole"),
         Reply::fixture("localserver/GetRole.xml"),
     );
-    let assume = server.on(
-        Matcher::action("AssumeRole"),
-        Reply::fixture("localserver/AssumeRole.xml"),
-    );
+    let assume = server.on(Matcher::action("AssumeRole"), assume_role_reply());
     Aws { server, assume }
 }
 
 /// A running `localserver`, its stderr collected line by line.
-struct Running {
+pub(crate) struct Running {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     lines: Receiver<String>,
     /// Every stderr line so far.
     stderr: Vec<String>,
@@ -83,7 +114,7 @@ struct Running {
 impl Running {
     /// Starts `localserver my-bucket --port P ARGS...` and waits for "Press Ctrl+C to stop".
     /// `make` builds the command (credentials, environment).
-    fn start(make: impl Fn() -> Command, args: &[&str]) -> Running {
+    pub(crate) fn start(make: impl Fn() -> Command, args: &[&str]) -> Running {
         for _ in 0..3 {
             let port = free_port();
             let mut cmd = make();
@@ -157,11 +188,11 @@ impl Running {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn get(&self, target: &str, headers: &[(&str, &str)]) -> Response {
+    pub(crate) fn get(&self, target: &str, headers: &[(&str, &str)]) -> Response {
         self.send("GET", target, headers)
     }
 
@@ -170,7 +201,7 @@ impl Running {
     }
 
     /// Sends `signal` (INT, TERM) and returns (exit code, all stderr, stdout).
-    fn stop(mut self, signal: &str) -> (i32, String, Vec<u8>) {
+    pub(crate) fn stop(mut self, signal: &str) -> (i32, String, Vec<u8>) {
         let status = Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()
@@ -193,7 +224,7 @@ impl Drop for Running {
     }
 }
 
-fn start_on(aws: &Aws, args: &[&str]) -> Running {
+pub(crate) fn start_on(aws: &Aws, args: &[&str]) -> Running {
     let url = aws.server.url();
     let mut all = vec!["--duration", "15m", "--host", "127.0.0.1"];
     all.extend_from_slice(args);
@@ -222,7 +253,7 @@ fn assert_no_cors(r: &Response) {
 }
 
 /// `2026-11-28 22:57:41 - "GET / HTTP/1.1" 200 -`, any time.
-fn is_request_log(line: &str, request: &str, status: u16) -> bool {
+pub(crate) fn is_request_log(line: &str, request: &str, status: u16) -> bool {
     let Some((time, rest)) = line.split_once(" - ") else {
         return false;
     };
@@ -255,7 +286,7 @@ fn serves_the_original_json_and_stops_on_ctrl_c() {
 
     let ok = server.get("/", &[]);
     assert_eq!(ok.status, 200);
-    assert_eq!(ok.text(), TRANSCRIPT_BODY);
+    assert_eq!(ok.text(), served_body());
     assert_eq!(ok.header("content-type"), Some("application/json"));
     assert_no_cors(&ok);
 
@@ -369,7 +400,7 @@ fn container_credentials_shape_on_ecs_path() {
     assert_eq!(body["AccessKeyId"], "ASIARZPUZDIKDTYIVM7I");
     assert_eq!(body["SecretAccessKey"], SECRET);
     assert!(body["Token"].as_str().unwrap().starts_with(TOKEN_START));
-    assert_eq!(body["Expiration"], "2026-11-28T23:12:40Z");
+    assert_eq!(body["Expiration"], "2099-11-28T23:12:40Z");
 }
 
 #[test]
@@ -459,7 +490,7 @@ fn a_token_is_required_when_set() {
             );
         }
         let auth = [("Authorization", "s3cr3t-t0ken")];
-        assert_eq!(server.get("/", &auth).text(), TRANSCRIPT_BODY);
+        assert_eq!(server.get("/", &auth).text(), served_body());
         assert_eq!(server.get("/ecs", &auth).status, 200);
         let (_, stderr, _) = server.stop("INT");
         assert!(

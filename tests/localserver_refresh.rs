@@ -8,10 +8,10 @@ use crate::support;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use s3_credentials::localserver::{
-    App, Clock, CredentialCache, Guard, Log, Server, Source, TempCredentials,
+    App, Clock, CredentialCache, Guard, Log, Server, Source, TempCredentials, Waker,
 };
 use support::http::{self, Response};
 use time::OffsetDateTime;
@@ -20,18 +20,25 @@ const LIFETIME: Duration = Duration::from_secs(3600);
 /// refresh_margin(1 h): fresh for the first 45 minutes.
 const FRESH: Duration = Duration::from_secs(45 * 60);
 
+/// The wall and the monotonic clock, moved together by hand.
 #[derive(Clone)]
-struct FakeClock(Arc<Mutex<OffsetDateTime>>);
+struct FakeClock {
+    start: Instant,
+    elapsed: Arc<Mutex<Duration>>,
+}
 
 impl FakeClock {
     fn advance(&self, d: Duration) {
-        *self.0.lock().unwrap() += d;
+        *self.elapsed.lock().unwrap() += d;
     }
 }
 
 impl Clock for FakeClock {
-    fn now(&self) -> OffsetDateTime {
-        *self.0.lock().unwrap()
+    fn wall(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap() + *self.elapsed.lock().unwrap()
+    }
+    fn instant(&self) -> Instant {
+        self.start + *self.elapsed.lock().unwrap()
     }
 }
 
@@ -49,6 +56,8 @@ struct FakeSource {
     calls: Arc<AtomicUsize>,
     mode: Arc<Mutex<Mode>>,
     clock: FakeClock,
+    /// How long AWS says each new set lasts.
+    expires_in: Arc<Mutex<Duration>>,
 }
 
 impl Source for FakeSource {
@@ -70,7 +79,7 @@ impl Source for FakeSource {
             access_key_id: format!("AKID{n}"),
             secret_access_key: format!("secret{n}"),
             session_token: format!("token{n}"),
-            expiration: self.clock.now() + LIFETIME,
+            expiration: self.clock.wall() + *self.expires_in.lock().unwrap(),
         })
     }
 }
@@ -80,19 +89,22 @@ struct Fixture {
     clock: FakeClock,
     source: FakeSource,
     stop: Arc<AtomicBool>,
+    waker: Waker,
     thread: Option<std::thread::JoinHandle<()>>,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Fixture {
     fn start() -> Fixture {
-        let clock = FakeClock(Arc::new(Mutex::new(
-            OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap(),
-        )));
+        let clock = FakeClock {
+            start: Instant::now(),
+            elapsed: Arc::default(),
+        };
         let source = FakeSource {
             calls: Arc::new(AtomicUsize::new(0)),
             mode: Arc::new(Mutex::new(Mode::Answer)),
             clock: clock.clone(),
+            expires_in: Arc::new(Mutex::new(LIFETIME)),
         };
         let lines = Arc::new(Mutex::new(Vec::new()));
         let log: Log = {
@@ -102,12 +114,10 @@ impl Fixture {
         let cache =
             CredentialCache::new(Box::new(source.clone()), Box::new(clock.clone()), LIFETIME)
                 .with_log(log.clone());
-        let app = Arc::new(App {
-            cache,
-            guard: Guard::new("localhost", None),
-        });
+        let app = Arc::new(App::new(cache, Guard::new("localhost", None), log.clone()));
         let server = Server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let url = format!("http://{}", server.local_addr().unwrap());
+        let waker = server.waker();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let stop = stop.clone();
@@ -118,6 +128,7 @@ impl Fixture {
             clock,
             source,
             stop,
+            waker,
             thread: Some(thread),
             log: lines,
         }
@@ -153,6 +164,7 @@ impl Fixture {
 impl Drop for Fixture {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.waker.wake();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -252,13 +264,21 @@ fn a_failing_refresh_answers_500_and_recovers() {
         f.log.lock().unwrap()
     );
 
-    // Expired and still failing: a JSON error, as the original's 500.
+    // Expired and still failing: a JSON error, as the original's 500, but with a fixed
+    // text and a number; the AWS message is in the log under that number.
     f.clock.advance(LIFETIME);
     let r = f.get("/");
     assert_eq!(r.status, 500);
     assert_eq!(
         r.text(),
-        r#"{"error": "An error occurred (ExpiredToken) when calling the AssumeRole operation: gone"}"#
+        r#"{"error": "Could not get credentials from AWS (error 1, see the server's log)"}"#
+    );
+    assert!(
+        f.log.lock().unwrap().iter().any(|l| l
+            == "Error 1: Could not get credentials from AWS: An error occurred (ExpiredToken) \
+                when calling the AssumeRole operation: gone"),
+        "{:?}",
+        f.log.lock().unwrap()
     );
     assert_eq!(f.get("/ecs").status, 500);
 
@@ -267,4 +287,21 @@ fn a_failing_refresh_answers_500_and_recovers() {
     let key = f.key();
     assert!(key.starts_with("AKID"), "{key}");
     assert_eq!(f.get("/ecs").status, 200);
+}
+
+#[test]
+fn a_set_is_served_only_until_aws_expiration() {
+    let f = Fixture::start();
+    // AWS grants ten minutes, though an hour was asked for.
+    *f.source.expires_in.lock().unwrap() = Duration::from_secs(600);
+    assert_eq!(f.key(), "AKID1");
+    f.set_mode(Mode::Fail("gone"));
+    // A third of its life before its end it is refreshed (that fails here: the old set
+    // is still served)...
+    f.clock.advance(Duration::from_secs(400));
+    assert_eq!(f.key(), "AKID1");
+    assert_eq!(f.calls(), 2);
+    // ...and at AWS's Expiration it is no longer served, 50 minutes before `--duration`.
+    f.clock.advance(Duration::from_secs(200));
+    assert_eq!(f.get("/").status, 500);
 }

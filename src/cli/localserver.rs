@@ -13,7 +13,7 @@ use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
 use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
-use crate::localserver::{App, AssumeRoleSource, CredentialCache, Guard, Log, SystemClock};
+use crate::localserver::{App, AssumeRoleSource, Cause, CredentialCache, Guard, Log, SystemClock};
 use crate::policies::Permission;
 
 /// The original's defaults.
@@ -21,6 +21,8 @@ const DEFAULT_PORT: i64 = 8094;
 const DEFAULT_HOST: &str = "localhost";
 /// Where the token comes from when `--token` is not given.
 pub const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
+/// Tests only: the time a client has to send its request head, in ms (default 5 s).
+const READ_TIMEOUT_ENV: &str = "S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS";
 
 pub struct Localserver {
     bucket: String,
@@ -111,7 +113,9 @@ impl Command for Localserver {
         cache.get().map_err(|e| match crate::interrupt::check() {
             // Ctrl-C while fetching: click's Aborted!, not a failure to start.
             Err(stop) => Error::from(stop),
-            Ok(()) => failed(e),
+            // The command's own stderr: the detail, as the original shows it (redacted).
+            Ok(()) if e.cause == Cause::Fetch => failed(e.detail),
+            Ok(()) => failed(format!("{}: {}", e.public(), e.detail)),
         })?;
         let timestamped: Log = Arc::new(|line| {
             echo_err(format!(
@@ -119,12 +123,15 @@ impl Command for Localserver {
                 log_time(time::OffsetDateTime::now_utc())
             ))
         });
-        let cache = cache.with_log(timestamped);
+        let cache = cache.with_log(timestamped.clone());
 
         // Python's bind() refuses these with this message.
         let port = u16::try_from(port).map_err(|_| failed("bind(): port must be 0-65535."))?;
         let addr = server::resolve(&host, port).map_err(failed_io)?;
-        let listener = Server::bind(addr).map_err(failed_io)?;
+        let mut listener = Server::bind(addr).map_err(failed_io)?;
+        if let Some(timeout) = crate::aws::config::millis(&ProcessEnv, READ_TIMEOUT_ENV) {
+            listener = listener.with_read_timeout(timeout);
+        }
         let bound = listener.local_addr().map_err(failed_io)?;
         if !bound.ip().is_loopback() {
             let advice = if token.is_some() {
@@ -147,11 +154,11 @@ impl Command for Localserver {
         echo_err(format!("Duration: {duration} seconds"));
         echo_err("Press Ctrl+C to stop");
 
-        let app = Arc::new(App {
-            cache,
-            guard: Guard::new(&host, token),
-        });
+        let app = Arc::new(App::new(cache, Guard::new(&host, token), timestamped));
         crate::interrupt::install();
+        // The signal handler wakes the intake loop through its self-pipe: no polling.
+        let wake = listener.waker().leak_fd().map_err(failed_io)?;
+        crate::interrupt::wake_on_signal(wake);
         listener.run(app, crate::interrupt::flag(), stderr);
         super::echo_err_lines("\nShutting down server...");
         Ok(())

@@ -1,8 +1,5 @@
-//! Just enough HTTP/1.x for a credentials endpoint: read one request head within a deadline
-//! and a size limit, write one response with Content-Length, close.
-
-use std::io::{self, Read, Write};
-use std::time::{Duration, Instant};
+//! Just enough HTTP/1.x for a credentials endpoint: gather one request head (up to a size
+//! limit; the deadline is the caller's), write one response with Content-Length, close.
 
 /// The longest request head accepted (request line and headers).
 pub const MAX_HEAD: usize = 8 * 1024;
@@ -47,30 +44,34 @@ pub enum ReadError {
     Bad(String),
 }
 
-/// Reads a request head from `stream`, giving up at `deadline` (a slow client holds a
-/// worker for at most that long) or after [`MAX_HEAD`] bytes.
-pub fn read_request(stream: &mut impl Timed, deadline: Instant) -> Result<Request, ReadError> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    let head_len = loop {
-        if let Some(end) = head_end(&buf) {
-            break end;
+/// A request head arriving in pieces (from a non-blocking socket): [`HeadBuffer::push`]
+/// what was read until it says the head is complete; at end of stream or at the
+/// deadline, [`HeadBuffer::unfinished`] says what to answer.
+#[derive(Debug, Default)]
+pub struct HeadBuffer {
+    buf: Vec<u8>,
+}
+
+impl HeadBuffer {
+    /// Adds bytes; `Some` once the head is complete (or can no longer be one: too long).
+    /// Bytes after the head (a body) are kept out of it.
+    pub fn push(&mut self, bytes: &[u8]) -> Option<Result<Request, ReadError>> {
+        // Only the new bytes (and the 3 before them) can complete the blank line.
+        let from = self.buf.len().saturating_sub(3);
+        self.buf.extend_from_slice(bytes);
+        if let Some(end) = head_end(&self.buf[from..]) {
+            return Some(parse_head(&self.buf[..from + end]));
         }
-        if buf.len() > MAX_HEAD {
-            return Err(ReadError::Bad(first_line(&buf)));
+        if self.buf.len() > MAX_HEAD {
+            return Some(Err(ReadError::Bad(first_line(&self.buf))));
         }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_timeout(Some(left)).is_err() {
-            return Err(incomplete(&buf));
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => return Err(incomplete(&buf)),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(incomplete(&buf)),
-        }
-    };
-    parse_head(&buf[..head_len])
+        None
+    }
+
+    /// The stream ended, or the time ran out, before the head was complete.
+    pub fn unfinished(&self) -> ReadError {
+        incomplete(&self.buf)
+    }
 }
 
 /// Bytes left unread from a partial request: nothing at all is not worth a log line.
@@ -202,55 +203,19 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// A stream whose reads can be bounded in time (a TcpStream; a fake in tests).
-pub trait Timed: Read + Write {
-    fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;
-}
-
-impl Timed for std::net::TcpStream {
-    fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.set_read_timeout(timeout)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Hands out its input in the given pieces, then EOF.
-    struct Pieces(Vec<Vec<u8>>);
-
-    impl Read for Pieces {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Ok(0);
-            }
-            let n = self.0[0].len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[0][..n]);
-            self.0[0].drain(..n);
-            if self.0[0].is_empty() {
-                self.0.remove(0);
-            }
-            Ok(n)
-        }
-    }
-    impl Write for Pieces {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    impl Timed for Pieces {
-        fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
+    /// What a reader makes of `pieces` arriving one after the other, then end of stream.
     fn read(pieces: &[&[u8]]) -> Result<Request, ReadError> {
-        let mut s = Pieces(pieces.iter().map(|p| p.to_vec()).collect());
-        read_request(&mut s, Instant::now() + Duration::from_secs(60))
+        let mut head = HeadBuffer::default();
+        for piece in pieces {
+            if let Some(done) = head.push(piece) {
+                return done;
+            }
+        }
+        Err(head.unfinished())
     }
 
     #[test]

@@ -3,19 +3,25 @@
 //! - [`cache`]: one set of credentials, refreshed ahead of expiry, one fetch at a time.
 //! - [`source`]: where new sets come from (AssumeRole with a session policy).
 //! - [`routes`]: the checks (Host, token, method) and the two JSON shapes.
-//! - [`http`]: reading a request head, writing a response.
-//! - [`server`]: the socket, the accept loop and the worker pool.
+//! - [`http`]: gathering a request head, writing a response.
+//! - [`server`]: the socket and the worker pool; [`intake`]: the one thread that accepts
+//!   and reads request heads from many sockets at once; [`sys`]: poll(2), the listen
+//!   backlog and the self-pipe that wakes the intake.
 //!
 //! The command itself (`cli::localserver`) ties these together and prints; Ctrl-C and
-//! SIGTERM reach the accept loop as `crate::interrupt`'s flag.
+//! SIGTERM reach the intake as `crate::interrupt`'s flag plus a byte on its self-pipe.
 
 pub mod cache;
 pub mod http;
+mod intake;
 pub mod routes;
 pub mod server;
 pub mod source;
+mod sys;
 
-pub use cache::{Clock, CredentialCache, Log, Source, SystemClock, TempCredentials};
+pub use cache::{
+    Cause, Clock, CredentialCache, Failure, Log, Source, SystemClock, TempCredentials,
+};
 pub use routes::{App, ECS_PATH, Guard};
-pub use server::Server;
+pub use server::{Server, Waker};
 pub use source::AssumeRoleSource;

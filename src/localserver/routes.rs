@@ -10,12 +10,18 @@
 //!    AWS SDKs send from `AWS_CONTAINER_AUTHORIZATION_TOKEN`); otherwise 401.
 //! 3. Only GET: anything else gets 405 (so no CORS preflight can ever succeed).
 //! 4. The path: `/` (credential_process shape), `/ecs` (container shape), else 404.
+//!
+//! No answer ever carries anything but the served credentials and fixed texts: when no
+//! credentials can be had, the 500 body is the cause's fixed text and an error number,
+//! and the detail (an AWS error, possibly echoing the server's own request) goes to the
+//! log under the same number.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::json;
 
-use super::cache::{CredentialCache, TempCredentials};
+use super::cache::{CredentialCache, Log, TempCredentials};
 use super::http::{Request, Response};
 use crate::output::{dumps, py_datetime};
 
@@ -86,11 +92,24 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The server's state: the credentials and who may have them.
 pub struct App {
-    pub cache: CredentialCache,
-    pub guard: Guard,
+    cache: CredentialCache,
+    guard: Guard,
+    /// Where the detail of a 500 goes (stderr, redacted, in the CLI).
+    log: Log,
+    /// Numbers the 500 answers, so a body can be matched with its log line.
+    errors: AtomicU64,
 }
 
 impl App {
+    pub fn new(cache: CredentialCache, guard: Guard, log: Log) -> Self {
+        App {
+            cache,
+            guard,
+            log,
+            errors: AtomicU64::new(0),
+        }
+    }
+
     /// The answer to one request.
     pub fn respond(&self, request: &Request) -> Response {
         let mut hosts = request.header_values("host");
@@ -116,7 +135,12 @@ impl App {
         };
         match self.cache.get() {
             Ok(creds) => Response::json(200, shape(&creds)),
-            Err(message) => Response::error(500, &message),
+            Err(failure) => {
+                let id = self.errors.fetch_add(1, Ordering::Relaxed) + 1;
+                let public = failure.public();
+                (self.log)(&format!("Error {id}: {public}: {}", failure.detail));
+                Response::error(500, &format!("{public} (error {id}, see the server's log)"))
+            }
         }
     }
 }

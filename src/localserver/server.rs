@@ -1,36 +1,40 @@
-//! The listening socket, the accept loop and a small pool of workers.
+//! The listening socket, the intake loop and a small pool of workers.
 //!
-//! Each connection carries one request and is then closed. Workers bound how long a client
-//! may take to send its request ([`READ_TIMEOUT`]) and to take the answer
-//! ([`WRITE_TIMEOUT`]), so a slow or silent client holds one worker for seconds at most
-//! while the others keep serving. When every worker is busy and the queue is full, new
-//! connections get 503 at once instead of waiting without limit.
+//! Two kinds of thread, so that no client can hold up another:
+//! - one intake thread ([`super::intake`]) sleeps in poll(2) on the listener, every
+//!   connection still sending its request, and a self-pipe; it accepts, gathers request
+//!   heads from many sockets at once (each with its own deadline), and queues each
+//!   complete request. A silent or trickling client costs one connection slot and a few
+//!   KiB until its own deadline, and no thread.
+//! - [`WORKERS`] workers take complete requests, answer them and close. Only they may
+//!   wait (for the one AssumeRole when no valid credentials are left).
+//!
+//! Bounds: at most [`intake::MAX_OPEN`] connections are open at once (gathering, queued,
+//! answered or being drained); the queue holds only those, so threads and memory are
+//! bounded. Ctrl-C, SIGTERM or a [`Waker`] wake the intake at once: no polling.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, TrySendError};
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use super::cache::Log;
-use super::http::{self, ReadError, Response};
+use super::http::{Request, Response};
+use super::intake::{self, Intake, Slot};
 use super::routes::App;
+use super::sys::{self, WakeReceiver};
+
+pub use super::sys::Waker;
 
 /// Worker threads: requests are tiny, but one may wait on AssumeRole.
 pub const WORKERS: usize = 8;
-/// Connections accepted but not yet picked up by a worker.
-const QUEUE: usize = 32;
-/// Time a client has to send its whole request head.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections the kernel may hold for us before we accept them (std's is 128).
+const BACKLOG: i32 = 1024;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// How often the accept loop looks at the stop flag.
-const POLL: Duration = Duration::from_millis(50);
-/// At most this much of a request body is read (and dropped) before closing, so that the
-/// client sees our answer rather than a connection reset.
-const MAX_DRAIN: u64 = 64 * 1024;
 
 /// The address to listen on for `--host`: the first IPv4 address the name has, as the
 /// original's IPv4-only HTTPServer binds, else the first IPv6 one (`--host ::1`).
@@ -47,101 +51,126 @@ pub fn resolve(host: &str, port: u16) -> io::Result<SocketAddr> {
 /// A bound socket, ready to serve.
 pub struct Server {
     listener: TcpListener,
+    waker: Waker,
+    wakes: WakeReceiver,
+    read_timeout: Duration,
 }
 
 impl Server {
     pub fn bind(addr: SocketAddr) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
-        // Non-blocking so the loop can notice the stop flag (Ctrl-C) between connections.
+        sys::set_backlog(&listener, BACKLOG)?;
         listener.set_nonblocking(true)?;
-        Ok(Server { listener })
+        let (waker, wakes) = sys::wake_pair()?;
+        Ok(Server {
+            listener,
+            waker,
+            wakes,
+            read_timeout: intake::READ_TIMEOUT,
+        })
+    }
+
+    /// The time each client has to send its request head, from its connection (tests set
+    /// it long, to hold idle connections open, or short, to see them closed).
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    /// Serves until `stop` becomes true. `log` gets one line per request.
+    /// Makes [`Server::run`] look at its stop flag at once; for the signal handler, see
+    /// [`Waker::leak_fd`] and `crate::interrupt::wake_on_signal`.
+    pub fn waker(&self) -> Waker {
+        self.waker.clone()
+    }
+
+    /// Serves until `stop` is true (looked at whenever the waker or a signal wakes the
+    /// loop). `log` gets one line per request.
     pub fn run(self, app: Arc<App>, stop: &AtomicBool, log: Log) {
-        let (queue, jobs) = mpsc::sync_channel::<TcpStream>(QUEUE);
+        let (queue, jobs) = mpsc::channel::<Job>();
         let jobs = Arc::new(Mutex::new(jobs));
+        let drained = intake::Returns::new(self.waker.clone());
         for _ in 0..WORKERS {
-            let (jobs, app, log) = (jobs.clone(), app.clone(), log.clone());
-            std::thread::spawn(move || work(&jobs, &app, &log));
+            let (jobs, app, log, drained) =
+                (jobs.clone(), app.clone(), log.clone(), drained.clone());
+            std::thread::spawn(move || work(&jobs, &app, &log, &drained));
         }
-        while !stop.load(Ordering::SeqCst) {
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    // Some systems hand out accepted sockets non-blocking like the listener.
-                    if stream.set_nonblocking(false).is_err() {
-                        continue;
-                    }
-                    match queue.try_send(stream) {
-                        Ok(()) => {}
-                        Err(TrySendError::Full(stream)) => busy(stream, &log),
-                        Err(TrySendError::Disconnected(_)) => break,
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                // Out of file descriptors and the like: wait rather than spin.
-                Err(_) => std::thread::sleep(POLL),
-            }
-        }
-        // Dropping `queue` ends each worker once its current request is done.
+        Intake::new(
+            self.listener,
+            self.wakes,
+            queue,
+            drained,
+            log,
+            self.read_timeout,
+        )
+        .run(stop);
+        // Dropping the queue ends each worker once its current request is done; open
+        // connections still gathering a request are closed here.
     }
 }
 
-fn work(jobs: &Mutex<Receiver<TcpStream>>, app: &App, log: &Log) {
+/// A connection with a complete request head (or one that cannot be read: the request
+/// line for the log), on its way to a worker.
+pub(super) struct Job {
+    pub stream: TcpStream,
+    pub slot: Slot,
+    pub request: Result<Request, String>,
+}
+
+fn work(jobs: &Mutex<Receiver<Job>>, app: &App, log: &Log, drained: &intake::Returns) {
     loop {
         let next = match jobs.lock() {
             Ok(jobs) => jobs.recv(),
             Err(_) => return,
         };
         match next {
-            Ok(stream) => serve(stream, app, log),
+            Ok(job) => serve(job, app, log, drained),
             Err(_) => return,
         }
     }
 }
 
-/// One connection: read the request, answer, log, close.
-fn serve(mut stream: TcpStream, app: &App, log: &Log) {
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let (line, response, has_body) =
-        match http::read_request(&mut stream, Instant::now() + READ_TIMEOUT) {
-            Ok(request) => (
-                request.line.clone(),
-                app.respond(&request),
-                request.has_body(),
-            ),
-            Err(ReadError::Nothing) => return,
-            Err(ReadError::Bad(line)) => (line, Response::error(400, "Bad request"), false),
-        };
+/// One request: answer, log, close (or hand back to drain a body).
+fn serve(job: Job, app: &App, log: &Log, drained: &intake::Returns) {
+    let Job {
+        mut stream,
+        slot,
+        request,
+    } = job;
+    let (line, response, has_body) = match request {
+        Ok(request) => (
+            request.line.clone(),
+            app.respond(&request),
+            request.has_body(),
+        ),
+        Err(line) => (line, Response::error(400, "Bad request"), false),
+    };
     // Logged before answering, as the original does (in send_response): a client that
     // has its answer sees its line already in the log, and lines keep request order.
     log(&request_log_line(now_utc(), &line, response.status));
+    // The answer (a few KiB at most) fits the socket's send buffer, so this write does
+    // not wait on the client; the timeout covers a buffer made tiny.
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.write_all(&response.to_bytes());
-    let _ = stream.flush();
     if has_body {
-        drain(&mut stream);
+        // Closing with a body still arriving would reset the connection before the client
+        // read our answer: the intake reads and drops it, briefly, then closes.
+        let _ = stream.shutdown(Shutdown::Write);
+        drained.give(stream, slot);
     }
 }
 
-/// Reads and drops what the client still sends (a body we never wanted), briefly, so that
-/// closing the socket does not reset the connection before the client reads our answer.
-fn drain(stream: &mut TcpStream) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-    let _ = io::copy(&mut stream.take(MAX_DRAIN), &mut io::sink());
-}
-
-/// Every worker busy and the queue full: say so at once.
-fn busy(mut stream: TcpStream, log: &Log) {
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+/// Every connection slot taken by requests already queued: say so at once, without
+/// waiting on the client (the loop must not block).
+pub(super) fn busy(mut stream: TcpStream, log: &Log) {
     let response = Response::error(503, "Server busy");
-    let _ = stream.write_all(&response.to_bytes());
+    let _ = stream.write(&response.to_bytes());
+    // Whatever the client sent is read, so the close does not reset the connection.
+    let _ = stream.read(&mut [0u8; 1024]);
     log(&format!(
         "{} - Too many connections: answered 503",
         log_time(now_utc())
