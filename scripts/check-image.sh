@@ -33,9 +33,11 @@ else
     fi
     # runc, not crun: crun refuses this machine's hybrid cgroup v1/v2 layout. The rlimits:
     # podman asks for nofile 1048576 by default, and raising a hard limit needs
-    # CAP_SYS_RESOURCE, which a sandboxed root may lack; these are below any usual limit.
+    # CAP_SYS_RESOURCE, which a sandboxed root may lack (ours does); runc here also refused
+    # nproc at the shell's own limit, so both are set well below (4096 processes: a CI
+    # machine runs about a hundred).
     engine=(podman --runtime runc)
-    run_opts=(--ulimit "nofile=1024:1024" --ulimit "nproc=$(ulimit -u):$(ulimit -u)")
+    run_opts=(--ulimit "nofile=1024:1024" --ulimit "nproc=4096:4096")
 fi
 say "engine: ${engine[*]} ($("${engine[0]}" --version))"
 
