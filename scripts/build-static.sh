@@ -72,6 +72,7 @@ mkdir -p "$target_dir/static"
 target_dir=$(cd "$target_dir" && pwd -P)
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 am_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
 
 # --- which toolchain --------------------------------------------------------------------------
@@ -254,7 +255,7 @@ mv "$out.tmp" "$out"
 sum=$(sha256sum "$out" | cut -d' ' -f1)
 {
     printf 'file: %s\nsha256: %s\nsize: %s\ntoolchain: %s\n' "${out##*/}" "$sum" "$(stat -c %s "$out")" "$toolchain"
-    printf 'commit: %s\nSOURCE_DATE_EPOCH: %s\n' "$(git rev-parse HEAD 2>/dev/null || echo unknown)" "$SOURCE_DATE_EPOCH"
+    printf 'commit: %s\nSOURCE_DATE_EPOCH: %s\n' "$commit" "$SOURCE_DATE_EPOCH"
     printf 'rustc: %s\n' "$("${RUSTC:-rustc}" -vV | tr '\n' ';')"
     printf 'rustflags: %s\n' "${rustflags[*]}"
     if [ "$toolchain" = debian ]; then
