@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SIZES="10000 100000 1000000"
 [ "${1:-}" = "--quick" ] && SIZES="10000 100000"
-WORK=${WORK:-$ROOT/.cache/bench-bulk}
+WORK=${WORK:-${TMPDIR:-/tmp}/s3c-bench-bulk}
 say() { printf 'bench: %s\n' "$*" >&2; }
 
 if [ ! -x /usr/bin/time ]; then
