@@ -29,6 +29,7 @@ mod harness_selftest;
 mod iam_replay;
 mod interrupts;
 mod layers;
+mod listing_bounds;
 mod localserver_cli;
 mod localserver_refresh;
 mod objects_moto;
