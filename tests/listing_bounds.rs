@@ -175,3 +175,51 @@ fn delete_objects_over_a_long_listing_sends_the_original_batches() {
     // Listed twice: once to count, once to delete.
     assert_eq!(reqs.iter().filter(|r| r.method == "GET").count(), 26);
 }
+
+/// Ctrl-C while delete-objects --prefix deletes from a listing it lists again: the batch
+/// in flight finishes, no other starts, and the count is the count pass's.
+#[test]
+fn interrupt_while_deleting_from_a_listing() {
+    const KEYS: usize = 12_345;
+    let server = MockServer::start();
+    server.on(
+        listing(),
+        Reply::compute(|r: &Recorded| {
+            let from: usize = r
+                .query_param("continuation-token")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let to = (from + 1000).min(KEYS);
+            let next = (to < KEYS).then(|| to.to_string());
+            page((from..to).map(|i| format!("k{i:06}")), next.as_deref())
+        }),
+    );
+    server.on(
+        Matcher::post("/bucket").query("delete", ""),
+        Reply::xml(200, "<DeleteResult></DeleteResult>")
+            .delay(std::time::Duration::from_millis(500)),
+    );
+    let mut child = support::Spawned::start(&mut cmd(
+        &server,
+        &["delete-objects", "bucket", "--prefix", "k"],
+    ));
+    child.wait_until("the first batch", || {
+        server.requests().iter().any(|r| r.method == "POST")
+    });
+    child.signal("INT");
+    let out = child.finish();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "Deleting 12345 objects from bucket\n\nDeleted 1000 of 12345 objects from bucket \
+         before the interrupt\nAborted!\n"
+    );
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        1
+    );
+}
