@@ -31,6 +31,7 @@ mod harness_signals;
 mod iam_replay;
 mod interrupts;
 mod layers;
+mod listing_bounds;
 mod localserver_cli;
 mod localserver_hardening;
 mod localserver_refresh;

@@ -1,7 +1,9 @@
 //! A small element tree over quick-xml, enough for AWS responses.
 //!
 //! AWS documents are small (a ListObjectsV2 page is at most a few hundred KiB), so
-//! parsing into a tree and walking it keeps every client's parsing code short. Names
+//! parsing into a tree and walking it keeps every client's parsing code short; listing
+//! pages are read entry by entry ([`parse_children`]), so that a page costs little more
+//! than its bytes. Names
 //! are local names (namespace prefixes dropped); text has entities and character
 //! references resolved, and `&#13;` stays a carriage return (S3 keys may hold one).
 
@@ -137,6 +139,23 @@ const MAX_DEPTH: usize = 100;
 
 /// Parse a whole document and return its root element.
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+    build(bytes, None)
+}
+
+/// Parse a document whose root holds a long run of children (a listing page), handing
+/// each child of the root to `each` as soon as it is complete instead of keeping it:
+/// only one child's tree exists at a time. Returns the root without those children
+/// (its name, attributes and own text).
+pub fn parse_children(
+    bytes: &[u8],
+    mut each: impl FnMut(Element) -> Result<(), XmlError>,
+) -> Result<Element, XmlError> {
+    build(bytes, Some(&mut each))
+}
+
+type Emit<'e> = &'e mut dyn FnMut(Element) -> Result<(), XmlError>;
+
+fn build(bytes: &[u8], mut emit: Option<Emit<'_>>) -> Result<Element, XmlError> {
     let text = std::str::from_utf8(bytes).map_err(|_| XmlError("not UTF-8".into()))?;
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
@@ -152,13 +171,13 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
             }
             Event::Empty(start) => {
                 let el = element(&start)?;
-                attach(&mut stack, &mut root, el)?;
+                finish(&mut stack, &mut root, el, &mut emit)?;
             }
             Event::End(_) => {
                 let el = stack
                     .pop()
                     .ok_or_else(|| XmlError("unbalanced end tag".into()))?;
-                attach(&mut stack, &mut root, el)?;
+                finish(&mut stack, &mut root, el, &mut emit)?;
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
@@ -208,6 +227,20 @@ fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, XmlErro
         attrs,
         ..Element::default()
     })
+}
+
+/// A complete element goes to `emit` when it is a child of the root and the caller
+/// streams, into its parent otherwise.
+fn finish(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    el: Element,
+    emit: &mut Option<Emit<'_>>,
+) -> Result<(), XmlError> {
+    match emit {
+        Some(each) if stack.len() == 1 => each(el),
+        _ => attach(stack, root, el),
+    }
 }
 
 fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) -> Result<(), XmlError> {

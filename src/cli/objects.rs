@@ -7,15 +7,17 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::{Command, Matches, aws_options};
-use super::{context, echo, echo_err, stdout_error};
+use super::{context, echo_err, stdout_error};
 use crate::aws::AwsOptions;
 use crate::error::Error;
 use crate::output::{format_bytes, py_repr};
+use crate::transfer::delete;
 use crate::transfer::download::{self, Source};
 use crate::transfer::many::DownloadPlan;
-use crate::transfer::paths;
+use crate::transfer::paths::LocalFile;
 use crate::transfer::progress::Progress;
 use crate::transfer::upload::{self, FileJob, Target};
+use crate::transfer::walk;
 use crate::transfer::{MAX_WORKERS, Settings};
 
 /// `--workers`, checked like click's IntRange.
@@ -205,35 +207,47 @@ impl Command for PutObjects {
             aws,
         } = self;
         let settings = settings(workers)?;
-        let files = paths::collect_uploads(&objects).map_err(Error::msg)?;
-        if dry_run {
-            for f in &files {
-                echo(format!("{} => s3://{bucket}/{prefix}{}", f.shown, f.key))?;
-            }
-            return Ok(());
-        }
-        let mut jobs = Vec::with_capacity(files.len());
-        for f in files {
+        // The tree is walked twice, never held: first to check every name and add up the
+        // sizes for the progress bar (failing before any upload, as the original does),
+        // then to upload as the files are found.
+        let stat = |f: LocalFile| -> Result<FileJob, Error> {
             let size = std::fs::metadata(&f.path)
                 .map_err(|e| Error::io(format!("Could not read {}", f.shown), e))?
                 .len();
-            jobs.push(FileJob {
+            Ok(FileJob {
                 key: format!("{prefix}{}", f.key),
                 path: f.path,
                 size,
-            });
+            })
+        };
+        if dry_run {
+            for f in walk::uploads(&objects) {
+                f?;
+            }
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for f in walk::uploads(&objects) {
+                let f = f?;
+                writeln!(out, "{} => s3://{bucket}/{prefix}{}", f.shown, f.key)
+                    .map_err(stdout_error)?;
+            }
+            return out.flush().map_err(stdout_error);
         }
-        let total: u64 = jobs.iter().map(|j| j.size).sum();
+        let (mut total, mut count) = (0u64, 0usize);
+        for f in walk::uploads(&objects) {
+            total += stat(f?)?.size;
+            count += 1;
+        }
         let label = format!(
-            "Uploading {} ({} file{})",
+            "Uploading {} ({count} file{})",
             format_bytes(total),
-            jobs.len(),
-            plural(jobs.len())
+            plural(count)
         );
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
         let progress = Progress::start(&label, Some(total), silent);
-        let result = upload::upload_files(&s3, &settings, &bucket, jobs, &progress);
+        let files = walk::uploads(&objects).map(|f| f.and_then(stat));
+        let result = upload::upload_files_from(&s3, &settings, &bucket, files, &progress);
         progress.finish();
         result
     }
@@ -336,63 +350,73 @@ impl Command for DeleteObjects {
         }
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
-        let keys: Vec<String> = match &prefix {
-            Some(p) => s3
-                .list_keys(&bucket, Some(p))?
-                .into_iter()
-                .filter_map(|o| o.key)
-                .collect(),
+        // A prefix's keys are counted first and listed again as they go (unless there were
+        // few), so memory stays flat however many there are.
+        let (total, mut keys) = match &prefix {
+            Some(p) => {
+                let counted = delete::count(&s3, &bucket, p)?;
+                (counted.count, counted.kept)
+            }
             // The original strips every key ("rogue \r characters"), which can delete a
             // different key than the one named ("a " -> "a"); we remove only line endings
             // left by copying keys from a CRLF file, and never touch listed keys.
-            None => keys
-                .into_iter()
-                .map(|k| k.trim_end_matches(['\r', '\n']).to_string())
-                .collect(),
+            None => {
+                let keys: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| k.trim_end_matches(['\r', '\n']).to_string())
+                    .collect();
+                (keys.len(), Some(keys))
+            }
         };
         if !silent {
             echo_err(format!(
-                "Deleting {} object{} from {bucket}",
-                keys.len(),
-                plural(keys.len())
+                "Deleting {total} object{} from {bucket}",
+                plural(total)
             ));
         }
+        // The keys in hand, or those listed again under the prefix.
+        let mut with_keys = |consume: &mut dyn FnMut(delete::Keys) -> Result<(), Error>| match (
+            keys.take(),
+            &prefix,
+        ) {
+            (Some(kept), _) => consume(&mut kept.into_iter().map(Ok)),
+            (None, Some(p)) if total > 0 => delete::with_listing(&s3, &bucket, p, consume),
+            (None, _) => Ok(()),
+        };
         if dry_run {
             let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            let mut text = String::from("The following keys would be deleted:\n");
-            for key in &keys {
-                text.push_str(key);
-                text.push('\n');
-            }
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            out.write_all(b"The following keys would be deleted:\n")
                 .map_err(stdout_error)?;
-            return Ok(());
+            with_keys(&mut |keys| {
+                for key in keys {
+                    let key = key?;
+                    out.write_all(key.as_bytes())
+                        .and_then(|()| out.write_all(b"\n"))
+                        .map_err(stdout_error)?;
+                }
+                Ok(())
+            })?;
+            return out.flush().map_err(stdout_error);
         }
         // Ctrl-C lets the batch in flight finish (its answer says what it deleted), starts
         // no other, and says how far it got; a second Ctrl-C stops the batch too.
         let mut deleted = 0;
         crate::interrupt::finishing(|| {
-            for batch in keys.chunks(1000) {
-                crate::interrupt::check()?;
-                let errors = s3.delete_objects(&bucket, batch)?;
-                deleted += batch.len().saturating_sub(errors.len());
-                if !errors.is_empty() {
+            with_keys(&mut |keys| {
+                delete::in_batches(&s3, &bucket, keys, &mut deleted, |errors| {
                     echo_err(format!(
                         "Errors deleting objects: {}",
                         py_repr(&serde_json::Value::Array(errors))
-                    ));
-                }
-            }
-            crate::interrupt::check().map_err(Error::from)
+                    ))
+                })
+            })
         })
         .map_err(|e| {
             e.note_if_interrupted(|| {
                 format!(
-                    "Deleted {deleted} of {} object{} from {bucket} before the interrupt",
-                    keys.len(),
-                    plural(keys.len())
+                    "Deleted {deleted} of {total} object{} from {bucket} before the interrupt",
+                    plural(total)
                 )
             })
         })

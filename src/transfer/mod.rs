@@ -8,6 +8,7 @@
 //! a time.
 
 pub mod checksum;
+pub mod delete;
 pub mod download;
 pub mod fnmatch;
 pub mod many;
@@ -16,6 +17,7 @@ pub mod pool;
 pub mod progress;
 pub mod stdin;
 pub mod upload;
+pub mod walk;
 
 use crate::aws::config::Env;
 use crate::error::Error;

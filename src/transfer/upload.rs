@@ -183,26 +183,72 @@ pub fn upload_files(
     files: Vec<FileJob>,
     progress: &Progress,
 ) -> Result<(), Error> {
-    let (small, big): (Vec<FileJob>, Vec<FileJob>) =
-        files.into_iter().partition(|f| f.size < settings.threshold);
+    upload_files_from(s3, settings, bucket, files.into_iter().map(Ok), progress)
+}
+
+/// [`upload_files`] over files as `source` finds them (a directory walk): each worker
+/// takes the next file when it is free, so only the files in flight are held, whatever
+/// the number of files. Big files are remembered (a path each, for at least 8 MiB of
+/// data) and go after the small ones. Stops at the first failure, of the source or of an
+/// upload, and returns the first in the source's order.
+pub fn upload_files_from(
+    s3: &S3,
+    settings: &Settings,
+    bucket: &str,
+    source: impl Iterator<Item = Result<FileJob, Error>> + Send,
+    progress: &Progress,
+) -> Result<(), Error> {
+    let source = Mutex::new(source.enumerate());
     let stop = AtomicBool::new(false);
-    let results = pool::map(settings.workers, small, &stop, |f| {
-        let t = Target {
-            s3,
-            bucket,
-            key: &f.key,
-            content_type: None,
-        };
-        let r = upload_file(t, settings, &f.path, f.size, progress);
-        if r.is_err() {
-            stop.store(true, Ordering::Relaxed);
+    let first_error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+    let big: Mutex<Vec<FileJob>> = Mutex::new(Vec::new());
+    let fail = |index: usize, e: Error| {
+        stop.store(true, Ordering::Relaxed);
+        if let Ok(mut first) = first_error.lock() {
+            if first.as_ref().is_none_or(|(i, _)| index < *i) {
+                *first = Some((index, e));
+            }
         }
-        r
-    })?;
-    for r in results.into_iter().flatten() {
-        r?;
+    };
+    let work = || {
+        loop {
+            if stop.load(Ordering::Relaxed) || crate::interrupt::check().is_err() {
+                return;
+            }
+            // The guard is dropped at the end of this statement, before the upload.
+            let next = source.lock().ok().and_then(|mut s| s.next());
+            let Some((index, job)) = next else { return };
+            match job {
+                Err(e) => return fail(index, e),
+                Ok(f) if f.size >= settings.threshold => {
+                    if let Ok(mut big) = big.lock() {
+                        big.push(f);
+                    }
+                }
+                Ok(f) => {
+                    let t = Target {
+                        s3,
+                        bucket,
+                        key: &f.key,
+                        content_type: None,
+                    };
+                    if let Err(e) = upload_file(t, settings, &f.path, f.size, progress) {
+                        fail(index, e);
+                    }
+                }
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..settings.workers.max(1) {
+            scope.spawn(work);
+        }
+    });
+    crate::interrupt::check()?;
+    if let Some((_, e)) = first_error.into_inner().ok().flatten() {
+        return Err(e);
     }
-    for f in big {
+    for f in big.into_inner().unwrap_or_default() {
         let t = Target {
             s3,
             bucket,

@@ -207,7 +207,21 @@ impl Http {
         req: &Request,
         operation: &str,
     ) -> Result<Response, Error> {
-        self.with_retries(target, req, operation, |streaming| read_all(streaming, req))
+        self.send_limited(target, req, operation, MAX_BUFFERED)
+    }
+
+    /// [`Http::send`] for a response that must not exceed `limit` bytes (a listing page):
+    /// a longer body is an error, not retried, without reading past the limit.
+    pub fn send_limited(
+        &self,
+        target: SigningTarget<'_>,
+        req: &Request,
+        operation: &str,
+        limit: u64,
+    ) -> Result<Response, Error> {
+        self.with_retries(target, req, operation, |streaming| {
+            read_all(streaming, req, limit)
+        })
     }
 
     /// [`Http::send`], and a 2xx response whose body is an error document (`<Error>` or
@@ -222,7 +236,7 @@ impl Http {
         operation: &str,
     ) -> Result<Response, Error> {
         self.with_retries(target, req, operation, |streaming| {
-            let resp = read_all(streaming, req)?;
+            let resp = read_all(streaming, req, MAX_BUFFERED)?;
             if let Some(mut err) = error_document(resp.status, &resp.body, operation) {
                 if err.request_id.is_none() {
                     err.request_id = header(&resp.headers, "x-amz-request-id")
@@ -459,8 +473,8 @@ fn sha2_digest(bytes: &[u8]) -> Vec<u8> {
     sha2::Sha256::digest(bytes).to_vec()
 }
 
-/// Read a 2xx response's whole body (API documents, bounded by MAX_BUFFERED).
-fn read_all(streaming: Streaming, req: &Request) -> Result<Response, TransportFailure> {
+/// Read a 2xx response's whole body (API documents, at most `limit` bytes).
+fn read_all(streaming: Streaming, req: &Request, limit: u64) -> Result<Response, TransportFailure> {
     let Streaming {
         status,
         headers,
@@ -468,7 +482,7 @@ fn read_all(streaming: Streaming, req: &Request) -> Result<Response, TransportFa
     } = streaming;
     let body = body
         .with_config()
-        .limit(MAX_BUFFERED)
+        .limit(limit)
         .read_to_vec()
         .map_err(|e| describe(e, &req.display_url()))?;
     Ok(Response {

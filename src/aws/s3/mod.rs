@@ -181,6 +181,27 @@ impl<'a> S3<'a> {
         )
     }
 
+    /// Like [`S3::call`], refusing a 2xx response body longer than `limit` bytes.
+    pub fn call_limited(
+        &self,
+        method: &'static str,
+        bucket: Option<&str>,
+        operation: &str,
+        limit: u64,
+        build: impl Fn(Request) -> Request,
+    ) -> Result<Response, Error> {
+        self.with_region(
+            Op {
+                method,
+                bucket,
+                key: None,
+                operation,
+            },
+            |http, target, req| http.send_limited(target, req, operation, limit),
+            &build,
+        )
+    }
+
     /// Like [`S3::call`], with the body of a 2xx response left unread.
     pub fn call_streaming(
         &self,
