@@ -9,7 +9,9 @@
 
 pub mod checksum;
 pub mod download;
+pub mod fetch;
 pub mod fnmatch;
+pub mod localfs;
 pub mod many;
 pub mod paths;
 pub mod pool;
