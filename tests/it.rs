@@ -18,6 +18,7 @@ mod create_e2e;
 mod create_options_e2e;
 mod create_options_replay;
 mod create_replay;
+mod downloads_hostile;
 mod faults_buckets;
 mod faults_iam;
 mod faults_localserver;

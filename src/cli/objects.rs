@@ -12,7 +12,8 @@ use crate::aws::AwsOptions;
 use crate::error::Error;
 use crate::output::{format_bytes, py_repr};
 use crate::transfer::delete;
-use crate::transfer::download::{self, Source};
+use crate::transfer::download::{self, Dest, Source};
+use crate::transfer::localfs::Dir;
 use crate::transfer::many::DownloadPlan;
 use crate::transfer::paths::LocalFile;
 use crate::transfer::progress::Progress;
@@ -161,7 +162,21 @@ impl Command for GetObject {
                 download::download_to_writer(src, &mut out)
             }
             Some(dest) => {
-                download::download_to_file(src, &settings, &dest, None, &Progress::hidden())
+                let could_not_write =
+                    |e| Error::io(format!("Could not write {}", dest.display()), e);
+                // The path is the user's own: links in its directory part are followed;
+                // the file itself is replaced, never written through.
+                let name = dest
+                    .file_name()
+                    .ok_or_else(|| could_not_write(std::io::ErrorKind::IsADirectory.into()))?;
+                let parent = dest.parent().unwrap_or(std::path::Path::new("."));
+                let dir = Dir::open(parent).map_err(could_not_write)?;
+                let to = Dest {
+                    dir: &dir,
+                    name,
+                    shown: &dest,
+                };
+                download::download_to_file(src, &settings, to, None, &Progress::hidden())
             }
         }
     }
@@ -291,8 +306,10 @@ impl Command for GetObjects {
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
         let plan = DownloadPlan::make(&s3, &settings, &bucket, &keys, &patterns, silent)?;
-        std::fs::create_dir_all(&output_dir)
-            .map_err(|e| Error::io(format!("Could not create {}", output_dir.display()), e))?;
+        let could_not_create =
+            |e| Error::io(format!("Could not create {}", output_dir.display()), e);
+        std::fs::create_dir_all(&output_dir).map_err(could_not_create)?;
+        let dir = Dir::open(&output_dir).map_err(could_not_create)?;
         let (total, count) = plan.progress_total();
         let label = format!(
             "Downloading {} ({count} file{})",
@@ -301,7 +318,7 @@ impl Command for GetObjects {
         );
         let progress = Progress::start(&label, Some(total), silent);
         // On `?` the bar is dropped, which ends it before `Aborted!` is printed.
-        let failures = plan.download(&s3, &settings, &bucket, &output_dir, &progress)?;
+        let failures = plan.download(&s3, &settings, &bucket, (&dir, &output_dir), &progress)?;
         progress.finish();
         if failures.is_empty() {
             Ok(())

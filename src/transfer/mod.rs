@@ -10,7 +10,9 @@
 pub mod checksum;
 pub mod delete;
 pub mod download;
+pub mod fetch;
 pub mod fnmatch;
+pub mod localfs;
 pub mod many;
 pub mod paths;
 pub mod pool;

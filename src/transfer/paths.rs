@@ -1,9 +1,12 @@
 //! Local paths: which files `put-objects` uploads under which keys (in the original's
 //! order), and where `get-objects` may write a key, refusing any key that would land
-//! outside the output directory.
+//! outside the output directory, through a symbolic link, or on a temporary file.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+
+use super::localfs::{self, Dir};
+use crate::output::py_repr_str;
 
 /// Where a downloaded key goes, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +30,17 @@ pub fn key_path(key: &str) -> Result<KeyPath, String> {
     if !safe {
         return Err(format!(
             "Refused key {}: not a safe relative path (absolute, empty, '.' or '..' segments), it would not be saved inside the output directory",
-            crate::output::py_repr_str(key)
+            py_repr_str(key)
+        ));
+    }
+    // Such a file could be another download's temporary file, renamed into place with
+    // that download's name once it completes.
+    if body.rsplit('/').next().is_some_and(localfs::is_temp_name) {
+        return Err(format!(
+            "Refused key {}: names like {}*{} are kept for temporary files",
+            py_repr_str(key),
+            localfs::TEMP_PREFIX,
+            localfs::TEMP_SUFFIX
         ));
     }
     let path: PathBuf = body.split('/').collect();
@@ -36,6 +49,29 @@ pub fn key_path(key: &str) -> Result<KeyPath, String> {
     } else {
         KeyPath::File(path)
     })
+}
+
+/// The directory `relative` names below `root`, each component created when missing
+/// and opened without following links: a symbolic link (which could lead anywhere)
+/// or a file in the way is refused with the reason, naming the component.
+pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, String> {
+    let mut current: Option<Dir> = None;
+    let mut so_far = PathBuf::new();
+    for component in relative.iter() {
+        so_far.push(component);
+        let parent = current.as_ref().unwrap_or(root);
+        current = Some(parent.subdir(component).map_err(|e| {
+            let shown = py_repr_str(&so_far.to_string_lossy());
+            match e.raw_os_error() {
+                Some(localfs::ELOOP) => {
+                    format!("{shown} is a symbolic link, and downloads do not follow links")
+                }
+                Some(20) => format!("{shown} is a file, not a directory"),
+                _ => format!("could not create {shown}: {}", crate::error::io_reason(&e)),
+            }
+        })?);
+    }
+    Ok(current)
 }
 
 /// One file `put-objects` uploads.
@@ -184,6 +220,16 @@ mod tests {
             Ok(KeyPath::Dir(PathBuf::from("dir/sub")))
         );
         assert_eq!(key_path("..a/b..").map(|_| ()), Ok(()));
+        // Names of temporary files, old style or new, are not for keys.
+        for temp in [
+            ".s3-credentials-123-0.part",
+            "dir/.s3-credentials-0123456789abcdef0123456789abcdef.part",
+            ".s3-credentials-x.part/",
+        ] {
+            let why = key_path(temp).unwrap_err();
+            assert!(why.contains("kept for temporary files"), "{why}");
+        }
+        assert!(key_path(".s3-credentials-x.part/inside").is_ok());
     }
 
     #[test]
