@@ -18,12 +18,8 @@ ROOT=$PWD
 SIZES="10000 100000 1000000"
 [ "${1:-}" = "--quick" ] && SIZES="10000 100000"
 WORK=${WORK:-${TMPDIR:-/tmp}/s3c-bench-bulk}
-say() { printf 'bench: %s\n' "$*" >&2; }
-
-if [ ! -x /usr/bin/time ]; then
-    say "installing /usr/bin/time"
-    (apt-get update -qq && apt-get install -y -qq time) >/dev/null 2>&1 || { say "no /usr/bin/time"; exit 1; }
-fi
+. bench/lib.sh
+need_tools /usr/bin/time=time
 say "building this tool and the synthetic server (release)"
 cargo build --release --quiet --bin s3-credentials --example synthetic_s3
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
@@ -35,7 +31,7 @@ S5CMD=$(command -v s5cmd || true)
 export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 mkdir -p "$WORK"
 SERVER=""
-trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; true' EXIT
+BENCH_CLEANUP='[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; true'
 
 # measure LABEL CMD...: one run, prints "wall peak" (seconds, MiB) or "failed".
 measure() {

@@ -51,27 +51,12 @@ needs_moto=false needs_transfers=false
 for c in whoami list-buckets create; do wants $c && needs_moto=true; done
 for c in put-small get-small put-big get-big; do wants $c && needs_transfers=true; done
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+. bench/lib.sh
 # Single-quote a word for the command lines hyperfine and sh run.
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
 # --- Tools this script itself needs -----------------------------------------------------------
-need_apt=()
-command -v hyperfine >/dev/null || need_apt+=(hyperfine)
-[ -x /usr/bin/time ] || need_apt+=(time)
-command -v curl >/dev/null || need_apt+=(curl)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "installing ${need_apt[*]} with apt-get"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq "${need_apt[@]}" >/dev/null 2>&1 ||
-            { apt-get update -qq >/dev/null && apt-get install -y -qq "${need_apt[@]}" >/dev/null; } ||
-            die "apt-get install ${need_apt[*]} failed"
-    else
-        die "missing ${need_apt[*]}: install them (Debian: apt-get install ${need_apt[*]})"
-    fi
-fi
+need_tools hyperfine=hyperfine /usr/bin/time=time curl=curl
 command -v python3 >/dev/null || die "python3 is required"
 mkdir -p "$CACHE" "$OUT"
 : >"$OUT/notes.tsv"  # tool <TAB> case <TAB> why it was skipped
@@ -148,36 +133,14 @@ fi
 # No user config, no IMDS probing; the same key for every tool (s3s-fs checks it, moto doesn't).
 export HOME=$CACHE/home
 rm -rf "$HOME" && mkdir -p "$HOME"
-for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-export AWS_ACCESS_KEY_ID=AKIDBENCHMARK AWS_SECRET_ACCESS_KEY=bench-secret-key
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export PYTHONDONTWRITEBYTECODE=1
+clean_aws_env AKIDBENCHMARK bench-secret-key
 
 # --- Servers on loopback ----------------------------------------------------------------------
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    # Uploaded and downloaded copies (gigabytes); the source data in $DATA is kept for reuse.
-    rm -rf "${S3S_DIR:-}" "${DL:-}"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {  # wait_http URL NAME: until the server answers at all (any status)
-    for _ in $(seq 1 200); do
-        curl -s -o /dev/null "$1" && return 0
-        sleep 0.05
-    done
-    die "$2 did not start (log in $OUT)"
-}
-
+# Uploaded and downloaded copies (gigabytes); the source data in $DATA is kept for reuse.
+BENCH_CLEANUP='rm -rf "${S3S_DIR:-}" "${DL:-}"'
 M=http://127.0.0.1:moto-not-started
 if $needs_moto; then
-    MOTO_PORT=$(free_port)
-    M=http://127.0.0.1:$MOTO_PORT
-    MOTO_IAM_LOAD_MANAGED_POLICIES=true "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
-    pids+=($!)
-    wait_http "$M/moto-api/" moto
+    start_moto "$MOTO" "$OUT/moto.log"
 fi
 # moto: a few buckets to list, and the bucket `create` attaches its policy to. Requests
 # without an Authorization header go to moto's S3, which needs no signature.

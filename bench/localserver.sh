@@ -28,23 +28,8 @@ SECONDS_PER_CASE=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-200}
 OUT=${BENCH_OUT:-$REPO/.cache/bench/localserver/$(date -u +%Y%m%dT%H%M%SZ)}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-command -v curl >/dev/null || need_apt+=(curl)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "installing ${need_apt[*]} with apt-get"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq "${need_apt[@]}" >/dev/null 2>&1 ||
-            { apt-get update -qq >/dev/null && apt-get install -y -qq "${need_apt[@]}" >/dev/null; } ||
-            die "apt-get install ${need_apt[*]} failed"
-    else
-        die "missing ${need_apt[*]}: install them (Debian: apt-get install ${need_apt[*]})"
-    fi
-fi
+. bench/lib.sh
+need_tools wrk=wrk curl=curl
 [ -x "$VENV/bin/moto_server" ] && [ -x "$VENV/bin/s3-credentials" ] ||
     die "no moto or original in .venv: run scripts/setup-test-servers.sh first"
 command -v python3 >/dev/null || die "python3 is required"
@@ -58,42 +43,18 @@ else
 fi
 ORIGINAL=$VENV/bin/s3-credentials
 
-# A clean environment: no user config, the same key for both tools (moto accepts any).
+clean_aws_env testing testing
 export HOME=$OUT/home
 mkdir -p "$HOME"
-for v in $(env | sed -n 's/^\(AWS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true PYTHONDONTWRITEBYTECODE=1
-unset S3_CREDENTIALS_TOKEN
 
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # wait_http URL NAME: until the server answers at all (any status)
-    for _ in $(seq 1 400); do
-        curl -s -o /dev/null "$1" && return 0
-        sleep 0.05
-    done
-    die "$2 did not start (logs in $OUT)"
-}
-
-# moto, with the bucket and AWS managed policies (the role gets AmazonS3FullAccess);
-# both tools create (or find) their role there themselves.
-MOTO_PORT=$(free_port)
-M=http://127.0.0.1:$MOTO_PORT
-MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$OUT/moto.log" 2>&1 &
-pids+=($!)
-wait_http "$M/moto-api/" moto
-curl -sf -o /dev/null -X PUT "$M/bench-bucket" || die "could not create the bucket on moto"
+# moto, with the bucket; both tools create (or find) their role there themselves.
+start_moto "$VENV/bin/moto_server" "$OUT/moto.log"
+moto_buckets bench-bucket
 export AWS_ENDPOINT_URL=$M
 
-# serve NAME BINARY: start `localserver` on a free port; prints the port.
+# serve NAME BINARY: start `localserver` on a free port, left in $port. Not run in a
+# command substitution: that subshell's `pids` would not reach the clean-up on exit.
 serve() {
-    local port
     port=$(free_port)
     "$2" localserver bench-bucket --duration 1h --host 127.0.0.1 --port "$port" \
         >"$OUT/$1.stdout" 2>"$OUT/$1.stderr" &
@@ -101,10 +62,11 @@ serve() {
     wait_http "http://127.0.0.1:$port/" "$1 localserver"
     curl -sf "http://127.0.0.1:$port/" | grep -q '"AccessKeyId"' ||
         die "$1 localserver does not serve credentials (see $OUT/$1.stderr)"
-    echo "$port"
 }
-OURS_PORT=$(serve ours "$OURS")
-ORIGINAL_PORT=$(serve original "$ORIGINAL")
+serve ours "$OURS"
+OURS_PORT=$port
+serve original "$ORIGINAL"
+ORIGINAL_PORT=$port
 
 # wrk reports through this script: each thread counts the answers by status, and one line
 # sums them up, read back below.

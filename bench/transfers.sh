@@ -19,11 +19,8 @@ ROOT=$PWD
 BENCH=$ROOT/.cache/bench
 RUNS=${RUNS:-3}
 TOOLS=${TOOLS:-"ours original aws s5cmd"}
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-
-command -v hyperfine >/dev/null || die "hyperfine is missing (apt-get install hyperfine)"
-[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
+. bench/lib.sh
+need_tools hyperfine=hyperfine /usr/bin/time=time
 mkdir -p "$BENCH"
 
 # --- the tools --------------------------------------------------------------------------
@@ -48,12 +45,11 @@ S3S_FS=$ROOT/.cache/s3s-fs/bin/s3s-fs
 # --- the server ---------------------------------------------------------------------------
 rm -rf "$BENCH/data" "$BENCH/work"
 mkdir -p "$BENCH/data" "$BENCH/work"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 "$S3S_FS" --host 127.0.0.1 --port "$PORT" --access-key "$AWS_ACCESS_KEY_ID" \
     --secret-key "$AWS_SECRET_ACCESS_KEY" "$BENCH/data" >"$BENCH/s3s-fs.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+pids+=($!)
 URL=http://127.0.0.1:$PORT
 for _ in $(seq 100); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
