@@ -7,119 +7,23 @@
 
 use crate::support;
 
-use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use support::{Matcher, MockServer, Outcome, Recorded, Reply, TempDir, bin, run};
+use support::s3_mock::{mock_cmd, serve_listing, serve_object, tree};
+use support::{Matcher, MockServer, Outcome, Reply, TempDir, run};
 
 const SIZE: usize = 1000;
 
-/// The binary, keyed for the mock, three attempts, retrying fast.
+/// The binary, keyed for the mock, three attempts.
 fn cmd(server: &MockServer, args: &[&str]) -> std::process::Command {
-    let mut c = bin();
-    c.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "SECRETEXAMPLE")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_MAX_ATTEMPTS", "3")
-        .env("S3_CREDENTIALS_RETRY_BASE_MS", "1")
-        .args(args)
-        .args(["--endpoint-url", &server.url()]);
+    let mut c = mock_cmd(server, args);
+    c.env("AWS_MAX_ATTEMPTS", "3");
     c
 }
 
 fn data() -> Vec<u8> {
     (0..SIZE).map(|i| (i * 7 % 251) as u8).collect()
-}
-
-/// Percent-encoding for a listing with `encoding-type=url` (so any key survives XML).
-fn url_encode(key: &str) -> String {
-    key.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// ListObjectsV2 for `bucket` over `objects`, `page` keys a page, with continuation
-/// tokens that are the index of the next key.
-fn serve_listing(server: &MockServer, bucket: &str, objects: &[(&str, u64)], page: usize) {
-    let objects: Vec<(String, u64)> = objects.iter().map(|(k, s)| (k.to_string(), *s)).collect();
-    server.on(
-        Matcher::get(&format!("/{bucket}")).query("list-type", "2"),
-        Reply::compute(move |r: &Recorded| {
-            let start: usize = r
-                .query_param("continuation-token")
-                .map_or(0, |t| t.parse().unwrap());
-            let end = (start + page).min(objects.len());
-            let mut xml = String::from(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
-                 <Name>bucket</Name><Prefix></Prefix><EncodingType>url</EncodingType>",
-            );
-            for (key, size) in &objects[start..end] {
-                xml.push_str(&format!(
-                    "<Contents><Key>{}</Key><LastModified>2026-11-28T22:57:20.000Z</LastModified>\
-                     <ETag>\"e1\"</ETag><Size>{size}</Size><StorageClass>STANDARD</StorageClass></Contents>",
-                    url_encode(key)
-                ));
-            }
-            if end < objects.len() {
-                xml.push_str(&format!(
-                    "<IsTruncated>true</IsTruncated><NextContinuationToken>{end}</NextContinuationToken>"
-                ));
-            } else {
-                xml.push_str("<IsTruncated>false</IsTruncated>");
-            }
-            xml.push_str("</ListBucketResult>");
-            Reply::xml(200, xml)
-        }),
-    );
-}
-
-/// HEAD and (ranged) GET of `path` from `body`.
-fn serve_object(server: &MockServer, path: &str, body: Vec<u8>) {
-    let len = body.len();
-    server.on(
-        Matcher::head(path),
-        Reply::status(200)
-            .header("Content-Length", &len.to_string())
-            .header("ETag", "\"e1\""),
-    );
-    server.on(
-        Matcher::get(path),
-        Reply::compute(move |r: &Recorded| match r.header("range") {
-            None => Reply::ok(body.clone()).header("ETag", "\"e1\""),
-            Some(range) => {
-                let (a, b) = range.trim_start_matches("bytes=").split_once('-').unwrap();
-                let a: usize = a.parse().unwrap();
-                let b: usize = b.parse::<usize>().unwrap().min(len - 1);
-                Reply::status(206)
-                    .header("Content-Range", &format!("bytes {a}-{b}/{len}"))
-                    .header("ETag", "\"e1\"")
-                    .body(body[a..=b].to_vec())
-            }
-        }),
-    );
-}
-
-/// Every entry below `dir` (files, links, directories), relative, sorted.
-fn tree(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            out.push(p.strip_prefix(dir).unwrap().display().to_string());
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn errors(out: &Outcome) -> usize {

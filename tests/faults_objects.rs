@@ -14,6 +14,7 @@ use crate::support;
 use std::path::{Path, PathBuf};
 
 use faults_common::matrix::{self, Call, Scenario};
+use support::s3_mock::serve_object;
 use support::{Matcher, MockServer, Recorded, Reply, TempDir};
 
 const UPLOAD_ID: &str = "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA";
@@ -61,7 +62,7 @@ fn s3(server: &MockServer) {
         Reply::status(204),
     );
     for key in ["a.txt", "dir/b.txt"] {
-        serve_object(server, &format!("/bucket/{key}"));
+        serve_object(server, &format!("/bucket/{key}"), DATA.to_vec());
     }
     server.on(
         Matcher::get("/bucket").query("list-type", "2"),
@@ -81,34 +82,6 @@ fn s3(server: &MockServer) {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
              <Deleted><Key>a.txt</Key></Deleted><Deleted><Key>dir/b.txt</Key></Deleted></DeleteResult>",
         ),
-    );
-}
-
-fn serve_object(server: &MockServer, path: &str) {
-    let len = DATA.len();
-    server.on(
-        Matcher::head(path),
-        Reply::status(200)
-            .header("Content-Length", &len.to_string())
-            .header("ETag", "\"e1\""),
-    );
-    server.on(
-        Matcher::get(path),
-        Reply::compute(move |r: &Recorded| match r.header("range") {
-            None => Reply::ok(DATA.to_vec()).header("ETag", "\"e1\""),
-            Some(range) => {
-                let (a, b) = range
-                    .trim_start_matches("bytes=")
-                    .split_once('-')
-                    .unwrap_or(("0", ""));
-                let a: usize = a.parse().unwrap_or(0).min(len - 1);
-                let b: usize = b.parse().unwrap_or(len - 1).min(len - 1);
-                Reply::status(206)
-                    .header("Content-Range", &format!("bytes {a}-{b}/{len}"))
-                    .header("ETag", "\"e1\"")
-                    .body(DATA[a..=b].to_vec())
-            }
-        }),
     );
 }
 

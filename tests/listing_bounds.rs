@@ -6,18 +6,8 @@
 
 use crate::support;
 
-use support::{Matcher, MockServer, Recorded, Reply, bin, run};
-
-fn cmd(server: &MockServer, args: &[&str]) -> std::process::Command {
-    let mut c = bin();
-    c.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "SECRETEXAMPLE")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("S3_CREDENTIALS_RETRY_BASE_MS", "1")
-        .args(args)
-        .args(["--endpoint-url", &server.url()]);
-    c
-}
+use support::s3_mock::mock_cmd as cmd;
+use support::{Matcher, MockServer, Recorded, Reply, run};
 
 /// A ListObjectsV2 page of `keys`, truncated with `next` when given.
 fn page(keys: impl IntoIterator<Item = String>, next: Option<&str>) -> Reply {

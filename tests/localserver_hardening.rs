@@ -33,6 +33,20 @@ fn start(
     Running::start(make, &all)
 }
 
+/// A localserver for 15-minute sets that gives each connection `ms` milliseconds to send
+/// its request.
+fn start_reading_for(aws: &support::MockServer, ms: &'static str) -> Running {
+    start(
+        aws,
+        move || {
+            let mut cmd = crate::localserver_cli::keyed_bin();
+            cmd.env("S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS", ms);
+            cmd
+        },
+        &["--duration", "15m"],
+    )
+}
+
 fn connect(server: &Running) -> TcpStream {
     let stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -169,15 +183,7 @@ fn idle_and_trickling_connections_hold_up_nobody() {
     let aws = mock_aws();
     // Idle connections get ten minutes here, so that they are certainly still open while
     // the others are served, however slow the machine.
-    let server = start(
-        &aws.server,
-        || {
-            let mut cmd = crate::localserver_cli::keyed_bin();
-            cmd.env("S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS", "600000");
-            cmd
-        },
-        &["--duration", "15m"],
-    );
+    let server = start_reading_for(&aws.server, "600000");
     let silent: Vec<TcpStream> = (0..40).map(|_| connect(&server)).collect();
     let trickling: Vec<TcpStream> = (0..10)
         .map(|_| {
@@ -212,15 +218,7 @@ fn idle_and_trickling_connections_hold_up_nobody() {
 #[test]
 fn each_idle_connection_is_closed_at_its_own_deadline() {
     let aws = mock_aws();
-    let server = start(
-        &aws.server,
-        || {
-            let mut cmd = crate::localserver_cli::keyed_bin();
-            cmd.env("S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS", "200");
-            cmd
-        },
-        &["--duration", "15m"],
-    );
+    let server = start_reading_for(&aws.server, "200");
     // Nothing sent: closed without a word. Half a request: answered 400.
     let silent = connect(&server);
     let partial = connect(&server);
@@ -276,15 +274,7 @@ fn a_body_nobody_asked_for_does_not_cost_the_client_its_answer() {
 #[test]
 fn when_every_slot_is_held_by_idlers_the_oldest_gives_way() {
     let aws = mock_aws();
-    let server = start(
-        &aws.server,
-        || {
-            let mut cmd = crate::localserver_cli::keyed_bin();
-            cmd.env("S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS", "600000");
-            cmd
-        },
-        &["--duration", "15m"],
-    );
+    let server = start_reading_for(&aws.server, "600000");
     // As many idle connections as the server keeps open (intake::MAX_OPEN)...
     let idle: Vec<TcpStream> = (0..512).map(|_| connect(&server)).collect();
     // ...and one more client, with a request: it is served, in the slot of the oldest.

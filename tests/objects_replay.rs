@@ -7,21 +7,10 @@ use crate::support;
 use std::path::Path;
 
 use sha2::Digest;
-use support::{Matcher, MockServer, Recorded, Reply, TempDir, bin, run};
+use support::s3_mock::{mock_cmd as cmd, serve_object};
+use support::{Matcher, MockServer, Recorded, Reply, TempDir, run};
 
 const UPLOAD_ID: &str = "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA";
-
-/// The binary, keyed for the mock, retrying fast.
-fn cmd(server: &MockServer, args: &[&str]) -> std::process::Command {
-    let mut c = bin();
-    c.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "SECRETEXAMPLE")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("S3_CREDENTIALS_RETRY_BASE_MS", "1")
-        .args(args)
-        .args(["--endpoint-url", &server.url()]);
-    c
-}
 
 /// base64 of the big-endian CRC32, as `x-amz-checksum-crc32` carries it.
 fn crc32_header(bytes: &[u8]) -> String {
@@ -287,32 +276,6 @@ fn an_error_inside_a_200_complete_aborts_the_upload() {
     assert_eq!(by_method(&server.requests(), "DELETE").len(), 1);
 }
 
-/// An object served by HEAD and (ranged) GET from `data`.
-fn serve_object(server: &MockServer, path: &str, data: &'static [u8]) {
-    server.on(
-        Matcher::head(path),
-        Reply::status(200)
-            .header("Content-Length", &data.len().to_string())
-            .header("ETag", "\"e1\""),
-    );
-    server.on(
-        Matcher::get(path),
-        Reply::compute(move |r| match r.header("range") {
-            None => Reply::ok(data.to_vec()).header("ETag", "\"e1\""),
-            Some(range) => {
-                let spec = range.trim_start_matches("bytes=");
-                let (a, b) = spec.split_once('-').unwrap();
-                let a: usize = a.parse().unwrap();
-                let b: usize = b.parse::<usize>().unwrap().min(data.len() - 1);
-                Reply::status(206)
-                    .header("Content-Range", &format!("bytes {a}-{b}/{}", data.len()))
-                    .header("ETag", "\"e1\"")
-                    .body(data[a..=b].to_vec())
-            }
-        }),
-    );
-}
-
 fn pattern_bytes(len: usize) -> &'static [u8] {
     let v: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
     Box::leak(v.into_boxed_slice())
@@ -322,7 +285,7 @@ fn pattern_bytes(len: usize) -> &'static [u8] {
 fn a_broken_download_resumes_where_it_stopped() {
     let server = MockServer::start();
     let data = pattern_bytes(1000);
-    serve_object(&server, "/bucket/obj", data);
+    serve_object(&server, "/bucket/obj", data.to_vec());
     // The first GET breaks after 300 bytes.
     server.on(
         Matcher::get("/bucket/obj").times(1),
@@ -342,7 +305,7 @@ fn a_broken_download_resumes_where_it_stopped() {
 fn a_server_failing_mid_download_leaves_no_file() {
     let server = MockServer::start();
     let data = pattern_bytes(1000);
-    serve_object(&server, "/bucket/obj", data);
+    serve_object(&server, "/bucket/obj", data.to_vec());
     server.on(
         Matcher::get("/bucket/obj"),
         Reply::ok(data.to_vec()).truncate_after(300),
@@ -421,7 +384,7 @@ fn a_checksum_mismatch_leaves_no_file() {
 fn big_downloads_come_as_parallel_ranges() {
     let server = MockServer::start();
     let data = pattern_bytes(100);
-    serve_object(&server, "/bucket/big", data);
+    serve_object(&server, "/bucket/big", data.to_vec());
     let dir = TempDir::new();
     let dest = dir.path().join("big");
     let out = run(

@@ -5,17 +5,12 @@
 
 use crate::support;
 
-use support::{Matcher, MockServer, Reply, TempDir, bin, run};
+use support::{Matcher, MockServer, Reply, TempDir, run};
 
-/// The binary, keyed for the mock, retrying fast.
+/// The binary, keyed for the mock, one attempt.
 fn cmd(server: &MockServer, args: &[&str]) -> std::process::Command {
-    let mut c = bin();
-    c.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "SECRETEXAMPLE")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .args(args)
-        .args(["--endpoint-url", &server.url()]);
+    let mut c = support::s3_mock::mock_cmd(server, args);
+    c.env("AWS_MAX_ATTEMPTS", "1");
     c
 }
 

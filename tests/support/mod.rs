@@ -13,6 +13,7 @@ pub mod identity_aws;
 pub mod mock;
 pub mod moto;
 pub mod original;
+pub mod s3_mock;
 pub mod s3s;
 pub mod signals;
 pub mod sigv4;
