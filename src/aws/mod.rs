@@ -17,13 +17,9 @@ pub mod sigv4;
 pub mod sts;
 pub mod tcp;
 pub mod xml;
-// The shared shapes of operations, listings and responses. Allowed to be unused until
-// the clients move onto them (this commit only adds them).
-#[allow(dead_code, unused_imports, unused_macros)]
+// The shared shapes of operations, listings and responses.
 pub(crate) mod operation;
-#[allow(dead_code)]
 pub(crate) mod paginate;
-#[allow(dead_code, unused_imports, unused_macros)]
 pub(crate) mod shape;
 
 pub use context::{AwsOptions, Context};

@@ -45,6 +45,8 @@ pub(crate) trait S3Operation: Operation {
 
 /// An operation of the query protocol (IAM, STS): an `Action` with its parameters, sent
 /// as a form; the response's `<ActionResult>` is what `parse` reads.
+// The IAM and STS clients move onto it (issue 24, the query-protocol side).
+#[allow(dead_code)]
 pub(crate) trait QueryOperation: Operation {
     /// The parameters after `Action` and `Version`, in the order they are sent.
     fn params(&self) -> Vec<(&'static str, String)>;

@@ -92,6 +92,8 @@ impl serde::Serialize for Timestamp {
 
 /// An IAM policy document member: URL-encoded JSON, decoded and parsed as botocore's
 /// `json_decode_policies` handler does; text that is not JSON stays a string.
+// IAM's responses use it once they move onto `shape!` (S3 has no policy members).
+#[allow(dead_code)]
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub(crate) struct PolicyDocument(pub(crate) serde_json::Value);
@@ -104,14 +106,14 @@ impl FromXml for PolicyDocument {
 
 /// IAM returns policy documents URL-encoded; decode and parse them, keeping the text as
 /// a string when it is not JSON (as botocore does).
-pub(crate) fn decode_policy(text: &str) -> serde_json::Value {
+pub fn decode_policy(text: &str) -> serde_json::Value {
     let decoded = percent_decode(text);
     serde_json::from_str(&decoded).unwrap_or(serde_json::Value::String(decoded))
 }
 
 /// `urllib.parse.unquote`: %XX sequences decoded as UTF-8, everything else kept (a `+`
 /// stays a `+`).
-pub(crate) fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
