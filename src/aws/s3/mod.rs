@@ -21,6 +21,8 @@ pub mod list;
 mod multipart;
 pub mod object;
 pub mod presign;
+#[cfg(test)]
+mod tests_ops;
 
 pub struct S3<'a> {
     pub(crate) ctx: &'a Session,
