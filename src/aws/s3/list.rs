@@ -87,11 +87,16 @@ pub struct ListedKey {
     pub size: u64,
 }
 
-/// What a page's `Contents` entry is read into.
+/// What a page's `Contents` entry is read into: first as `Raw` (compact, read as soon
+/// as the entry is complete), then, once the page says whether its keys are URL-encoded,
+/// decoded and finished.
 pub(crate) trait Entry: Sized {
-    /// None for an entry to skip. `decode`: the listing was sent with
-    /// `encoding-type=url`, so the key is to be decoded.
-    fn read(el: &Element, decode: bool) -> Option<Self>;
+    type Raw;
+    /// None for an entry to skip.
+    fn read(el: &Element) -> Option<Self::Raw>;
+    /// Decode the key of a listing sent with `encoding-type=url`.
+    fn decode(raw: &mut Self::Raw);
+    fn finish(raw: Self::Raw) -> Self;
     fn key(&self) -> Option<&str>;
 }
 
@@ -100,16 +105,22 @@ fn size(n: Option<i64>) -> u64 {
 }
 
 impl Entry for ListedObject {
-    fn read(el: &Element, decode: bool) -> Option<Self> {
-        let mut object = Object::from_xml(el)?;
-        if decode {
-            object.key = object.key.as_deref().map(unquote_plus);
-        }
-        Some(ListedObject {
+    type Raw = Object;
+
+    fn read(el: &Element) -> Option<Object> {
+        Object::from_xml(el)
+    }
+
+    fn decode(object: &mut Object) {
+        object.key = object.key.as_deref().map(unquote_plus);
+    }
+
+    fn finish(object: Object) -> Self {
+        ListedObject {
             key: object.key.clone(),
             size: size(object.size),
             json: to_value(&object),
-        })
+        }
     }
 
     fn key(&self) -> Option<&str> {
@@ -118,12 +129,21 @@ impl Entry for ListedObject {
 }
 
 impl Entry for ListedKey {
-    fn read(el: &Element, decode: bool) -> Option<Self> {
-        let key: String = read::member(el, "Key")?;
+    type Raw = ListedKey;
+
+    fn read(el: &Element) -> Option<Self> {
         Some(ListedKey {
-            key: if decode { unquote_plus(&key) } else { key },
+            key: read::member(el, "Key")?,
             size: size(read::member(el, "Size")),
         })
+    }
+
+    fn decode(raw: &mut Self) {
+        raw.key = unquote_plus(&raw.key);
+    }
+
+    fn finish(raw: Self) -> Self {
+        raw
     }
 
     fn key(&self) -> Option<&str> {
@@ -204,12 +224,9 @@ impl<T: Entry> Operation for ListObjectsV2<'_, T> {
     type Output = Page<T>;
     fn parse(&self, resp: Response) -> Result<Page<T>, Error> {
         const OP: &str = "ListObjectsV2";
-        let mut items: Vec<T> = Vec::new();
+        let mut items: Vec<T::Raw> = Vec::new();
         let (mut entries, mut url_encoded, mut truncated) = (0usize, false, false);
         let mut next: Option<String> = None;
-        // Entries are read once the page's EncodingType is known: S3 sends it before
-        // the Contents, so this keeps one entry's tree at a time in that case.
-        let mut pending: Vec<Element> = Vec::new();
         let parsed = xml::parse_children(&resp.body, |el| {
             match el.name.as_str() {
                 "Contents" => {
@@ -217,11 +234,7 @@ impl<T: Entry> Operation for ListObjectsV2<'_, T> {
                     if entries > MAX_PAGE_KEYS {
                         return Err(XmlError(TOO_MANY.into()));
                     }
-                    if url_encoded {
-                        items.extend(T::read(&el, true));
-                    } else {
-                        pending.push(el);
-                    }
+                    items.extend(T::read(&el));
                 }
                 "EncodingType" => url_encoded = el.text == "url",
                 "IsTruncated" => truncated = el.text == "true",
@@ -250,9 +263,11 @@ impl<T: Entry> Operation for ListObjectsV2<'_, T> {
                 root.name
             )));
         }
-        items.extend(pending.iter().filter_map(|el| T::read(el, url_encoded)));
+        if url_encoded {
+            items.iter_mut().for_each(T::decode);
+        }
         Ok(Page {
-            items,
+            items: items.into_iter().map(T::finish).collect(),
             next: next.filter(|t| truncated && !t.is_empty()),
         })
     }
