@@ -152,22 +152,34 @@ impl<'a> S3<'a> {
     /// The request an operation makes in a region, before signing: addressed as its
     /// type says (path-style for some), with its query, headers and body.
     pub(crate) fn request<O: S3Operation>(&self, op: &O, region: &str) -> Request {
-        let (base, path) = self.address_styled(op.bucket(), op.key(), region, !O::PATH_STYLE);
-        op.build(Request::new(O::METHOD, &base, path))
+        self.addressed_request(&Sending::of(op), &|r| op.build(r), region)
+    }
+
+    fn addressed_request(
+        &self,
+        sending: &Sending<'_>,
+        build: &dyn Fn(Request) -> Request,
+        region: &str,
+    ) -> Request {
+        let (base, path) =
+            self.address_styled(sending.bucket, sending.key, region, !sending.path_style);
+        build(Request::new(sending.method, &base, path))
     }
 
     /// Send one operation and read its response.
     pub(crate) fn send<O: S3Operation>(&self, op: &O) -> Result<O::Output, Error> {
-        let resp = self.with_region(op, |http, target, req| match O::BODY_LIMIT {
-            Some(limit) => http.send_limited(target, req, O::NAME, limit),
-            None => http.send(target, req, O::NAME),
+        let resp = self.with_region(&Sending::of(op), &|r| op.build(r), &|http, target, req| {
+            match O::BODY_LIMIT {
+                Some(limit) => http.send_limited(target, req, O::NAME, limit),
+                None => http.send(target, req, O::NAME),
+            }
         })?;
         op.parse(resp)
     }
 
     /// Send one operation with the body of a 2xx response left unread (downloads).
     pub(crate) fn send_streaming<O: S3Operation>(&self, op: &O) -> Result<Streaming, Error> {
-        self.with_region(op, |http, target, req| {
+        self.with_region(&Sending::of(op), &|r| op.build(r), &|http, target, req| {
             http.send_streaming(target, req, O::NAME)
         })
     }
@@ -183,19 +195,21 @@ impl<'a> S3<'a> {
 
     /// Send, and when S3 says the bucket lives in another region, learn that
     /// region, re-address and re-sign for it, and send once more.
-    fn with_region<O: S3Operation, T>(
+    /// Not generic over the operation: one copy of this loop serves them all.
+    fn with_region<T>(
         &self,
-        op: &O,
-        send: impl Fn(&Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
+        op: &Sending<'_>,
+        build: &dyn Fn(Request) -> Request,
+        send: &dyn Fn(&Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut redirected = false;
         loop {
-            let region = self.region_for(op.bucket());
-            let req = self.request(op, &region);
+            let region = self.region_for(op.bucket);
+            let req = self.addressed_request(op, build, &region);
             match send(&self.ctx.http, self.target(&region), &req) {
                 Err(Error::Aws(e)) => {
-                    if let Some(bucket) = op.bucket().filter(|_| !redirected) {
-                        if wrong_region::<O>(&e) {
+                    if let Some(bucket) = op.bucket.filter(|_| !redirected) {
+                        if wrong_region(&e, op) {
                             let actual = e
                                 .region
                                 .clone()
@@ -209,7 +223,7 @@ impl<'a> S3<'a> {
                             }
                         }
                     }
-                    return Err(Error::Aws(refine::<O>(e, op.key())));
+                    return Err(Error::Aws(refine(e, op)));
                 }
                 other => return other,
             }
@@ -271,23 +285,45 @@ impl S3Operation for HeadBucket<'_> {
     }
 }
 
+/// What the redirect rules need to know of an operation being sent: its type's
+/// properties, as values.
+struct Sending<'o> {
+    method: &'static str,
+    bucket: Option<&'o str>,
+    key: Option<&'o str>,
+    path_style: bool,
+    names_its_region: bool,
+}
+
+impl<'o> Sending<'o> {
+    fn of<O: S3Operation>(op: &'o O) -> Self {
+        Sending {
+            method: O::METHOD,
+            bucket: op.bucket(),
+            key: op.key(),
+            path_style: O::PATH_STYLE,
+            names_its_region: O::NAMES_ITS_REGION,
+        }
+    }
+}
+
 /// Does this error say the request went to the wrong region? botocore's
 /// `S3RegionRedirectorv2` cases: any 301/302/307, `PermanentRedirect`,
 /// `AuthorizationHeaderMalformed` naming the region, a body-less 301/400 on a
 /// HEAD, and `IllegalLocationConstraintException` except from an operation that names
 /// its region (CreateBucket: there it means the request itself is wrong).
-fn wrong_region<O: S3Operation>(e: &AwsError) -> bool {
+fn wrong_region(e: &AwsError, op: &Sending<'_>) -> bool {
     matches!(e.status, 301 | 302 | 307)
         || e.code == "PermanentRedirect"
         || (e.code == "AuthorizationHeaderMalformed" && e.region.is_some())
-        || (O::METHOD == "HEAD" && matches!(e.code.as_str(), "301" | "400"))
-        || (e.code == "IllegalLocationConstraintException" && !O::NAMES_ITS_REGION)
+        || (op.method == "HEAD" && matches!(e.code.as_str(), "301" | "400"))
+        || (e.code == "IllegalLocationConstraintException" && !op.names_its_region)
 }
 
 /// Give body-less HEAD errors a name: a 404 HEAD is a missing key or bucket.
-fn refine<O: S3Operation>(mut e: AwsError, key: Option<&str>) -> AwsError {
-    if O::METHOD == "HEAD" && e.code == "404" {
-        if key.is_some() {
+fn refine(mut e: AwsError, op: &Sending<'_>) -> AwsError {
+    if op.method == "HEAD" && e.code == "404" {
+        if op.key.is_some() {
             e.code = "NoSuchKey".into();
             e.message = "The specified key does not exist.".into();
         } else {
@@ -441,8 +477,8 @@ mod tests {
             region: region.map(str::to_string),
             ..AwsError::default()
         };
-        type Get<'a> = list::ListObjectsV2<'a, list::ListedKey>;
-        let get = wrong_region::<Get<'_>>;
+        let listing = list::ListObjectsV2::<list::ListedKey>::page("b", None, None);
+        let get = |e: &AwsError| wrong_region(e, &Sending::of(&listing));
         assert!(get(&err(301, "PermanentRedirect", None)));
         assert!(get(&err(301, "301", None)));
         assert!(get(&err(307, "TemporaryRedirect", None)));
@@ -453,12 +489,19 @@ mod tests {
         )));
         assert!(!get(&err(400, "AuthorizationHeaderMalformed", None)));
         assert!(!get(&err(400, "400", None)));
-        assert!(wrong_region::<HeadBucket<'_>>(&err(400, "400", None)));
+        assert!(wrong_region(
+            &err(400, "400", None),
+            &Sending::of(&HeadBucket { bucket: "b" })
+        ));
         assert!(!get(&err(403, "AccessDenied", Some("eu-west-1"))));
         assert!(!get(&err(404, "NoSuchBucket", None)));
         let illegal = err(400, "IllegalLocationConstraintException", Some("eu-west-1"));
         assert!(get(&illegal));
-        assert!(!wrong_region::<create::CreateBucket<'_>>(&illegal));
+        let create = create::CreateBucket {
+            bucket: "b",
+            location: Some("eu-west-1"),
+        };
+        assert!(!wrong_region(&illegal, &Sending::of(&create)));
     }
 
     #[test]
@@ -470,16 +513,21 @@ mod tests {
             operation: "HeadObject".into(),
             ..AwsError::default()
         };
-        type HeadObject<'a> = object::HeadObject<'a>;
+        let head_object = object::HeadObject {
+            bucket: "b",
+            key: "k",
+            validate: false,
+        };
+        let refined = |op: Sending<'_>| refine(e.clone(), &op).code;
+        assert_eq!(refined(Sending::of(&head_object)), "NoSuchKey");
         assert_eq!(
-            refine::<HeadObject<'_>>(e.clone(), Some("k")).code,
-            "NoSuchKey"
-        );
-        assert_eq!(
-            refine::<HeadBucket<'_>>(e.clone(), None).code,
+            refined(Sending::of(&HeadBucket { bucket: "b" })),
             "NoSuchBucket"
         );
         // Only a HEAD's body-less 404 is renamed.
-        assert_eq!(refine::<bucket::GetBucketAcl<'_>>(e, None).code, "404");
+        assert_eq!(
+            refined(Sending::of(&bucket::GetBucketAcl { bucket: "b" })),
+            "404"
+        );
     }
 }
