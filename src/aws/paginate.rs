@@ -58,11 +58,16 @@ impl From<ListingError> for Error {
     }
 }
 
+/// A listing's own check of each page, run after the paginator's (none by default).
+pub(crate) type NoCheck<T> = fn(&Page<T>) -> Result<(), Error>;
+
 /// The pages of one listing. `fetch` gets the token of the page to fetch (None for the
-/// first). After an error the paginator yields nothing more.
-pub(crate) struct Paginator<T, F> {
+/// first); `check`, the listing's own rule for a page (S3's key order), runs after the
+/// paginator's. After an error the paginator yields nothing more.
+pub(crate) struct Paginator<T, F, C = NoCheck<T>> {
     listing: String,
     fetch: F,
+    check: C,
     /// None: finished; Some(None): the first page is still to fetch.
     token: Option<Option<String>>,
     empty_run: u32,
@@ -74,9 +79,21 @@ where
     F: FnMut(Option<&str>) -> Result<Page<T>, Error>,
 {
     pub(crate) fn new(listing: impl Into<String>, fetch: F) -> Self {
+        Paginator::checked(listing, fetch, |_| Ok(()))
+    }
+}
+
+impl<T, F, C> Paginator<T, F, C>
+where
+    F: FnMut(Option<&str>) -> Result<Page<T>, Error>,
+    C: FnMut(&Page<T>) -> Result<(), Error>,
+{
+    /// A listing whose pages also pass `check`.
+    pub(crate) fn checked(listing: impl Into<String>, fetch: F, check: C) -> Self {
         Paginator {
             listing: listing.into(),
             fetch,
+            check,
             token: Some(None),
             empty_run: 0,
             _items: std::marker::PhantomData,
@@ -95,7 +112,7 @@ where
     }
 
     /// The checks every page passes before its items are handed out.
-    fn check(&mut self, given: Option<&str>, page: &Page<T>) -> Result<(), ListingError> {
+    fn bounds(&mut self, given: Option<&str>, page: &Page<T>) -> Result<(), ListingError> {
         if page.next.is_some() && page.next.as_deref() == given {
             return Err(ListingError::TokenRepeated {
                 listing: self.listing.clone(),
@@ -116,9 +133,10 @@ where
     }
 }
 
-impl<T, F> Iterator for Paginator<T, F>
+impl<T, F, C> Iterator for Paginator<T, F, C>
 where
     F: FnMut(Option<&str>) -> Result<Page<T>, Error>,
+    C: FnMut(&Page<T>) -> Result<(), Error>,
 {
     type Item = Result<Vec<T>, Error>;
 
@@ -129,8 +147,11 @@ where
             Err(e) => return Some(Err(e)),
         };
         page.next = page.next.filter(|t| !t.is_empty());
-        if let Err(e) = self.check(given.as_deref(), &page) {
+        if let Err(e) = self.bounds(given.as_deref(), &page) {
             return Some(Err(e.into()));
+        }
+        if let Err(e) = (self.check)(&page) {
+            return Some(Err(e));
         }
         self.token = page.next.map(Some);
         Some(Ok(page.items))
@@ -246,6 +267,27 @@ mod tests {
         let (pages, _) = scripted(script);
         let items: Vec<u32> = pages.items().collect::<Result<_, _>>().unwrap();
         assert_eq!(items, [0, 1]);
+    }
+
+    #[test]
+    fn a_listings_own_check_runs_after_the_bounds() {
+        let pages = vec![page(&[1], Some("same")), page(&[1], Some("same"))];
+        let mut pages = pages.into_iter();
+        let mut seen = 0;
+        let listing = Paginator::checked(
+            "Test listing",
+            move |_: Option<&str>| Ok(pages.next().unwrap()),
+            |page: &Page<u32>| {
+                seen += 1;
+                match page.items.as_slice() {
+                    [1] if seen > 1 => Err(Error::transport("own check: 1 again")),
+                    _ => Ok(()),
+                }
+            },
+        );
+        let results: Vec<Result<Vec<u32>, Error>> = listing.collect();
+        let err = results[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("sent back the continuation token"), "{err}");
     }
 
     #[test]

@@ -329,13 +329,10 @@ impl S3<'_> {
             high: None,
             number: 0,
         };
-        Paginator::new(
+        Paginator::checked(
             format!("ListObjectsV2 listing of bucket {bucket}"),
-            move |token: Option<&str>| {
-                let page = self.fetch_page::<T>(bucket, prefix, token)?;
-                order.check(&page)?;
-                Ok(page)
-            },
+            move |token: Option<&str>| self.fetch_page::<T>(bucket, prefix, token),
+            move |page: &Page<T>| order.check(page),
         )
     }
 
