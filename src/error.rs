@@ -6,7 +6,9 @@
 
 use std::fmt;
 
+mod bucket_check;
 mod redact;
+pub use bucket_check::BucketCheckError;
 pub use redact::{redact, register_secret};
 
 /// An error reported by an AWS service (or something that answered like one).
@@ -68,6 +70,8 @@ pub enum Error {
     /// A local file or stream could not be read or written: what was being done, the
     /// reason as Python words it, and the I/O error itself as the source.
     Local(LocalError),
+    /// A bucket could not be checked (HeadBucket said 400 or 403): why, in one line.
+    BucketCheck(BucketCheckError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
     /// Several failures reported together, one line each, `Error: ` before the first
@@ -149,6 +153,7 @@ impl fmt::Display for Error {
             }
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
+            Error::BucketCheck(e) => write!(f, "{e}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
@@ -168,6 +173,7 @@ impl std::error::Error for Error {
             Error::Aws(e) => Some(e),
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
+            Error::BucketCheck(e) => Some(e),
             _ => None,
         }
     }

@@ -39,7 +39,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "service clients: a Session and what is called with it",
-        &["aws::session", "aws::iam", "aws::sts", "aws::s3"],
+        &[
+            "aws::session",
+            "aws::operation",
+            "aws::iam",
+            "aws::sts",
+            "aws::s3",
+        ],
     ),
     (
         "context: a Session resolved from the options and the environment",

@@ -21,16 +21,8 @@ pub struct AwsOptions {
 }
 
 /// A [`Session`] resolved for one command: what the common options and the
-/// environment give. It derefs to the session, so `ctx.region`, `ctx.http` and
-/// `ctx.query(...)` read as before.
+/// environment give, and the clients made from it ([`Context::session`] for the rest).
 pub struct Context(Session);
-
-impl std::ops::Deref for Context {
-    type Target = Session;
-    fn deref(&self) -> &Session {
-        &self.0
-    }
-}
 
 impl Context {
     /// Resolve from the process environment.
@@ -90,7 +82,13 @@ impl Context {
             sts_endpoint,
             http,
             checksums,
+            regions: Default::default(),
         }))
+    }
+
+    /// The session the clients work from (region, transport, credentials...).
+    pub fn session(&self) -> &Session {
+        &self.0
     }
 
     pub fn iam(&self) -> Iam<'_> {

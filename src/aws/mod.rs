@@ -17,6 +17,10 @@ pub mod sigv4;
 pub mod sts;
 pub mod tcp;
 pub mod xml;
+// The shared shapes of operations, listings and responses.
+pub(crate) mod operation;
+pub(crate) mod paginate;
+pub(crate) mod shape;
 
 pub use context::{AwsOptions, Context};
 

@@ -3,6 +3,9 @@
 //! Clients take a `&Session`; the `Context` above them resolves one from the command
 //! line and the environment, so clients never depend on how that is done.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use super::Credentials;
 use super::config::{self, Endpoint, Service};
 use super::http::Http;
@@ -20,9 +23,36 @@ pub struct Session {
     pub http: Http,
     /// Whether uploads carry a CRC32 and downloads check the object's checksum.
     pub checksums: config::ChecksumConfig,
+    /// Regions learnt for buckets, for the rest of this session: every S3 client made
+    /// from it shares them, so a command that makes several clients pays for a
+    /// redirect once.
+    pub(crate) regions: BucketRegions,
+}
+
+/// Regions learnt for buckets, keyed by where the bucket lives (a custom endpoint's
+/// URL, or "" for AWS) and its name.
+#[derive(Debug, Default)]
+pub(crate) struct BucketRegions(Mutex<HashMap<(String, String), String>>);
+
+impl BucketRegions {
+    pub(crate) fn get(&self, place: &str, bucket: &str) -> Option<String> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&(place.to_string(), bucket.to_string())).cloned()
+    }
+
+    pub(crate) fn insert(&self, place: &str, bucket: &str, region: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert((place.to_string(), bucket.to_string()), region.to_string());
+    }
 }
 
 impl Session {
+    /// How many times a request is tried before its error is final (botocore's
+    /// `max_attempts`): what a transfer needs to size its own retries.
+    pub fn max_attempts(&self) -> u32 {
+        self.http.max_attempts()
+    }
+
     /// One query-protocol call (IAM, STS) with this session's credentials; returns
     /// the `<ActionResult>` element of the response.
     pub fn query(

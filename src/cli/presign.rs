@@ -40,7 +40,7 @@ impl Command for Presign {
             aws,
         } = self;
         let ctx = super::context(&aws)?;
-        let now = ctx.http.now();
+        let now = ctx.session().http.now();
         let expires = match credentials_expiry(&aws, &ProcessEnv) {
             Some(at) => within_credentials(requested, at, now)?,
             None => requested,

@@ -94,7 +94,7 @@ impl Run<'_> {
             }
             // Without --bucket-region, the client's region (the profile's): the original
             // sends no LocationConstraint, which S3 refuses outside us-east-1.
-            let implicit = Some(self.ctx.region.as_str()).filter(|r| *r != "us-east-1");
+            let implicit = Some(self.ctx.session().region.as_str()).filter(|r| *r != "us-east-1");
             s3.create_bucket(bucket, plan.bucket_region.as_deref().or(implicit))?;
             self.created.push(format!("bucket {bucket}"));
             let mut info = format!("Created bucket: {bucket}");

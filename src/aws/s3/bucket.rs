@@ -1,21 +1,24 @@
 //! Bucket configuration calls: ACL, location, public access block, website, CORS
 //! and policy, read, and CORS and public access settings written (PutBucketPolicy is
-//! `create.rs`'s).
+//! `create.rs`'s). Each is an operation type; the client methods send them.
 //!
 //! Each reader returns the operation's output typed (bucket_outputs.rs), parsed as
 //! botocore parses it, because the commands print those documents as they are.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::bucket_outputs::read;
 pub use super::bucket_outputs::{
     BucketAcl, BucketCors, BucketCorsRule, BucketPolicyStatus, BucketWebsite, PublicAccessBlock,
 };
 use super::{S3, with_md5_body};
-use crate::aws::http::Response;
-use crate::aws::xml::{Element, S3_XMLNS as XMLNS, escape};
+use crate::aws::http::{Request, Response};
+use crate::aws::operation::{Operation, S3Operation};
+use crate::aws::shape::{shape, to_value};
+use crate::aws::xml::Element;
 use crate::error::Error;
 
-/// One CORS rule to write, as the original builds it.
+/// One CORS rule to write, as the original builds it (its document: documents.rs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CorsRule {
     pub id: String,
@@ -26,41 +29,18 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i64>,
 }
 
-impl CorsRule {
-    /// The PutBucketCors document for this one rule. botocore writes the members in
-    /// the order the original's dict has them (ID, origins, headers, methods, expose
-    /// headers, max age); an empty list writes nothing.
-    pub fn to_xml(&self) -> String {
-        let mut xml = format!(
-            "<CORSConfiguration xmlns=\"{XMLNS}\"><CORSRule><ID>{}</ID>",
-            escape(&self.id)
-        );
-        for (tag, values) in [
-            ("AllowedOrigin", &self.allowed_origins),
-            ("AllowedHeader", &self.allowed_headers),
-            ("AllowedMethod", &self.allowed_methods),
-            ("ExposeHeader", &self.expose_headers),
-        ] {
-            for v in values {
-                xml.push_str(&format!("<{tag}>{}</{tag}>", escape(v)));
-            }
-        }
-        if let Some(max) = self.max_age_seconds {
-            xml.push_str(&format!("<MaxAgeSeconds>{max}</MaxAgeSeconds>"));
-        }
-        xml.push_str("</CORSRule></CORSConfiguration>");
-        xml
+shape! {
+    /// Public access block settings, written (unset ones are left out of the document,
+    /// and S3 then treats them as false, as the original sends only what it was given)
+    /// and read back (GetPublicAccessBlock).
+    #[derive(Copy, Eq)]
+    pub struct PublicAccessSettings {
+        block_public_acls: Option<bool> = "BlockPublicAcls" <- member("BlockPublicAcls"),
+        ignore_public_acls: Option<bool> = "IgnorePublicAcls" <- member("IgnorePublicAcls"),
+        block_public_policy: Option<bool> = "BlockPublicPolicy" <- member("BlockPublicPolicy"),
+        restrict_public_buckets: Option<bool> =
+            "RestrictPublicBuckets" <- member("RestrictPublicBuckets"),
     }
-}
-
-/// Public access block settings to write; unset ones are left out of the document
-/// (S3 then treats them as false), as the original sends only what it was given.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PublicAccessSettings {
-    pub block_public_acls: Option<bool>,
-    pub ignore_public_acls: Option<bool>,
-    pub block_public_policy: Option<bool>,
-    pub restrict_public_buckets: Option<bool>,
 }
 
 impl PublicAccessSettings {
@@ -85,24 +65,9 @@ impl PublicAccessSettings {
         .collect()
     }
 
-    /// The settings as the original's dict (for its message).
+    /// The settings as the original's dict (for its message), in the shape's order.
     pub fn to_json(&self) -> Value {
-        let map: Map<String, Value> = self
-            .given()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Value::Bool(v)))
-            .collect();
-        Value::Object(map)
-    }
-
-    /// The PutPublicAccessBlock document.
-    pub fn to_xml(&self) -> String {
-        let mut xml = format!("<PublicAccessBlockConfiguration xmlns=\"{XMLNS}\">");
-        for (name, v) in self.given() {
-            xml.push_str(&format!("<{name}>{v}</{name}>"));
-        }
-        xml.push_str("</PublicAccessBlockConfiguration>");
-        xml
+        to_value(self)
     }
 }
 
@@ -115,75 +80,167 @@ fn body_root(resp: &Response, operation: &str) -> Result<Element, Error> {
     resp.xml(operation)
 }
 
+/// A GET of one bucket subresource (`?acl`, `?cors`...): the operation type, named as
+/// botocore names it, and how its response becomes its output.
+macro_rules! get_subresource {
+    ($(#[$meta:meta])* $name:ident, $subresource:literal, $output:ty,
+     |$op:ident, $resp:ident| $parse:expr $(, $konst:ident = $value:expr)*) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name<'a> {
+            pub(crate) bucket: &'a str,
+        }
+
+        impl Operation for $name<'_> {
+            const NAME: &'static str = stringify!($name);
+            type Output = $output;
+            fn parse(&self, $resp: Response) -> Result<$output, Error> {
+                let $op = self;
+                $parse
+            }
+        }
+
+        impl S3Operation for $name<'_> {
+            const METHOD: &'static str = "GET";
+            $(const $konst: bool = $value;)*
+            fn bucket(&self) -> Option<&str> {
+                Some(self.bucket)
+            }
+            fn build(&self, req: Request) -> Request {
+                req.query($subresource, "")
+            }
+        }
+    };
+}
+
+get_subresource!(GetBucketAcl, "acl", BucketAcl, |_op, resp| Ok(read(
+    &body_root(&resp, Self::NAME)?
+)));
+
+get_subresource!(
+    /// The LocationConstraint, `None` for us-east-1 (S3 sends an empty element there).
+    /// botocore reads the root element's text, whatever the element is called.
+    GetBucketLocation,
+    "location",
+    Option<String>,
+    |_op, resp| Ok(Some(body_root(&resp, Self::NAME)?.text).filter(|t| !t.is_empty())),
+    PATH_STYLE = true
+);
+
+get_subresource!(
+    GetPublicAccessBlock,
+    "publicAccessBlock",
+    PublicAccessBlock,
+    |_op, resp| Ok(read(&body_root(&resp, Self::NAME)?))
+);
+
+get_subresource!(
+    GetBucketPolicyStatus,
+    "policyStatus",
+    BucketPolicyStatus,
+    |_op, resp| Ok(read(&body_root(&resp, Self::NAME)?))
+);
+
+get_subresource!(GetBucketWebsite, "website", BucketWebsite, |_op, resp| Ok(
+    read(&body_root(&resp, Self::NAME)?)
+));
+
+get_subresource!(GetBucketCors, "cors", BucketCors, |_op, resp| Ok(read(
+    &body_root(&resp, Self::NAME)?
+)));
+
+get_subresource!(
+    /// The policy document exactly as stored.
+    GetBucketPolicy,
+    "policy",
+    String,
+    |_op, resp| Ok(String::from_utf8(resp.body)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+);
+
+/// A PUT of one bucket subresource with a document S3 wants a Content-MD5 for.
+macro_rules! put_subresource {
+    ($(#[$meta:meta])* $name:ident, $subresource:literal, $body:ty, |$op:ident| $document:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name<'a> {
+            pub(crate) bucket: &'a str,
+            pub(crate) body: &'a $body,
+        }
+
+        impl Operation for $name<'_> {
+            const NAME: &'static str = stringify!($name);
+            type Output = ();
+            fn parse(&self, _resp: Response) -> Result<(), Error> {
+                Ok(())
+            }
+        }
+
+        impl S3Operation for $name<'_> {
+            const METHOD: &'static str = "PUT";
+            fn bucket(&self) -> Option<&str> {
+                Some(self.bucket)
+            }
+            fn build(&self, req: Request) -> Request {
+                let $op = self;
+                let document: Vec<u8> = $document;
+                with_md5_body(req.query($subresource, ""), &document)
+            }
+        }
+    };
+}
+pub(super) use put_subresource;
+
+put_subresource!(
+    /// PutBucketCors with one rule.
+    PutBucketCors,
+    "cors",
+    CorsRule,
+    |op| op.body.to_xml().into_bytes()
+);
+
+put_subresource!(
+    /// PutPublicAccessBlock with only the settings given.
+    PutPublicAccessBlock,
+    "publicAccessBlock",
+    PublicAccessSettings,
+    |op| op.body.to_xml().into_bytes()
+);
+
 impl S3<'_> {
-    /// A GET of one bucket subresource (`?acl`, `?cors`...).
-    fn get_subresource(
-        &self,
-        bucket: &str,
-        subresource: &'static str,
-        operation: &str,
-    ) -> Result<Response, Error> {
-        self.call("GET", Some(bucket), None, operation, |r| {
-            r.query(subresource, "")
-        })
-    }
-
     pub fn get_bucket_acl(&self, bucket: &str) -> Result<BucketAcl, Error> {
-        let resp = self.get_subresource(bucket, "acl", "GetBucketAcl")?;
-        Ok(BucketAcl::from_xml(&body_root(&resp, "GetBucketAcl")?))
+        self.send(&GetBucketAcl { bucket })
     }
 
-    /// GetBucketLocation: the LocationConstraint, `None` for us-east-1 (S3 sends an
-    /// empty element there).
+    /// GetBucketLocation: the LocationConstraint, `None` for us-east-1.
     pub fn get_bucket_location(&self, bucket: &str) -> Result<Option<String>, Error> {
-        let resp = self.get_subresource(bucket, "location", "GetBucketLocation")?;
-        // botocore reads the root element's text, whatever the element is called.
-        let root = body_root(&resp, "GetBucketLocation")?;
-        Ok(Some(root.text).filter(|t| !t.is_empty()))
+        self.send(&GetBucketLocation { bucket })
     }
 
     pub fn get_public_access_block(&self, bucket: &str) -> Result<PublicAccessBlock, Error> {
-        let resp = self.get_subresource(bucket, "publicAccessBlock", "GetPublicAccessBlock")?;
-        Ok(PublicAccessBlock::from_xml(&body_root(
-            &resp,
-            "GetPublicAccessBlock",
-        )?))
+        self.send(&GetPublicAccessBlock { bucket })
     }
 
     pub fn get_bucket_policy_status(&self, bucket: &str) -> Result<BucketPolicyStatus, Error> {
-        let resp = self.get_subresource(bucket, "policyStatus", "GetBucketPolicyStatus")?;
-        Ok(BucketPolicyStatus::from_xml(&body_root(
-            &resp,
-            "GetBucketPolicyStatus",
-        )?))
+        self.send(&GetBucketPolicyStatus { bucket })
     }
 
     pub fn get_bucket_website(&self, bucket: &str) -> Result<BucketWebsite, Error> {
-        let resp = self.get_subresource(bucket, "website", "GetBucketWebsite")?;
-        Ok(BucketWebsite::from_xml(&body_root(
-            &resp,
-            "GetBucketWebsite",
-        )?))
+        self.send(&GetBucketWebsite { bucket })
     }
 
     pub fn get_bucket_cors(&self, bucket: &str) -> Result<BucketCors, Error> {
-        let resp = self.get_subresource(bucket, "cors", "GetBucketCors")?;
-        Ok(BucketCors::from_xml(&body_root(&resp, "GetBucketCors")?))
+        self.send(&GetBucketCors { bucket })
     }
 
     /// GetBucketPolicy: the policy document exactly as stored.
     pub fn get_bucket_policy(&self, bucket: &str) -> Result<String, Error> {
-        let resp = self.get_subresource(bucket, "policy", "GetBucketPolicy")?;
-        Ok(String::from_utf8_lossy(&resp.body).into_owned())
+        self.send(&GetBucketPolicy { bucket })
     }
 
     /// PutBucketCors with one rule.
     pub fn put_bucket_cors(&self, bucket: &str, rule: &CorsRule) -> Result<(), Error> {
-        let body = rule.to_xml();
-        self.call("PUT", Some(bucket), None, "PutBucketCors", |r| {
-            with_md5_body(r.query("cors", ""), body.as_bytes())
-        })
-        .map(drop)
+        self.send(&PutBucketCors { bucket, body: rule })
     }
 
     /// PutPublicAccessBlock with only the settings given.
@@ -192,11 +249,10 @@ impl S3<'_> {
         bucket: &str,
         settings: &PublicAccessSettings,
     ) -> Result<(), Error> {
-        let body = settings.to_xml();
-        self.call("PUT", Some(bucket), None, "PutPublicAccessBlock", |r| {
-            with_md5_body(r.query("publicAccessBlock", ""), body.as_bytes())
+        self.send(&PutPublicAccessBlock {
+            bucket,
+            body: settings,
         })
-        .map(drop)
     }
 }
 

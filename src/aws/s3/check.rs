@@ -9,7 +9,8 @@
 //! nothing more than before.
 
 use super::S3;
-use crate::error::{AwsError, Error};
+use super::list::{ListObjectsV2, ListedKey};
+use crate::error::{AwsError, BucketCheckError, Error};
 
 /// Codes that mean the credentials themselves are the problem, with what to say.
 const CREDENTIAL_CODES: &[(&str, &str)] = &[
@@ -26,8 +27,8 @@ const CREDENTIAL_CODES: &[(&str, &str)] = &[
 
 impl S3<'_> {
     /// HeadBucket: `Ok(true)` when the bucket exists, `Ok(false)` when S3 says it
-    /// does not (404). A 400 or 403 is an [`Error::Msg`] naming the cause; anything
-    /// else (5xx after the retries, ...) is the error as S3 gave it.
+    /// does not (404). A 400 or 403 is an [`Error::BucketCheck`] naming the cause;
+    /// anything else (5xx after the retries, ...) is the error as S3 gave it.
     pub fn check_bucket(&self, bucket: &str) -> Result<bool, Error> {
         match self.head_bucket(bucket) {
             Err(Error::Aws(e)) if matches!(e.status, 400 | 403) => {
@@ -35,7 +36,7 @@ impl S3<'_> {
                 if code.as_deref() == Some("NoSuchBucket") {
                     return Ok(false);
                 }
-                Err(Error::msg(explain(bucket, &e, code.as_deref())))
+                Err(Error::BucketCheck(explain(bucket, e, code)))
             }
             other => other,
         }
@@ -43,8 +44,10 @@ impl S3<'_> {
 
     /// The error code S3 gives for listing the bucket, when it gives one.
     fn error_code(&self, bucket: &str) -> Option<String> {
-        let listed = self.call("GET", Some(bucket), None, "ListObjectsV2", |r| {
-            r.query("list-type", "2").query("max-keys", "0")
+        let listed = self.send(&ListObjectsV2::<ListedKey> {
+            max_keys: Some(0),
+            url_encoded: false,
+            ..ListObjectsV2::page(bucket, None, None)
         });
         match listed {
             // A body-less answer has the status as its code: nothing learnt.
@@ -54,33 +57,27 @@ impl S3<'_> {
     }
 }
 
-/// The one line for a HeadBucket that failed with 400 or 403 (`code`: what the
+/// The failure for a HeadBucket that failed with 400 or 403 (`code`: what the
 /// follow-up listing said, if anything).
-pub fn explain(bucket: &str, head: &AwsError, code: Option<&str>) -> String {
-    let start = format!("Cannot check bucket {bucket}:");
-    if let Some((code, what)) = code.and_then(|c| CREDENTIAL_CODES.iter().find(|(k, _)| *k == c)) {
-        let advice = if what.contains("expired") {
-            "; get new ones and try again"
-        } else {
-            ""
+pub fn explain(bucket: &str, head: AwsError, code: Option<String>) -> BucketCheckError {
+    let bucket = bucket.to_string();
+    if let Some((code, what)) = code
+        .as_deref()
+        .and_then(|c| CREDENTIAL_CODES.iter().find(|(k, _)| *k == c))
+    {
+        return BucketCheckError::Credentials {
+            bucket,
+            head,
+            code: code.to_string(),
+            what,
         };
-        return format!("{start} {what} ({code}){advice}");
     }
     if head.status == 400 {
         // S3 answers an expired or malformed session token on HEAD with a bare 400.
-        return format!(
-            "{start} S3 answered 400 {}{}, which for HeadBucket means the credentials have expired or are invalid",
-            head.message,
-            code.map(|c| format!(" ({c})")).unwrap_or_default()
-        );
+        BucketCheckError::BadRequest { bucket, head, code }
+    } else {
+        BucketCheckError::Denied { bucket, head, code }
     }
-    let named = match code {
-        Some(c) if c != "AccessDenied" => c,
-        _ => "403 Forbidden",
-    };
-    format!(
-        "{start} access denied ({named}); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account"
-    )
 }
 
 #[cfg(test)]
@@ -102,26 +99,29 @@ mod tests {
         let forbidden = head(403, "Forbidden");
         let bad = head(400, "Bad Request");
         assert_eq!(
-            explain("b", &bad, Some("ExpiredToken")),
+            explain("b", bad.clone(), Some("ExpiredToken".into())).to_string(),
             "Cannot check bucket b: the credentials have expired (ExpiredToken); get new ones and try again"
         );
         assert_eq!(
-            explain("b", &forbidden, Some("InvalidAccessKeyId")),
+            explain("b", forbidden.clone(), Some("InvalidAccessKeyId".into())).to_string(),
             "Cannot check bucket b: the access key ID is not known (InvalidAccessKeyId)"
         );
         assert_eq!(
-            explain("b", &forbidden, Some("SignatureDoesNotMatch")),
+            explain("b", forbidden.clone(), Some("SignatureDoesNotMatch".into())).to_string(),
             "Cannot check bucket b: the secret key does not belong to the access key ID (SignatureDoesNotMatch)"
         );
         let denied = "Cannot check bucket b: access denied (403 Forbidden); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account";
-        assert_eq!(explain("b", &forbidden, Some("AccessDenied")), denied);
-        assert_eq!(explain("b", &forbidden, None), denied);
         assert_eq!(
-            explain("b", &forbidden, Some("AllAccessDisabled")),
+            explain("b", forbidden.clone(), Some("AccessDenied".into())).to_string(),
+            denied
+        );
+        assert_eq!(explain("b", forbidden.clone(), None).to_string(), denied);
+        assert_eq!(
+            explain("b", forbidden.clone(), Some("AllAccessDisabled".into())).to_string(),
             "Cannot check bucket b: access denied (AllAccessDisabled); the credentials may lack s3:ListBucket on it, or the bucket belongs to another account"
         );
         assert_eq!(
-            explain("b", &bad, None),
+            explain("b", bad.clone(), None).to_string(),
             "Cannot check bucket b: S3 answered 400 Bad Request, which for HeadBucket means the credentials have expired or are invalid"
         );
     }

@@ -1,76 +1,104 @@
 //! The S3 calls that set up a new bucket for `create`: CreateBucket, then the
 //! public access block, bucket policy and website configuration of `--public` and
-//! `--website`. Request bodies are written as botocore serialises them.
+//! `--website`. Request bodies are written as botocore serialises them (documents.rs).
 
+use super::bucket::put_subresource;
+pub use super::documents::{create_bucket_xml, tagging_xml, website_xml};
 use super::{S3, with_md5_body};
-use crate::aws::xml::{S3_XMLNS as XMLNS, escape};
+use crate::aws::http::{Request, Response};
+use crate::aws::operation::{Operation, S3Operation};
 use crate::error::Error;
 
-/// The CreateBucket request document, or `None` (no body) without a region.
-pub fn create_bucket_xml(location: Option<&str>) -> Option<String> {
-    location.map(|region| {
-        format!(
-            "<CreateBucketConfiguration xmlns=\"{XMLNS}\">\
-             <LocationConstraint>{}</LocationConstraint>\
-             </CreateBucketConfiguration>",
-            escape(region)
-        )
-    })
+/// CreateBucket, with a `LocationConstraint` when a region is given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CreateBucket<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) location: Option<&'a str>,
 }
 
-/// The PutBucketWebsite document for an index and an error page (ErrorDocument comes
-/// first in botocore's WebsiteConfiguration shape).
-pub fn website_xml(index_suffix: &str, error_key: &str) -> String {
-    format!(
-        "<WebsiteConfiguration xmlns=\"{XMLNS}\">\
-         <ErrorDocument><Key>{}</Key></ErrorDocument>\
-         <IndexDocument><Suffix>{}</Suffix></IndexDocument>\
-         </WebsiteConfiguration>",
-        escape(error_key),
-        escape(index_suffix)
-    )
-}
-
-/// The PutBucketTagging document: `<Tagging><TagSet><Tag>...` in the given order.
-pub fn tagging_xml(tags: &[(String, String)]) -> String {
-    let mut xml = format!("<Tagging xmlns=\"{XMLNS}\"><TagSet>");
-    for (key, value) in tags {
-        xml.push_str(&format!(
-            "<Tag><Key>{}</Key><Value>{}</Value></Tag>",
-            escape(key),
-            escape(value)
-        ));
+impl Operation for CreateBucket<'_> {
+    const NAME: &'static str = "CreateBucket";
+    type Output = ();
+    fn parse(&self, _resp: Response) -> Result<(), Error> {
+        Ok(())
     }
-    xml.push_str("</TagSet></Tagging>");
-    xml
+}
+
+impl S3Operation for CreateBucket<'_> {
+    const METHOD: &'static str = "PUT";
+    /// Its IllegalLocationConstraintException says the request is wrong.
+    const NAMES_ITS_REGION: bool = true;
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn build(&self, req: Request) -> Request {
+        match create_bucket_xml(self.location) {
+            Some(xml) => req.body(xml.into_bytes()),
+            None => req,
+        }
+    }
+}
+
+put_subresource!(
+    /// PutBucketPolicy with the policy document as given.
+    PutBucketPolicy,
+    "policy",
+    str,
+    |op| op.body.as_bytes().to_vec()
+);
+
+put_subresource!(
+    /// PutBucketTagging: replaces the bucket's tag set.
+    PutBucketTagging,
+    "tagging",
+    [(String, String)],
+    |op| tagging_xml(op.body).into_bytes()
+);
+
+/// PutBucketWebsite with an index document suffix and an error document key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PutBucketWebsite<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) index_suffix: &'a str,
+    pub(crate) error_key: &'a str,
+}
+
+impl Operation for PutBucketWebsite<'_> {
+    const NAME: &'static str = "PutBucketWebsite";
+    type Output = ();
+    fn parse(&self, _resp: Response) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl S3Operation for PutBucketWebsite<'_> {
+    const METHOD: &'static str = "PUT";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn build(&self, req: Request) -> Request {
+        let body = website_xml(self.index_suffix, self.error_key);
+        with_md5_body(req.query("website", ""), body.as_bytes())
+    }
 }
 
 impl S3<'_> {
     /// CreateBucket, with a `LocationConstraint` when a region is given.
     pub fn create_bucket(&self, bucket: &str, location: Option<&str>) -> Result<(), Error> {
-        let body = create_bucket_xml(location);
-        self.call("PUT", Some(bucket), None, "CreateBucket", |r| match &body {
-            Some(xml) => r.body(xml.clone().into_bytes()),
-            None => r,
-        })
-        .map(drop)
+        self.send(&CreateBucket { bucket, location })
     }
 
     /// PutBucketPolicy with the policy document as given.
     pub fn put_bucket_policy(&self, bucket: &str, policy: &str) -> Result<(), Error> {
-        self.call("PUT", Some(bucket), None, "PutBucketPolicy", |r| {
-            with_md5_body(r.query("policy", ""), policy.as_bytes())
+        self.send(&PutBucketPolicy {
+            bucket,
+            body: policy,
         })
-        .map(drop)
     }
 
     /// PutBucketTagging: replaces the bucket's tag set with `tags`.
     pub fn put_bucket_tagging(&self, bucket: &str, tags: &[(String, String)]) -> Result<(), Error> {
-        let body = tagging_xml(tags);
-        self.call("PUT", Some(bucket), None, "PutBucketTagging", |r| {
-            with_md5_body(r.query("tagging", ""), body.as_bytes())
-        })
-        .map(drop)
+        self.send(&PutBucketTagging { bucket, body: tags })
     }
 
     /// PutBucketWebsite with an index document suffix and an error document key.
@@ -80,11 +108,11 @@ impl S3<'_> {
         index_suffix: &str,
         error_key: &str,
     ) -> Result<(), Error> {
-        let body = website_xml(index_suffix, error_key);
-        self.call("PUT", Some(bucket), None, "PutBucketWebsite", |r| {
-            with_md5_body(r.query("website", ""), body.as_bytes())
+        self.send(&PutBucketWebsite {
+            bucket,
+            index_suffix,
+            error_key,
         })
-        .map(drop)
     }
 }
 

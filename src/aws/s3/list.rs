@@ -1,16 +1,23 @@
-//! S3 listings: ListBuckets and ListObjectsV2, page by page, in botocore's Object and
-//! Bucket shapes, with keys listed URL-encoded and decoded as botocore decodes them.
+//! S3 listings: ListBuckets and ListObjectsV2, page by page through the one paginator
+//! (aws/paginate.rs), in botocore's Object and Bucket shapes, with keys listed
+//! URL-encoded and decoded as botocore decodes them.
 //!
 //! A ListObjectsV2 page is read entry by entry (one entry's tree at a time) and is capped
 //! in bytes and in entries, so a page costs a small multiple of its size. A listing that
 //! would never end is stopped with an error: S3 lists keys in ascending UTF-8 binary
-//! order, so each page must begin past the greatest key of the pages before it, a
-//! continuation token may not come back, and empty pages may not go on forever.
+//! order, so each page must begin past the greatest key of the pages before it (checked
+//! here); a continuation token may not come back, and empty pages may not go on forever
+//! (checked by the paginator).
 
 use serde_json::Value;
 
 use super::S3;
-use crate::aws::xml::{self, Element, Field, Kind, XmlError, to_json};
+use super::bucket_outputs::Owner;
+use crate::aws::http::{Request, Response};
+use crate::aws::operation::{Operation, S3Operation};
+use crate::aws::paginate::{Page, Paginator};
+use crate::aws::shape::{FromXml, Timestamp, read, shape, to_value};
+use crate::aws::xml::{self, Element, XmlError};
 use crate::error::Error;
 
 /// The largest ListObjectsV2 page read. S3's pages of 1,000 keys are a few hundred KiB
@@ -21,40 +28,40 @@ pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
 /// for more); a server sending ten times that is not listing in pages.
 pub const MAX_PAGE_KEYS: usize = 10_000;
 
-/// How many truncated pages in a row may come without a key before the listing is
-/// taken to go nowhere. S3 can send an empty page while it skips over delete markers,
-/// rarely more than a few in a row.
-pub const MAX_EMPTY_PAGES: u32 = 1_000;
+shape! {
+    /// botocore's Object shape (a ListObjectsV2 `Contents` entry), in its order.
+    pub struct Object {
+        key: Option<String> = "Key" <- member("Key"),
+        last_modified: Option<Timestamp> = "LastModified" <- member("LastModified"),
+        etag: Option<String> = "ETag" <- member("ETag"),
+        checksum_algorithm: Option<Vec<String>> =
+            "ChecksumAlgorithm" <- flat("ChecksumAlgorithm"),
+        checksum_type: Option<String> = "ChecksumType" <- member("ChecksumType"),
+        size: Option<i64> = "Size" <- member("Size"),
+        storage_class: Option<String> = "StorageClass" <- member("StorageClass"),
+        owner: Option<Owner> = "Owner" <- member("Owner"),
+        restore_status: Option<RestoreStatus> = "RestoreStatus" <- member("RestoreStatus"),
+    }
+}
 
-/// botocore's Object shape (a ListObjectsV2 `Contents` entry), in its order.
-pub const OBJECT: &[Field] = &[
-    Field("Key", Kind::Str),
-    Field("LastModified", Kind::Time),
-    Field("ETag", Kind::Str),
-    Field("ChecksumAlgorithm", Kind::Flat(&Kind::Str)),
-    Field("ChecksumType", Kind::Str),
-    Field("Size", Kind::Int),
-    Field("StorageClass", Kind::Str),
-    Field(
-        "Owner",
-        Kind::Struct(&[Field("DisplayName", Kind::Str), Field("ID", Kind::Str)]),
-    ),
-    Field(
-        "RestoreStatus",
-        Kind::Struct(&[
-            Field("IsRestoreInProgress", Kind::Bool),
-            Field("RestoreExpiryDate", Kind::Time),
-        ]),
-    ),
-];
+shape! {
+    pub struct RestoreStatus {
+        is_restore_in_progress: Option<bool> =
+            "IsRestoreInProgress" <- member("IsRestoreInProgress"),
+        restore_expiry_date: Option<Timestamp> =
+            "RestoreExpiryDate" <- member("RestoreExpiryDate"),
+    }
+}
 
-/// botocore's Bucket shape (a ListBuckets entry).
-pub const BUCKET: &[Field] = &[
-    Field("Name", Kind::Str),
-    Field("CreationDate", Kind::Time),
-    Field("BucketRegion", Kind::Str),
-    Field("BucketArn", Kind::Str),
-];
+shape! {
+    /// botocore's Bucket shape (a ListBuckets entry).
+    pub struct Bucket {
+        name: Option<String> = "Name" <- member("Name"),
+        creation_date: Option<Timestamp> = "CreationDate" <- member("CreationDate"),
+        bucket_region: Option<String> = "BucketRegion" <- member("BucketRegion"),
+        bucket_arn: Option<String> = "BucketArn" <- member("BucketArn"),
+    }
+}
 
 /// A listed object: botocore's Object shape as JSON, for printing whole, and the
 /// members commands read.
@@ -72,13 +79,6 @@ pub struct ListedBucket {
     pub json: Value,
 }
 
-/// One ListObjectsV2 page: its objects and the token of the next page, if there is
-/// one.
-pub struct ObjectPage {
-    pub objects: Vec<ListedObject>,
-    pub next: Option<String>,
-}
-
 /// A listed key and its size, without botocore's JSON: what bulk commands need, at a
 /// fraction of a [`ListedObject`]'s memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,29 +87,39 @@ pub struct ListedKey {
     pub size: u64,
 }
 
-/// What a page's `Contents` entry is read into.
-trait Entry: Sized {
+/// What a page's `Contents` entry is read into: first as `Raw` (compact, read as soon
+/// as the entry is complete), then, once the page says whether its keys are URL-encoded,
+/// decoded and finished.
+pub(crate) trait Entry: Sized {
+    type Raw;
     /// None for an entry to skip.
-    fn read(el: &Element) -> Option<Self>;
+    fn read(el: &Element) -> Option<Self::Raw>;
     /// Decode the key of a listing sent with `encoding-type=url`.
-    fn decode(&mut self);
+    fn decode(raw: &mut Self::Raw);
+    fn finish(raw: Self::Raw) -> Self;
     fn key(&self) -> Option<&str>;
 }
 
+fn size(n: Option<i64>) -> u64 {
+    n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
+}
+
 impl Entry for ListedObject {
-    fn read(el: &Element) -> Option<Self> {
-        let json = to_json(el, OBJECT);
-        Some(ListedObject {
-            key: json["Key"].as_str().map(str::to_string),
-            size: json["Size"].as_u64().unwrap_or(0),
-            json,
-        })
+    type Raw = Object;
+
+    fn read(el: &Element) -> Option<Object> {
+        Object::from_xml(el)
     }
 
-    fn decode(&mut self) {
-        if let Some(Value::String(k)) = self.json.get_mut("Key") {
-            *k = unquote_plus(k);
-            self.key = Some(k.clone());
+    fn decode(object: &mut Object) {
+        object.key = object.key.as_deref().map(unquote_plus);
+    }
+
+    fn finish(object: Object) -> Self {
+        ListedObject {
+            key: object.key.clone(),
+            size: size(object.size),
+            json: to_value(&object),
         }
     }
 
@@ -119,18 +129,21 @@ impl Entry for ListedObject {
 }
 
 impl Entry for ListedKey {
+    type Raw = ListedKey;
+
     fn read(el: &Element) -> Option<Self> {
         Some(ListedKey {
-            key: el.string("Key")?,
-            size: el
-                .integer("Size")
-                .and_then(|n| u64::try_from(n).ok())
-                .unwrap_or(0),
+            key: read::member(el, "Key")?,
+            size: size(read::member(el, "Size")),
         })
     }
 
-    fn decode(&mut self) {
-        self.key = unquote_plus(&self.key);
+    fn decode(raw: &mut Self) {
+        raw.key = unquote_plus(&raw.key);
+    }
+
+    fn finish(raw: Self) -> Self {
+        raw
     }
 
     fn key(&self) -> Option<&str> {
@@ -138,76 +151,80 @@ impl Entry for ListedKey {
     }
 }
 
-/// A page as read: its entries, and the next page's token when it is truncated.
-struct Page<T> {
-    items: Vec<T>,
-    next: Option<String>,
+/// ListBuckets, one page (servers that page send a ContinuationToken).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListBuckets<'a> {
+    pub(crate) token: Option<&'a str>,
 }
 
-impl S3<'_> {
-    /// ListBuckets, following continuation tokens where the server pages.
-    pub fn list_buckets(&self) -> Result<Vec<ListedBucket>, Error> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let resp = self.call("GET", None, None, "ListBuckets", |mut r| {
-                if let Some(t) = &token {
-                    r = r.query("continuation-token", t.clone());
-                }
-                r
-            })?;
-            let root = resp.xml_root("ListBuckets", "ListAllMyBucketsResult")?;
-            if let Some(buckets) = root.child("Buckets") {
-                out.extend(buckets.children("Bucket").map(|b| ListedBucket {
-                    name: b.string("Name").unwrap_or_default(),
-                    json: to_json(b, BUCKET),
-                }));
-            }
-            match root.text_of("ContinuationToken").filter(|t| !t.is_empty()) {
-                Some(next) if token.as_deref() != Some(next) => token = Some(next.to_string()),
-                _ => return Ok(out),
-            }
-        }
-    }
-
-    /// One ListObjectsV2 page, from the start (`token` None) or a continuation token.
-    /// Keys come back URL-encoded (`encoding-type=url`, as botocore asks, so that
-    /// keys with characters XML 1.0 cannot carry survive) and are decoded here. A page
-    /// over [`MAX_PAGE_BYTES`] or [`MAX_PAGE_KEYS`], or one that hands back the token it
-    /// was given, is an error.
-    pub fn list_objects_page(
-        &self,
-        bucket: &str,
-        prefix: Option<&str>,
-        token: Option<&str>,
-    ) -> Result<ObjectPage, Error> {
-        let page = self.fetch_page(bucket, prefix, token)?;
-        Ok(ObjectPage {
-            objects: page.items,
-            next: page.next,
+impl Operation for ListBuckets<'_> {
+    const NAME: &'static str = "ListBuckets";
+    type Output = Page<ListedBucket>;
+    fn parse(&self, resp: Response) -> Result<Page<ListedBucket>, Error> {
+        let root = resp.xml_root(Self::NAME, "ListAllMyBucketsResult")?;
+        let buckets: Vec<Bucket> = read::list(&root, "Buckets", "Bucket").unwrap_or_default();
+        Ok(Page {
+            items: buckets
+                .into_iter()
+                .map(|b| ListedBucket {
+                    json: to_value(&b),
+                    name: b.name.unwrap_or_default(),
+                })
+                .collect(),
+            next: read::member(&root, "ContinuationToken"),
         })
     }
+}
 
-    fn fetch_page<T: Entry>(
-        &self,
-        bucket: &str,
-        prefix: Option<&str>,
-        token: Option<&str>,
-    ) -> Result<Page<T>, Error> {
+impl S3Operation for ListBuckets<'_> {
+    const METHOD: &'static str = "GET";
+    fn bucket(&self) -> Option<&str> {
+        None
+    }
+    fn build(&self, req: Request) -> Request {
+        match self.token {
+            Some(t) => req.query("continuation-token", t),
+            None => req,
+        }
+    }
+}
+
+/// ListObjectsV2, one page, its entries read into `T`. Keys are asked URL-encoded
+/// (`encoding-type=url`, as botocore asks, so that keys with characters XML 1.0 cannot
+/// carry survive) unless `url_encoded` is false; a page over [`MAX_PAGE_BYTES`] or
+/// [`MAX_PAGE_KEYS`] is an error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListObjectsV2<'a, T> {
+    pub(crate) bucket: &'a str,
+    pub(crate) prefix: Option<&'a str>,
+    pub(crate) token: Option<&'a str>,
+    pub(crate) max_keys: Option<u32>,
+    pub(crate) url_encoded: bool,
+    pub(crate) entries: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'a, T> ListObjectsV2<'a, T> {
+    /// A page as listings ask for it: URL-encoded, S3's page size.
+    pub(crate) fn page(bucket: &'a str, prefix: Option<&'a str>, token: Option<&'a str>) -> Self {
+        ListObjectsV2 {
+            bucket,
+            prefix,
+            token,
+            max_keys: None,
+            url_encoded: true,
+            entries: std::marker::PhantomData,
+        }
+    }
+}
+
+const TOO_MANY: &str = "too many entries";
+
+impl<T: Entry> Operation for ListObjectsV2<'_, T> {
+    const NAME: &'static str = "ListObjectsV2";
+    type Output = Page<T>;
+    fn parse(&self, resp: Response) -> Result<Page<T>, Error> {
         const OP: &str = "ListObjectsV2";
-        let resp = self
-            .call_limited("GET", Some(bucket), OP, MAX_PAGE_BYTES, |mut r| {
-                r = r.query("list-type", "2").query("encoding-type", "url");
-                if let Some(p) = prefix {
-                    r = r.query("prefix", p);
-                }
-                if let Some(t) = token {
-                    r = r.query("continuation-token", t);
-                }
-                r
-            })
-            .map_err(|e| too_long(e, bucket))?;
-        let mut items: Vec<T> = Vec::new();
+        let mut items: Vec<T::Raw> = Vec::new();
         let (mut entries, mut url_encoded, mut truncated) = (0usize, false, false);
         let mut next: Option<String> = None;
         let parsed = xml::parse_children(&resp.body, |el| {
@@ -230,8 +247,9 @@ impl S3<'_> {
             Ok(root) => root,
             Err(e) if e.0 == TOO_MANY => {
                 return Err(Error::transport(format!(
-                    "The {OP} page for bucket {bucket} holds more than {MAX_PAGE_KEYS} keys \
-                     (S3 sends at most 1,000 a page): refusing it"
+                    "The {OP} page for bucket {} holds more than {MAX_PAGE_KEYS} keys \
+                     (S3 sends at most 1,000 a page): refusing it",
+                    self.bucket
                 )));
             }
             Err(e) => {
@@ -248,16 +266,74 @@ impl S3<'_> {
         if url_encoded {
             items.iter_mut().for_each(T::decode);
         }
-        let next = next.filter(|t| truncated && !t.is_empty());
-        if let (Some(given), Some(again)) = (token, &next) {
-            if given == again {
-                return Err(Error::transport(format!(
-                    "The {OP} listing of bucket {bucket} does not advance: the server sent \
-                     back the continuation token it was given"
-                )));
-            }
+        Ok(Page {
+            items: items.into_iter().map(T::finish).collect(),
+            next: next.filter(|t| truncated && !t.is_empty()),
+        })
+    }
+}
+
+impl<T: Entry> S3Operation for ListObjectsV2<'_, T> {
+    const METHOD: &'static str = "GET";
+    const BODY_LIMIT: Option<u64> = Some(MAX_PAGE_BYTES);
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn build(&self, req: Request) -> Request {
+        let mut r = req.query("list-type", "2");
+        if self.url_encoded {
+            r = r.query("encoding-type", "url");
         }
-        Ok(Page { items, next })
+        if let Some(n) = self.max_keys {
+            r = r.query("max-keys", n.to_string());
+        }
+        if let Some(p) = self.prefix {
+            r = r.query("prefix", p);
+        }
+        if let Some(t) = self.token {
+            r = r.query("continuation-token", t);
+        }
+        r
+    }
+}
+
+impl S3<'_> {
+    /// ListBuckets, following continuation tokens where the server pages.
+    pub fn list_buckets(&self) -> Result<Vec<ListedBucket>, Error> {
+        Paginator::new("ListBuckets listing", |token: Option<&str>| {
+            self.send(&ListBuckets { token })
+        })
+        .items()
+        .collect()
+    }
+
+    /// One ListObjectsV2 page, from the start (`token` None) or a continuation token.
+    fn fetch_page<T: Entry>(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<Page<T>, Error> {
+        self.send(&ListObjectsV2::page(bucket, prefix, token))
+            .map_err(|e| too_long(e, bucket))
+    }
+
+    /// The pages of a listing, each checked to go past the pages before it.
+    fn pages<'s, T: Entry + Send + 's>(
+        &'s self,
+        bucket: &'s str,
+        prefix: Option<&'s str>,
+    ) -> impl Iterator<Item = Result<Vec<T>, Error>> + Send + 's {
+        let mut order = KeyOrder {
+            bucket,
+            high: None,
+            number: 0,
+        };
+        Paginator::checked(
+            format!("ListObjectsV2 listing of bucket {bucket}"),
+            move |token: Option<&str>| self.fetch_page::<T>(bucket, prefix, token),
+            move |page: &Page<T>| order.check(page),
+        )
     }
 
     /// Every object under a prefix, one at a time; the next page is fetched only
@@ -267,7 +343,7 @@ impl S3<'_> {
         bucket: &'s str,
         prefix: Option<&'s str>,
     ) -> impl Iterator<Item = Result<ListedObject, Error>> + 's {
-        flatten(Pages::new(self, bucket, prefix))
+        flatten(self.pages(bucket, prefix))
     }
 
     /// Every key under a prefix with its size, one at a time, without botocore's JSON.
@@ -286,16 +362,7 @@ impl S3<'_> {
         bucket: &'s str,
         prefix: Option<&'s str>,
     ) -> impl Iterator<Item = Result<Vec<ListedKey>, Error>> + Send + 's {
-        Pages::new(self, bucket, prefix)
-    }
-
-    /// Every key under a prefix.
-    pub fn list_keys(
-        &self,
-        bucket: &str,
-        prefix: Option<&str>,
-    ) -> Result<Vec<ListedObject>, Error> {
-        self.objects(bucket, prefix).collect()
+        self.pages(bucket, prefix)
     }
 }
 
@@ -312,37 +379,18 @@ fn flatten<T>(
     })
 }
 
-/// The pages of a listing, each checked to go past the pages before it.
-struct Pages<'s, T> {
-    s3: &'s S3<'s>,
-    bucket: &'s str,
-    prefix: Option<&'s str>,
-    /// None: finished; Some(None): the first page is still to fetch.
-    token: Option<Option<String>>,
+/// S3 lists keys in ascending UTF-8 binary order: a page's keys must all come after
+/// the greatest key of the pages before it.
+struct KeyOrder<'b> {
+    bucket: &'b str,
     /// The greatest key listed so far.
     high: Option<String>,
-    empty_run: u32,
     number: u64,
-    _entries: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'s, T: Entry> Pages<'s, T> {
-    fn new(s3: &'s S3<'s>, bucket: &'s str, prefix: Option<&'s str>) -> Self {
-        Pages {
-            s3,
-            bucket,
-            prefix,
-            token: Some(None),
-            high: None,
-            empty_run: 0,
-            number: 0,
-            _entries: std::marker::PhantomData,
-        }
-    }
-
-    /// The page's keys must all come after the greatest key of the pages before it,
-    /// and a run of empty truncated pages must end.
-    fn check(&mut self, page: &Page<T>) -> Result<(), Error> {
+impl KeyOrder<'_> {
+    fn check<T: Entry>(&mut self, page: &Page<T>) -> Result<(), Error> {
+        self.number += 1;
         let keys = page.items.iter().filter_map(T::key);
         if let Some(high) = &self.high {
             if let Some(back) = keys.clone().find(|k| k.as_bytes() <= high.as_bytes()) {
@@ -360,40 +408,9 @@ impl<'s, T: Entry> Pages<'s, T> {
         if let Some(top) = keys.max_by(|a, b| a.as_bytes().cmp(b.as_bytes())) {
             self.high = Some(top.to_string());
         }
-        if page.items.is_empty() && page.next.is_some() {
-            self.empty_run += 1;
-            if self.empty_run >= MAX_EMPTY_PAGES {
-                return Err(Error::transport(format!(
-                    "The ListObjectsV2 listing of bucket {} does not advance: {} pages in a row \
-                     without a key",
-                    self.bucket, self.empty_run
-                )));
-            }
-        } else {
-            self.empty_run = 0;
-        }
         Ok(())
     }
 }
-
-impl<T: Entry> Iterator for Pages<'_, T> {
-    type Item = Result<Vec<T>, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let current = self.token.take()?;
-        self.number += 1;
-        let page = self
-            .s3
-            .fetch_page::<T>(self.bucket, self.prefix, current.as_deref())
-            .and_then(|page| self.check(&page).map(|()| page));
-        Some(page.map(|page| {
-            self.token = page.next.map(Some);
-            page.items
-        }))
-    }
-}
-
-const TOO_MANY: &str = "too many entries";
 
 /// A page refused for its length says so in the listing's words.
 fn too_long(e: Error, bucket: &str) -> Error {
@@ -414,7 +431,7 @@ fn too_long(e: Error, bucket: &str) -> Error {
 
 /// `urllib.parse.unquote_plus`, for keys listed with `encoding-type=url`.
 pub fn unquote_plus(s: &str) -> String {
-    crate::aws::xml::percent_decode(&s.replace('+', " "))
+    crate::aws::shape::percent_decode(&s.replace('+', " "))
 }
 
 #[cfg(test)]

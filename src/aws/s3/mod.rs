@@ -1,35 +1,36 @@
-//! The S3 REST client core: addressing, signing, bucket-region discovery and
-//! HeadBucket. Listings (list.rs), bucket configuration (bucket.rs), what `create`
-//! sets up (create.rs), objects (object.rs), presigned URLs (presign.rs) and the
-//! bucket check (check.rs) build on [`S3::call`].
-
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+//! The S3 REST client core: addressing, signing, bucket-region discovery. Each S3
+//! operation is a value of its own type ([`S3Operation`]): it says what it sends and
+//! how its answer is read; [`S3::send`] only addresses, signs, sends and follows a
+//! region redirect. Listings (list.rs), bucket configuration (bucket.rs), what `create`
+//! sets up (create.rs), objects (object.rs, multipart.rs), presigned URLs (presign.rs)
+//! and the bucket check (check.rs) each hold their operations and the client methods
+//! that send them.
 
 use super::http::{Http, Request, Response, SigningTarget, Streaming};
+use super::operation::{Operation, S3Operation};
 use super::session::Session;
 use super::sigv4::{Mode, uri_encode};
-use super::xml::Element;
 use crate::error::{AwsError, Error};
 
 pub mod bucket;
 mod bucket_outputs;
 pub mod check;
 pub mod create;
+mod documents;
 pub mod list;
+mod multipart;
 pub mod object;
 pub mod presign;
+#[cfg(test)]
+mod tests_addressing;
+#[cfg(test)]
+mod tests_objects;
+#[cfg(test)]
+mod tests_ops;
 
 pub struct S3<'a> {
     pub(crate) ctx: &'a Session,
 }
-
-/// Regions learnt for buckets, kept for the rest of the process: every client made
-/// from any `Context` shares them, so a command that makes several clients pays for
-/// a redirect once. Keyed by where the bucket lives (the custom endpoint, or AWS)
-/// and its name.
-static REGIONS: LazyLock<Mutex<HashMap<(String, String), String>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Is this bucket name usable as a DNS label (virtual-hosted addressing)?
 /// Names with dots are not: their TLS certificate would not match `*.s3.amazonaws.com`.
@@ -63,7 +64,6 @@ fn aws_endpoint(region: &str) -> String {
     }
 }
 
-/// The path of a key: each character encoded once, `/` kept.
 /// A PUT with a body S3 wants a checksum for (PutBucketPolicy, PutPublicAccessBlock,
 /// PutBucketCors...): `Content-MD5`. botocore sends `x-amz-checksum-crc32`; S3 takes
 /// either.
@@ -72,6 +72,7 @@ pub(crate) fn with_md5_body(req: Request, body: &[u8]) -> Request {
         .body(body.to_vec())
 }
 
+/// The path of a key: each character encoded once, `/` kept.
 pub fn key_path(key: &str) -> String {
     uri_encode(key, false)
 }
@@ -81,30 +82,32 @@ impl<'a> S3<'a> {
         S3 { ctx }
     }
 
+    /// How many times a request is tried before its error is final: transfers size
+    /// their own retries of a part by it.
+    pub fn max_attempts(&self) -> u32 {
+        self.ctx.max_attempts()
+    }
+
     /// Where a bucket's learnt region is filed: per custom endpoint, or AWS.
-    fn cache_key(&self, bucket: &str) -> (String, String) {
-        let place = if self.ctx.s3_endpoint.custom {
-            self.ctx.s3_endpoint.url.clone()
+    fn place(&self) -> &str {
+        if self.ctx.s3_endpoint.custom {
+            &self.ctx.s3_endpoint.url
         } else {
-            String::new()
-        };
-        (place, bucket.to_string())
+            ""
+        }
     }
 
     /// The region requests for this bucket are signed for.
     pub fn region_for(&self, bucket: Option<&str>) -> String {
         bucket
-            .and_then(|b| REGIONS.lock().ok()?.get(&self.cache_key(b)).cloned())
+            .and_then(|b| self.ctx.regions.get(self.place(), b))
             .unwrap_or_else(|| self.ctx.region.clone())
     }
 
-    /// Record a bucket's region for the rest of the process.
+    /// Record a bucket's region for the rest of the session.
     pub fn remember(&self, bucket: &str, region: &str) {
-        if !valid_region(region) {
-            return;
-        }
-        if let Ok(mut map) = REGIONS.lock() {
-            map.insert(self.cache_key(bucket), region.to_string());
+        if valid_region(region) {
+            self.ctx.regions.insert(self.place(), bucket, region);
         }
     }
 
@@ -118,14 +121,6 @@ impl<'a> S3<'a> {
         region: &str,
     ) -> (String, String) {
         self.address_styled(bucket, key, region, true)
-    }
-
-    /// The addressing of one operation: as [`S3::address`], except that GetBucketLocation
-    /// is always path-style (botocore forces it: a virtual host signed for a region that
-    /// is not the bucket's may be refused, and this is the call that finds the region).
-    fn address_for(&self, op: &Op<'_>, region: &str) -> (String, String) {
-        let virtual_ok = op.operation != "GetBucketLocation";
-        self.address_styled(op.bucket, op.key, region, virtual_ok)
     }
 
     fn address_styled(
@@ -158,69 +153,39 @@ impl<'a> S3<'a> {
         }
     }
 
-    /// Send one S3 operation and read the response. `build` adds query, headers
-    /// and body to the addressed request; it runs again when the bucket turns out
-    /// to live in another region, and the request is re-signed for that region.
-    pub fn call(
-        &self,
-        method: &'static str,
-        bucket: Option<&str>,
-        key: Option<&str>,
-        operation: &str,
-        build: impl Fn(Request) -> Request,
-    ) -> Result<Response, Error> {
-        self.with_region(
-            Op {
-                method,
-                bucket,
-                key,
-                operation,
-            },
-            |http, target, req| http.send(target, req, operation),
-            &build,
-        )
+    /// The request an operation makes in a region, before signing: addressed as its
+    /// type says (path-style for some), with its query, headers and body.
+    pub(crate) fn request<O: S3Operation>(&self, op: &O, region: &str) -> Request {
+        self.addressed_request(&Sending::of(op), &|r| op.build(r), region)
     }
 
-    /// Like [`S3::call`], refusing a 2xx response body longer than `limit` bytes.
-    pub fn call_limited(
+    fn addressed_request(
         &self,
-        method: &'static str,
-        bucket: Option<&str>,
-        operation: &str,
-        limit: u64,
-        build: impl Fn(Request) -> Request,
-    ) -> Result<Response, Error> {
-        self.with_region(
-            Op {
-                method,
-                bucket,
-                key: None,
-                operation,
-            },
-            |http, target, req| http.send_limited(target, req, operation, limit),
-            &build,
-        )
+        sending: &Sending<'_>,
+        build: &dyn Fn(Request) -> Request,
+        region: &str,
+    ) -> Request {
+        let (base, path) =
+            self.address_styled(sending.bucket, sending.key, region, !sending.path_style);
+        build(Request::new(sending.method, &base, path))
     }
 
-    /// Like [`S3::call`], with the body of a 2xx response left unread.
-    pub fn call_streaming(
-        &self,
-        method: &'static str,
-        bucket: Option<&str>,
-        key: Option<&str>,
-        operation: &str,
-        build: impl Fn(Request) -> Request,
-    ) -> Result<Streaming, Error> {
-        self.with_region(
-            Op {
-                method,
-                bucket,
-                key,
-                operation,
-            },
-            |http, target, req| http.send_streaming(target, req, operation),
-            &build,
-        )
+    /// Send one operation and read its response.
+    pub(crate) fn send<O: S3Operation>(&self, op: &O) -> Result<O::Output, Error> {
+        let resp = self.with_region(&Sending::of(op), &|r| op.build(r), &|http, target, req| {
+            match O::BODY_LIMIT {
+                Some(limit) => http.send_limited(target, req, O::NAME, limit),
+                None => http.send(target, req, O::NAME),
+            }
+        })?;
+        op.parse(resp)
+    }
+
+    /// Send one operation with the body of a 2xx response left unread (downloads).
+    pub(crate) fn send_streaming<O: S3Operation>(&self, op: &O) -> Result<Streaming, Error> {
+        self.with_region(&Sending::of(op), &|r| op.build(r), &|http, target, req| {
+            http.send_streaming(target, req, O::NAME)
+        })
     }
 
     fn target<'r>(&'r self, region: &'r str) -> SigningTarget<'r> {
@@ -234,21 +199,21 @@ impl<'a> S3<'a> {
 
     /// Send, and when S3 says the bucket lives in another region, learn that
     /// region, re-address and re-sign for it, and send once more.
+    /// Not generic over the operation: one copy of this loop serves them all.
     fn with_region<T>(
         &self,
-        op: Op<'_>,
-        send: impl Fn(&Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
+        op: &Sending<'_>,
         build: &dyn Fn(Request) -> Request,
+        send: &dyn Fn(&Http, SigningTarget<'_>, &Request) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut redirected = false;
         loop {
             let region = self.region_for(op.bucket);
-            let (base, path) = self.address_for(&op, &region);
-            let req = build(Request::new(op.method, &base, path));
+            let req = self.addressed_request(op, build, &region);
             match send(&self.ctx.http, self.target(&region), &req) {
                 Err(Error::Aws(e)) => {
                     if let Some(bucket) = op.bucket.filter(|_| !redirected) {
-                        if wrong_region(&e, &op) {
+                        if wrong_region(&e, op) {
                             let actual = e
                                 .region
                                 .clone()
@@ -262,7 +227,7 @@ impl<'a> S3<'a> {
                             }
                         }
                     }
-                    return Err(Error::Aws(refine(e, op.method, op.key)));
+                    return Err(Error::Aws(refine(e, op)));
                 }
                 other => return other,
             }
@@ -272,9 +237,12 @@ impl<'a> S3<'a> {
     /// The last resort for a redirect that did not say where to: HEAD the bucket
     /// and read `x-amz-bucket-region`, which S3 sends with success and error alike.
     fn probe_region(&self, bucket: &str, region: &str) -> Option<String> {
-        let (base, path) = self.address(Some(bucket), None, region);
-        let req = Request::new("HEAD", &base, path);
-        match self.ctx.http.send(self.target(region), &req, "HeadBucket") {
+        let req = self.request(&HeadBucket { bucket }, region);
+        match self
+            .ctx
+            .http
+            .send(self.target(region), &req, HeadBucket::NAME)
+        {
             Ok(resp) => resp.header("x-amz-bucket-region").map(str::to_string),
             Err(Error::Aws(e)) => e.region,
             Err(_) => None,
@@ -283,10 +251,10 @@ impl<'a> S3<'a> {
 
     /// HeadBucket. `Ok(false)` for a missing bucket; other failures are errors.
     pub fn head_bucket(&self, bucket: &str) -> Result<bool, Error> {
-        match self.call("HEAD", Some(bucket), None, "HeadBucket", |r| r) {
-            Ok(resp) => {
-                if let Some(region) = resp.header("x-amz-bucket-region") {
-                    self.remember(bucket, region);
+        match self.send(&HeadBucket { bucket }) {
+            Ok(region) => {
+                if let Some(region) = region {
+                    self.remember(bucket, &region);
                 }
                 Ok(true)
             }
@@ -294,38 +262,72 @@ impl<'a> S3<'a> {
             Err(e) => Err(e),
         }
     }
+}
 
-    /// The root element of an XML response body.
-    pub fn xml(&self, resp: &Response, operation: &str) -> Result<Element, Error> {
-        resp.xml(operation)
+/// HeadBucket: does the bucket exist, and where (`x-amz-bucket-region`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeadBucket<'a> {
+    pub(crate) bucket: &'a str,
+}
+
+impl Operation for HeadBucket<'_> {
+    const NAME: &'static str = "HeadBucket";
+    /// The region S3 says the bucket is in.
+    type Output = Option<String>;
+    fn parse(&self, resp: Response) -> Result<Self::Output, Error> {
+        Ok(resp.header("x-amz-bucket-region").map(str::to_string))
     }
 }
 
-/// What is being sent, for the redirect decision.
-struct Op<'o> {
+impl S3Operation for HeadBucket<'_> {
+    const METHOD: &'static str = "HEAD";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn build(&self, req: Request) -> Request {
+        req
+    }
+}
+
+/// What the redirect rules need to know of an operation being sent: its type's
+/// properties, as values.
+struct Sending<'o> {
     method: &'static str,
     bucket: Option<&'o str>,
     key: Option<&'o str>,
-    operation: &'o str,
+    path_style: bool,
+    names_its_region: bool,
+}
+
+impl<'o> Sending<'o> {
+    fn of<O: S3Operation>(op: &'o O) -> Self {
+        Sending {
+            method: O::METHOD,
+            bucket: op.bucket(),
+            key: op.key(),
+            path_style: O::PATH_STYLE,
+            names_its_region: O::NAMES_ITS_REGION,
+        }
+    }
 }
 
 /// Does this error say the request went to the wrong region? botocore's
 /// `S3RegionRedirectorv2` cases: any 301/302/307, `PermanentRedirect`,
 /// `AuthorizationHeaderMalformed` naming the region, a body-less 301/400 on a
-/// HEAD, and `IllegalLocationConstraintException` except from CreateBucket
-/// (there it means the request itself is wrong).
-fn wrong_region(e: &AwsError, op: &Op<'_>) -> bool {
+/// HEAD, and `IllegalLocationConstraintException` except from an operation that names
+/// its region (CreateBucket: there it means the request itself is wrong).
+fn wrong_region(e: &AwsError, op: &Sending<'_>) -> bool {
     matches!(e.status, 301 | 302 | 307)
         || e.code == "PermanentRedirect"
         || (e.code == "AuthorizationHeaderMalformed" && e.region.is_some())
         || (op.method == "HEAD" && matches!(e.code.as_str(), "301" | "400"))
-        || (e.code == "IllegalLocationConstraintException" && op.operation != "CreateBucket")
+        || (e.code == "IllegalLocationConstraintException" && !op.names_its_region)
 }
 
 /// Give body-less HEAD errors a name: a 404 HEAD is a missing key or bucket.
-fn refine(mut e: AwsError, method: &str, key: Option<&str>) -> AwsError {
-    if method == "HEAD" && e.code == "404" {
-        if key.is_some() {
+fn refine(mut e: AwsError, op: &Sending<'_>) -> AwsError {
+    if op.method == "HEAD" && e.code == "404" {
+        if op.key.is_some() {
             e.code = "NoSuchKey".into();
             e.message = "The specified key does not exist.".into();
         } else {
@@ -334,200 +336,4 @@ fn refine(mut e: AwsError, method: &str, key: Option<&str>) -> AwsError {
         }
     }
     e
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dns_names() {
-        assert!(dns_compatible("my-bucket"));
-        assert!(!dns_compatible("static.niche-museums.com"));
-        assert!(!dns_compatible("My_Bucket"));
-        assert!(!dns_compatible("ab"));
-        assert!(!dns_compatible("-bucket"));
-    }
-
-    #[test]
-    fn keys_are_encoded_once_with_slashes_kept() {
-        assert_eq!(key_path("a b/c+d/ü&?#"), "a%20b/c%2Bd/%C3%BC%26%3F%23");
-    }
-
-    // Tests build a whole Context (the layer above) to get a realistic session.
-    fn context(region: &str, endpoint: Option<&str>) -> crate::aws::Context {
-        let mut pairs = vec![
-            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-            ("AWS_SECRET_ACCESS_KEY", "secret"),
-            ("AWS_REGION", region),
-            ("AWS_CONFIG_FILE", "/nonexistent/config"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
-        ];
-        if let Some(url) = endpoint {
-            pairs.push(("AWS_ENDPOINT_URL_S3", url));
-        }
-        let env = crate::aws::config::MapEnv::from_pairs(&pairs);
-        crate::aws::Context::with_env(&crate::aws::AwsOptions::default(), &env).unwrap()
-    }
-
-    fn url(s3: &S3<'_>, bucket: &str, key: Option<&str>) -> String {
-        let region = s3.region_for(Some(bucket));
-        let (base, path) = s3.address(Some(bucket), key, &region);
-        format!("{base}{path}")
-    }
-
-    // The region cache is process-wide: each test uses bucket names of its own.
-
-    #[test]
-    fn aws_addressing_virtual_hosted_unless_dotted() {
-        let ctx = context("us-east-1", None);
-        let s3 = ctx.s3();
-        assert_eq!(
-            url(&s3, "addr-plain", Some("a b/ü")),
-            "https://addr-plain.s3.amazonaws.com/a%20b/%C3%BC"
-        );
-        assert_eq!(
-            url(&s3, "addr-plain", None),
-            "https://addr-plain.s3.amazonaws.com/"
-        );
-        // The original's own example of a dotted name: path-style.
-        assert_eq!(
-            url(&s3, "static.niche-museums.com", Some("index.html")),
-            "https://s3.amazonaws.com/static.niche-museums.com/index.html"
-        );
-        assert_eq!(
-            url(&s3, "Legacy_Name", None),
-            "https://s3.amazonaws.com/Legacy_Name"
-        );
-        let (base, path) = s3.address(None, None, "us-east-1");
-        assert_eq!(
-            (base.as_str(), path.as_str()),
-            ("https://s3.amazonaws.com", "/")
-        );
-    }
-
-    #[test]
-    fn get_bucket_location_is_path_style_as_botocore_forces_it() {
-        let ctx = context("eu-west-1", None);
-        let s3 = ctx.s3();
-        let op = |operation| Op {
-            method: "GET",
-            bucket: Some("addr-location"),
-            key: None,
-            operation,
-        };
-        let (base, path) = s3.address_for(&op("GetBucketLocation"), "eu-west-1");
-        assert_eq!(
-            format!("{base}{path}"),
-            "https://s3.eu-west-1.amazonaws.com/addr-location"
-        );
-        let (base, path) = s3.address_for(&op("GetBucketAcl"), "eu-west-1");
-        assert_eq!(
-            format!("{base}{path}"),
-            "https://addr-location.s3.eu-west-1.amazonaws.com/"
-        );
-    }
-
-    #[test]
-    fn learnt_regions_move_requests_to_that_regions_endpoint() {
-        let ctx = context("eu-west-1", None);
-        let s3 = ctx.s3();
-        assert_eq!(
-            url(&s3, "addr-moving", None),
-            "https://addr-moving.s3.eu-west-1.amazonaws.com/"
-        );
-        s3.remember("addr-moving", "us-east-1");
-        assert_eq!(
-            url(&s3, "addr-moving", None),
-            "https://addr-moving.s3.us-east-1.amazonaws.com/"
-        );
-        s3.remember("addr.dotted.moving", "ap-southeast-2");
-        assert_eq!(
-            url(&s3, "addr.dotted.moving", Some("k")),
-            "https://s3.ap-southeast-2.amazonaws.com/addr.dotted.moving/k"
-        );
-        // Another client in the same process knows it too.
-        let other = context("eu-west-1", None);
-        assert_eq!(other.s3().region_for(Some("addr-moving")), "us-east-1");
-        // A region that is not a DNS label never reaches a host name.
-        s3.remember("addr-moving", "evil.example/x");
-        assert_eq!(s3.region_for(Some("addr-moving")), "us-east-1");
-    }
-
-    #[test]
-    fn custom_endpoints_are_path_style_in_every_region() {
-        let ctx = context("us-east-1", Some("http://127.0.0.1:9000"));
-        let s3 = ctx.s3();
-        assert_eq!(
-            url(&s3, "addr-custom", Some("k&1")),
-            "http://127.0.0.1:9000/addr-custom/k%261"
-        );
-        s3.remember("addr-custom", "eu-west-1");
-        assert_eq!(s3.region_for(Some("addr-custom")), "eu-west-1");
-        assert_eq!(
-            url(&s3, "addr-custom", None),
-            "http://127.0.0.1:9000/addr-custom"
-        );
-        // Learnt per endpoint: the same name on AWS is another bucket.
-        assert_eq!(
-            context("us-east-1", None)
-                .s3()
-                .region_for(Some("addr-custom")),
-            "us-east-1"
-        );
-    }
-
-    #[test]
-    fn which_errors_mean_wrong_region() {
-        let op = |method, operation| Op {
-            method,
-            bucket: Some("b"),
-            key: None,
-            operation,
-        };
-        let err = |status, code: &str, region: Option<&str>| AwsError {
-            code: code.into(),
-            status,
-            region: region.map(str::to_string),
-            ..AwsError::default()
-        };
-        let get = op("GET", "ListObjectsV2");
-        assert!(wrong_region(&err(301, "PermanentRedirect", None), &get));
-        assert!(wrong_region(&err(301, "301", None), &get));
-        assert!(wrong_region(&err(307, "TemporaryRedirect", None), &get));
-        assert!(wrong_region(
-            &err(400, "AuthorizationHeaderMalformed", Some("us-east-1")),
-            &get
-        ));
-        assert!(!wrong_region(
-            &err(400, "AuthorizationHeaderMalformed", None),
-            &get
-        ));
-        assert!(!wrong_region(&err(400, "400", None), &get));
-        assert!(wrong_region(
-            &err(400, "400", None),
-            &op("HEAD", "HeadBucket")
-        ));
-        assert!(!wrong_region(
-            &err(403, "AccessDenied", Some("eu-west-1")),
-            &get
-        ));
-        assert!(!wrong_region(&err(404, "NoSuchBucket", None), &get));
-        let illegal = err(400, "IllegalLocationConstraintException", Some("eu-west-1"));
-        assert!(wrong_region(&illegal, &get));
-        assert!(!wrong_region(&illegal, &op("PUT", "CreateBucket")));
-    }
-
-    #[test]
-    fn head_404s_get_names() {
-        let e = AwsError {
-            code: "404".into(),
-            message: "Not Found".into(),
-            status: 404,
-            operation: "HeadObject".into(),
-            ..AwsError::default()
-        };
-        assert_eq!(refine(e.clone(), "HEAD", Some("k")).code, "NoSuchKey");
-        assert_eq!(refine(e, "HEAD", None).code, "NoSuchBucket");
-    }
 }

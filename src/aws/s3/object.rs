@@ -10,19 +10,24 @@
 use serde_json::Value;
 
 use super::S3;
-use crate::aws::http::{Body, Request, Streaming};
+use super::documents::delete_xml;
+pub use super::multipart::CompletedPart;
+use crate::aws::http::{Body, Request, Response, Streaming};
 use crate::aws::md5;
+use crate::aws::operation::{Operation, S3Operation};
+use crate::aws::shape::{read, shape, to_value};
 use crate::aws::sigv4::UNSIGNED_PAYLOAD;
-use crate::aws::xml::{self, Field, Kind, to_json};
 use crate::error::Error;
 
-/// botocore's Error shape of a DeleteObjects result, in its member order.
-const DELETE_ERROR: &[Field] = &[
-    Field("Key", Kind::Str),
-    Field("VersionId", Kind::Str),
-    Field("Code", Kind::Str),
-    Field("Message", Kind::Str),
-];
+shape! {
+    /// botocore's Error shape of a DeleteObjects result: one key that was not deleted.
+    pub struct DeleteError {
+        key: Option<String> = "Key" <- member("Key"),
+        version_id: Option<String> = "VersionId" <- member("VersionId"),
+        code: Option<String> = "Code" <- member("Code"),
+        message: Option<String> = "Message" <- member("Message"),
+    }
+}
 
 /// A request body with what vouches for it.
 #[derive(Debug, Clone)]
@@ -86,12 +91,171 @@ impl ObjectInfo {
     }
 }
 
-/// One uploaded part, as CompleteMultipartUpload lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompletedPart {
-    pub number: u32,
-    pub etag: String,
-    pub crc32: u32,
+/// Add a payload to a request: body, checksum header and the payload hash to sign.
+/// `crc32`: whether uploads carry a CRC32 (`request_checksum_calculation`).
+pub(crate) fn with_payload(req: Request, payload: &Payload, crc32: bool) -> Request {
+    let unsigned = req.base.starts_with("https://") && crc32;
+    // The algorithm header too, as botocore sends it: S3 (and moto) record the
+    // object's ChecksumAlgorithm from it, which listings then show.
+    let mut req = if crc32 {
+        req.header("x-amz-sdk-checksum-algorithm", "CRC32")
+            .header("x-amz-checksum-crc32", crc32_base64(payload.crc32))
+    } else {
+        req
+    };
+    req.payload_hash = match (&payload.sha256, unsigned) {
+        (_, true) => Some(UNSIGNED_PAYLOAD.to_string()),
+        (Some(hash), false) => Some(hash.clone()),
+        // Bytes bodies are hashed by the transport; files must come with a hash.
+        (None, false) => None,
+    };
+    req.body = payload.body.clone();
+    req
+}
+
+/// PutObject of a whole body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PutObject<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) payload: &'a Payload,
+    pub(crate) content_type: Option<&'a str>,
+    pub(crate) crc32: bool,
+}
+
+impl Operation for PutObject<'_> {
+    const NAME: &'static str = "PutObject";
+    type Output = ();
+    fn parse(&self, _resp: Response) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl S3Operation for PutObject<'_> {
+    const METHOD: &'static str = "PUT";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn key(&self) -> Option<&str> {
+        Some(self.key)
+    }
+    fn build(&self, req: Request) -> Request {
+        let mut r = with_payload(req, self.payload, self.crc32);
+        if let Some(ct) = self.content_type {
+            r = r.header("content-type", ct);
+        }
+        r
+    }
+}
+
+/// HeadObject, asking for the object's checksum when downloads check it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeadObject<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) validate: bool,
+}
+
+impl Operation for HeadObject<'_> {
+    const NAME: &'static str = "HeadObject";
+    type Output = ObjectInfo;
+    fn parse(&self, resp: Response) -> Result<ObjectInfo, Error> {
+        let mut info = ObjectInfo::from_headers(|name| resp.header(name).map(str::to_string));
+        if !self.validate {
+            info.checksum = None;
+        }
+        Ok(info)
+    }
+}
+
+impl S3Operation for HeadObject<'_> {
+    const METHOD: &'static str = "HEAD";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn key(&self) -> Option<&str> {
+        Some(self.key)
+    }
+    fn build(&self, req: Request) -> Request {
+        if self.validate {
+            req.header("x-amz-checksum-mode", "ENABLED")
+        } else {
+            req
+        }
+    }
+}
+
+/// GetObject. `range` is inclusive (`bytes=first-last`); `if_match` makes the server
+/// refuse (412) if the object changed meanwhile. Downloads stream its body
+/// ([`S3::send_streaming`]); read whole, its output is the response.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GetObject<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) range: Option<(u64, u64)>,
+    pub(crate) if_match: Option<&'a str>,
+    pub(crate) validate: bool,
+}
+
+impl Operation for GetObject<'_> {
+    const NAME: &'static str = "GetObject";
+    type Output = Response;
+    fn parse(&self, resp: Response) -> Result<Response, Error> {
+        Ok(resp)
+    }
+}
+
+impl S3Operation for GetObject<'_> {
+    const METHOD: &'static str = "GET";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn key(&self) -> Option<&str> {
+        Some(self.key)
+    }
+    fn build(&self, mut r: Request) -> Request {
+        match self.range {
+            Some((first, last)) => r = r.header("range", format!("bytes={first}-{last}")),
+            // Ranged responses carry no whole-object checksum; whole ones can.
+            None if self.validate => r = r.header("x-amz-checksum-mode", "ENABLED"),
+            None => {}
+        }
+        if let Some(etag) = self.if_match {
+            r = r.header("if-match", etag);
+        }
+        r
+    }
+}
+
+/// DeleteObjects for up to 1,000 keys, quiet: the answer lists only failures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeleteObjects<'a> {
+    pub(crate) bucket: &'a str,
+    pub(crate) keys: &'a [String],
+}
+
+impl Operation for DeleteObjects<'_> {
+    const NAME: &'static str = "DeleteObjects";
+    type Output = Vec<DeleteError>;
+    fn parse(&self, resp: Response) -> Result<Vec<DeleteError>, Error> {
+        let root = resp.xml(Self::NAME)?;
+        Ok(read::flat(&root, "Error").unwrap_or_default())
+    }
+}
+
+impl S3Operation for DeleteObjects<'_> {
+    const METHOD: &'static str = "POST";
+    fn bucket(&self) -> Option<&str> {
+        Some(self.bucket)
+    }
+    fn build(&self, req: Request) -> Request {
+        let body = delete_xml(self.keys).into_bytes();
+        // S3 refuses DeleteObjects without an integrity header.
+        req.query("delete", "")
+            .header("content-type", "application/xml")
+            .header("content-md5", md5::content_md5(&body))
+            .body(body)
+    }
 }
 
 impl S3<'_> {
@@ -115,26 +279,14 @@ impl S3<'_> {
         info
     }
 
-    /// Add a payload to a request: body, checksum header and the payload hash to sign.
+    /// Whether uploads carry a CRC32.
+    pub(crate) fn request_crc32(&self) -> bool {
+        self.ctx.checksums.request_crc32
+    }
+
+    #[cfg(test)]
     fn with_payload(&self, req: Request, payload: &Payload) -> Request {
-        let crc32 = self.ctx.checksums.request_crc32;
-        let unsigned = req.base.starts_with("https://") && crc32;
-        // The algorithm header too, as botocore sends it: S3 (and moto) record the
-        // object's ChecksumAlgorithm from it, which listings then show.
-        let mut req = if crc32 {
-            req.header("x-amz-sdk-checksum-algorithm", "CRC32")
-                .header("x-amz-checksum-crc32", crc32_base64(payload.crc32))
-        } else {
-            req
-        };
-        req.payload_hash = match (&payload.sha256, unsigned) {
-            (_, true) => Some(UNSIGNED_PAYLOAD.to_string()),
-            (Some(hash), false) => Some(hash.clone()),
-            // Bytes bodies are hashed by the transport; files must come with a hash.
-            (None, false) => None,
-        };
-        req.body = payload.body.clone();
-        req
+        with_payload(req, payload, self.request_crc32())
     }
 
     /// PutObject of a whole body.
@@ -145,27 +297,23 @@ impl S3<'_> {
         payload: &Payload,
         content_type: Option<&str>,
     ) -> Result<(), Error> {
-        self.call("PUT", Some(bucket), Some(key), "PutObject", |r| {
-            let mut r = self.with_payload(r, payload);
-            if let Some(ct) = content_type {
-                r = r.header("content-type", ct);
-            }
-            r
-        })?;
-        Ok(())
+        self.send(&PutObject {
+            bucket,
+            key,
+            payload,
+            content_type,
+            crc32: self.request_crc32(),
+        })
     }
 
     /// HeadObject, asking for the object's checksum when it has one.
     pub fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo, Error> {
         let validate = self.validates_responses();
-        let result = self.call("HEAD", Some(bucket), Some(key), "HeadObject", |r| {
-            if validate {
-                r.header("x-amz-checksum-mode", "ENABLED")
-            } else {
-                r
-            }
-        });
-        let resp = match result {
+        match self.send(&HeadObject {
+            bucket,
+            key,
+            validate,
+        }) {
             // A HEAD 404 has no body to say whether the key or the bucket is missing
             // (botocore prints "(404) Not Found"); one HeadBucket tells them apart.
             Err(Error::Aws(mut e)) if e.code == "NoSuchKey" => {
@@ -173,15 +321,10 @@ impl S3<'_> {
                     e.code = "NoSuchBucket".into();
                     e.message = "The specified bucket does not exist".into();
                 }
-                return Err(Error::Aws(e));
+                Err(Error::Aws(e))
             }
-            other => other?,
-        };
-        let mut info = ObjectInfo::from_headers(|name| resp.header(name).map(str::to_string));
-        if !validate {
-            info.checksum = None;
+            other => other,
         }
-        Ok(info)
     }
 
     /// GetObject with the body left to stream. `range` is inclusive (`bytes=first-last`);
@@ -193,171 +336,20 @@ impl S3<'_> {
         range: Option<(u64, u64)>,
         if_match: Option<&str>,
     ) -> Result<Streaming, Error> {
-        let validate = self.validates_responses();
-        self.call_streaming("GET", Some(bucket), Some(key), "GetObject", |mut r| {
-            match range {
-                Some((first, last)) => r = r.header("range", format!("bytes={first}-{last}")),
-                // Ranged responses carry no whole-object checksum; whole ones can.
-                None if validate => r = r.header("x-amz-checksum-mode", "ENABLED"),
-                None => {}
-            }
-            if let Some(etag) = if_match {
-                r = r.header("if-match", etag);
-            }
-            r
+        self.send_streaming(&GetObject {
+            bucket,
+            key,
+            range,
+            if_match,
+            validate: self.validates_responses(),
         })
     }
 
     /// DeleteObjects for up to 1,000 keys (quiet mode: only failures are listed).
     /// Returns the per-key errors in botocore's shape (Key, VersionId, Code, Message).
     pub fn delete_objects(&self, bucket: &str, keys: &[String]) -> Result<Vec<Value>, Error> {
-        let mut doc = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete xmlns=\"{}\">",
-            xml::S3_XMLNS
-        );
-        for key in keys {
-            doc.push_str("<Object><Key>");
-            doc.push_str(&xml::escape(key));
-            doc.push_str("</Key></Object>");
-        }
-        doc.push_str("<Quiet>true</Quiet></Delete>");
-        let body = doc.into_bytes();
-        // S3 refuses DeleteObjects without an integrity header.
-        let content_md5 = md5::content_md5(&body);
-        let resp = self.call("POST", Some(bucket), None, "DeleteObjects", |r| {
-            r.query("delete", "")
-                .header("content-type", "application/xml")
-                .header("content-md5", content_md5.clone())
-                .body(body.clone())
-        })?;
-        let root = resp.xml("DeleteObjects")?;
-        Ok(root
-            .children("Error")
-            .map(|e| to_json(e, DELETE_ERROR))
-            .collect())
-    }
-
-    /// CreateMultipartUpload, with CRC32 part checksums unless they are off; returns the
-    /// upload id.
-    pub fn create_multipart_upload(
-        &self,
-        bucket: &str,
-        key: &str,
-        content_type: Option<&str>,
-    ) -> Result<String, Error> {
-        let crc32 = self.ctx.checksums.request_crc32;
-        let resp = self.call(
-            "POST",
-            Some(bucket),
-            Some(key),
-            "CreateMultipartUpload",
-            |mut r| {
-                // An empty body, sent with Content-Length: 0 (some servers require it).
-                r = r.query("uploads", "").body(Vec::new());
-                if crc32 {
-                    r = r.header("x-amz-checksum-algorithm", "CRC32");
-                }
-                if let Some(ct) = content_type {
-                    r = r.header("content-type", ct);
-                }
-                r
-            },
-        )?;
-        let root = resp.xml("CreateMultipartUpload")?;
-        match root.text_of("UploadId").filter(|id| !id.is_empty()) {
-            Some(id) => Ok(id.to_string()),
-            None => Err(Error::transport(
-                "The CreateMultipartUpload response has no UploadId",
-            )),
-        }
-    }
-
-    /// UploadPart; returns what CompleteMultipartUpload needs.
-    pub fn upload_part(
-        &self,
-        bucket: &str,
-        key: &str,
-        upload_id: &str,
-        number: u32,
-        payload: &Payload,
-    ) -> Result<CompletedPart, Error> {
-        let resp = self.call("PUT", Some(bucket), Some(key), "UploadPart", |r| {
-            let r = r
-                .query("partNumber", number.to_string())
-                .query("uploadId", upload_id);
-            self.with_payload(r, payload)
-        })?;
-        let etag = resp.header("etag").unwrap_or_default().to_string();
-        Ok(CompletedPart {
-            number,
-            etag,
-            crc32: payload.crc32,
-        })
-    }
-
-    /// CompleteMultipartUpload. S3 can answer 200 and still fail, with an `<Error>`
-    /// document as the body; that is an error here.
-    pub fn complete_multipart_upload(
-        &self,
-        bucket: &str,
-        key: &str,
-        upload_id: &str,
-        parts: &[CompletedPart],
-    ) -> Result<(), Error> {
-        let mut doc = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"{}\">",
-            xml::S3_XMLNS
-        );
-        for part in parts {
-            // Parts uploaded without a checksum are listed without one.
-            let checksum = if self.ctx.checksums.request_crc32 {
-                format!(
-                    "<ChecksumCRC32>{}</ChecksumCRC32>",
-                    crc32_base64(part.crc32)
-                )
-            } else {
-                String::new()
-            };
-            doc.push_str(&format!(
-                "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>{checksum}</Part>",
-                part.number,
-                xml::escape(&part.etag),
-            ));
-        }
-        doc.push_str("</CompleteMultipartUpload>");
-        let body = doc.into_bytes();
-        let operation = "CompleteMultipartUpload";
-        let resp = self.call("POST", Some(bucket), Some(key), operation, |r| {
-            r.query("uploadId", upload_id)
-                .header("content-type", "application/xml")
-                .body(body.clone())
-        })?;
-        let root = resp.xml(operation)?;
-        if root.name == "Error" {
-            let mut err = crate::aws::http::parse_error_body(resp.status, &resp.body, operation);
-            if err.code == resp.status.to_string() {
-                err.code = "InternalError".into();
-            }
-            return Err(Error::Aws(err));
-        }
-        Ok(())
-    }
-
-    /// AbortMultipartUpload, so a failed upload's parts stop costing storage.
-    pub fn abort_multipart_upload(
-        &self,
-        bucket: &str,
-        key: &str,
-        upload_id: &str,
-    ) -> Result<(), Error> {
-        self.call(
-            "DELETE",
-            Some(bucket),
-            Some(key),
-            "AbortMultipartUpload",
-            |r| r.query("uploadId", upload_id),
-        )?;
-        Ok(())
+        let errors = self.send(&DeleteObjects { bucket, keys })?;
+        Ok(errors.iter().map(to_value).collect())
     }
 }
 
