@@ -46,6 +46,9 @@ pub(crate) trait S3Operation: Operation {
 /// An operation of the query protocol (IAM, STS): an `Action` with its parameters, sent
 /// as a form; the response's `<ActionResult>` is what `parse` reads.
 pub(crate) trait QueryOperation: Operation {
-    /// The parameters after `Action` and `Version`, in the order they are sent.
-    fn params(&self) -> Vec<(&'static str, String)>;
+    /// The service that answers it (its API version, endpoint and signing name follow).
+    const SERVICE: super::config::Service;
+    /// The parameters after `Action` and `Version`, in the order they are sent (names
+    /// can be built: `Tags.member.1.Key`).
+    fn params(&self) -> super::query::Params;
 }
