@@ -8,7 +8,7 @@ use crate::aws::config::Service;
 use crate::aws::http::Response;
 use crate::aws::operation::{Operation, QueryOperation};
 use crate::aws::paginate::Page;
-use crate::aws::query::{Params, result, result_element};
+use crate::aws::query::{Params, no_output, result, result_element};
 use crate::aws::shape::read;
 use crate::error::Error;
 
@@ -76,9 +76,8 @@ impl Operation for AttachRolePolicy<'_> {
     const NAME: &'static str = "AttachRolePolicy";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 

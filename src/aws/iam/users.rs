@@ -8,7 +8,7 @@ use crate::aws::config::Service;
 use crate::aws::http::Response;
 use crate::aws::operation::{Operation, QueryOperation};
 use crate::aws::paginate::Page;
-use crate::aws::query::{Params, result, result_element};
+use crate::aws::query::{Params, no_output, result, result_element};
 use crate::aws::shape::read;
 use crate::error::Error;
 
@@ -21,9 +21,8 @@ impl Operation for GetUser<'_> {
     const NAME: &'static str = "GetUser";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -46,9 +45,8 @@ impl Operation for CreateUser<'_> {
     const NAME: &'static str = "CreateUser";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -71,9 +69,8 @@ impl Operation for DeleteUser<'_> {
     const NAME: &'static str = "DeleteUser";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -129,9 +126,8 @@ impl Operation for PutUserPolicy<'_> {
     const NAME: &'static str = "PutUserPolicy";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -218,9 +214,8 @@ impl Operation for DeleteUserPolicy<'_> {
     const NAME: &'static str = "DeleteUserPolicy";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -323,9 +318,8 @@ impl Operation for UpdateAccessKey<'_> {
     const NAME: &'static str = "UpdateAccessKey";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 
@@ -349,9 +343,8 @@ impl Operation for DeleteAccessKey<'_> {
     const NAME: &'static str = "DeleteAccessKey";
     type Output = ();
 
-    /// Nothing to read; the answer must still be the action's.
     fn parse(&self, resp: Response) -> Result<(), Error> {
-        result_element(&resp, Self::NAME).map(drop)
+        no_output(&resp, Self::NAME)
     }
 }
 

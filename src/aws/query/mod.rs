@@ -156,6 +156,12 @@ pub(crate) fn result_element(resp: &Response, action: &str) -> Result<Element, E
         .unwrap_or_default())
 }
 
+/// The parse of an action without output: nothing is read, but the answer must still be
+/// the action's (well-formed, `<NAMEResponse>`).
+pub(crate) fn no_output(resp: &Response, action: &str) -> Result<(), Error> {
+    result_element(resp, action).map(drop)
+}
+
 /// The `<NAMEResult>` read as the shape `T` (all members absent when there is none, as
 /// botocore's parser gives an empty dict).
 pub(crate) fn result<T: FromXml + Default>(resp: &Response, action: &str) -> Result<T, Error> {
