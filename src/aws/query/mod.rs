@@ -110,10 +110,26 @@ pub(crate) struct QueryTarget<'a> {
     pub(crate) credentials: &'a Credentials,
 }
 
-/// The form body of `action`: `Action=NAME&Version=V&...`, encoded as botocore does.
+/// The form body of `action`: `Action=NAME&Version=V&...`, encoded as botocore does
+/// (what tests compare against the API reference).
+#[cfg(test)]
 pub(crate) fn form<O: QueryOperation>(action: &O) -> String {
-    let mut form = format!("Action={}&Version={}", O::NAME, version(O::SERVICE));
-    for (name, value) in action.params().iter() {
+    form_body(O::NAME, O::SERVICE, &action.params())
+}
+
+/// Sign and send one action, and parse its answer. Only the parse depends on the
+/// action's type; the rest is [`post`], compiled once.
+pub(crate) fn send<O: QueryOperation>(
+    target: &QueryTarget<'_>,
+    action: &O,
+) -> Result<O::Output, Error> {
+    let resp = post(target, O::SERVICE, O::NAME, &action.params())?;
+    action.parse(resp)
+}
+
+fn form_body(action: &str, service: Service, params: &Params) -> String {
+    let mut form = format!("Action={action}&Version={}", version(service));
+    for (name, value) in params.iter() {
         form.push('&');
         form.push_str(&form_encode(name));
         form.push('=');
@@ -122,26 +138,28 @@ pub(crate) fn form<O: QueryOperation>(action: &O) -> String {
     form
 }
 
-/// Sign and send one action, and parse its answer.
-pub(crate) fn send<O: QueryOperation>(
+/// The signed form POST of one action; a 2xx answer comes back unread.
+#[inline(never)]
+fn post(
     target: &QueryTarget<'_>,
-    action: &O,
-) -> Result<O::Output, Error> {
+    service: Service,
+    action: &str,
+    params: &Params,
+) -> Result<Response, Error> {
     let req = Request::new("POST", target.endpoint, "/")
         .header(
             "content-type",
             "application/x-www-form-urlencoded; charset=utf-8",
         )
-        .body(form(action).into_bytes());
-    let signing_region = config::signing_region(O::SERVICE, target.region);
+        .body(form_body(action, service, params).into_bytes());
+    let signing_region = config::signing_region(service, target.region);
     let signing = SigningTarget {
         credentials: target.credentials,
         region: &signing_region,
-        service: O::SERVICE.id(),
+        service: service.id(),
         mode: Mode::Generic,
     };
-    let resp = target.http.send_checked(signing, &req, O::NAME)?;
-    action.parse(resp)
+    target.http.send_checked(signing, &req, action)
 }
 
 /// The `<NAMEResult>` element of an answer (empty when there is none, as for actions
