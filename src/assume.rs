@@ -16,10 +16,6 @@ const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 /// The role allows sessions of up to 12 hours, the longest `--duration` accepts.
 const MAX_SESSION: u64 = 12 * 60 * 60;
 
-/// How long to keep retrying AssumeRole on a role IAM has not finished creating
-/// (with the default first wait of 2 s; the limit is 30 first waits).
-pub const PROPAGATION_WAIT: Duration = Duration::from_secs(60);
-
 /// The role's ARN, creating the role (trusting the account root, with
 /// AmazonS3FullAccess attached) when it does not exist. Returns whether it was
 /// created just now.
@@ -54,7 +50,7 @@ pub fn ensure_role_noting(
 /// The first wait before retrying AssumeRole on a new role: 2 s, or
 /// `S3_CREDENTIALS_ASSUME_RETRY_BASE_MS` milliseconds (tests set it small so that the
 /// retry path runs in milliseconds). Each later wait doubles, up to 8 times the first,
-/// and retrying stops after 30 times the first wait ([`PROPAGATION_WAIT`] by default).
+/// and retrying stops after 30 times the first wait (a minute by default).
 fn first_retry_delay() -> Duration {
     let env = crate::aws::config::ProcessEnv;
     crate::aws::config::millis(&env, "S3_CREDENTIALS_ASSUME_RETRY_BASE_MS")

@@ -74,6 +74,9 @@ pub enum Error {
     BucketCheck(BucketCheckError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
+    /// A failure of the work above the clients (`create`'s plan and steps), typed by
+    /// the module that knows it: printed as it words itself, and kept as the source.
+    Task(Box<dyn std::error::Error + Send + Sync>),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -155,6 +158,7 @@ impl fmt::Display for Error {
             Error::Local(l) => write!(f, "{l}"),
             Error::BucketCheck(e) => write!(f, "{e}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
+            Error::Task(e) => write!(f, "{e}"),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
@@ -174,6 +178,7 @@ impl std::error::Error for Error {
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
             Error::BucketCheck(e) => Some(e),
+            Error::Task(e) => Some(e.as_ref()),
             _ => None,
         }
     }

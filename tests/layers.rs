@@ -30,8 +30,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["aws::config"],
     ),
     (
-        "transport: agents, TLS, retries, error documents, the query protocol",
-        &["aws::http", "aws::tcp", "aws::query"],
+        "transport: agents, TLS, retries, error documents, operations, the query protocol",
+        &["aws::http", "aws::tcp", "aws::operation", "aws::query"],
     ),
     (
         "credentials: every provider, over the transport",
@@ -39,13 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "service clients: a Session and what is called with it",
-        &[
-            "aws::session",
-            "aws::operation",
-            "aws::iam",
-            "aws::sts",
-            "aws::s3",
-        ],
+        &["aws::session", "aws::iam", "aws::sts", "aws::s3"],
     ),
     (
         "context: a Session resolved from the options and the environment",

@@ -48,6 +48,9 @@ pub(crate) trait S3Operation: Operation {
 // The IAM and STS clients move onto it (issue 24, the query-protocol side).
 #[allow(dead_code)]
 pub(crate) trait QueryOperation: Operation {
-    /// The parameters after `Action` and `Version`, in the order they are sent.
-    fn params(&self) -> Vec<(&'static str, String)>;
+    /// The service that answers it (its API version, endpoint and signing name follow).
+    const SERVICE: super::config::Service;
+    /// The parameters after `Action` and `Version`, in the order they are sent (names
+    /// can be built: `Tags.member.1.Key`).
+    fn params(&self) -> super::query::Params;
 }

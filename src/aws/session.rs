@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use super::Credentials;
 use super::config::{self, Endpoint, Service};
 use super::http::Http;
+use super::operation::QueryOperation;
 use super::query::{self, QueryTarget};
-use super::xml::Element;
 use crate::error::Error;
 
 /// Everything a service client needs.
@@ -53,28 +53,14 @@ impl Session {
         self.http.max_attempts()
     }
 
-    /// One query-protocol call (IAM, STS) with this session's credentials; returns
-    /// the `<ActionResult>` element of the response.
-    pub fn query(
-        &self,
-        service: Service,
-        version: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Element, Error> {
-        self.query_with(&self.credentials, service, version, action, params)
-    }
-
-    /// [`Session::query`] signed with other credentials than the session's.
-    pub fn query_with(
+    /// One query-protocol action (IAM, STS) signed with `credentials` (the session's,
+    /// or others such as a key `create` just made).
+    pub(crate) fn send<O: QueryOperation>(
         &self,
         credentials: &Credentials,
-        service: Service,
-        version: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Element, Error> {
-        let endpoint = match service {
+        action: &O,
+    ) -> Result<O::Output, Error> {
+        let endpoint = match O::SERVICE {
             Service::Iam => &self.iam_endpoint,
             Service::Sts => &self.sts_endpoint,
             _ => &self.s3_endpoint,
@@ -82,10 +68,9 @@ impl Session {
         let target = QueryTarget {
             http: &self.http,
             endpoint: &endpoint.url,
-            service,
             region: &self.region,
             credentials,
         };
-        query::call(&target, version, action, params)
+        query::send(&target, action)
     }
 }

@@ -134,8 +134,8 @@ impl Reporter for Printer {
 }
 
 /// A string member of a response (empty when absent), for the INI lines.
-fn text(member: &Option<String>) -> &str {
-    member.as_deref().unwrap_or_default()
+fn text(member: &Option<impl AsRef<str>>) -> &str {
+    member.as_ref().map_or("", AsRef::as_ref)
 }
 
 /// The run's error, saying what it made before and left in place (the original

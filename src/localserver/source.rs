@@ -79,14 +79,14 @@ impl AssumeRoleSource {
         )?;
         let credentials = TempCredentials {
             access_key_id: role.access_key_id.unwrap_or_default(),
-            secret_access_key: role.secret_access_key.unwrap_or_default(),
-            session_token: role.session_token.unwrap_or_default(),
+            secret_access_key: role.secret_access_key.map(String::from).unwrap_or_default(),
+            session_token: role.session_token.map(String::from).unwrap_or_default(),
             // A response without a readable Expiration (never seen from AWS): assume the
             // full duration from when we asked, which is no later than the real one.
             expiration: role
                 .expiration
-                .as_deref()
-                .and_then(parse_aws_timestamp)
+                .as_ref()
+                .and_then(|t| parse_aws_timestamp(&t.0))
                 .unwrap_or(requested + Duration::from_secs(self.duration)),
         };
         if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {

@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::aws::iam::AccessKey;
+use super::error::ProvisionError;
+use crate::aws::iam::{AccessKey, KeyStatus};
 use crate::aws::{Context, Credentials};
 use crate::error::Error;
 
@@ -33,9 +34,13 @@ pub(super) fn create_key(
 ) -> Result<AccessKey, Error> {
     let iam = ctx.iam();
     let key = match iam.create_access_key(user) {
-        Err(e) if e.code() == Some("LimitExceeded") => {
+        Err(Error::Aws(refusal)) if refusal.code == "LimitExceeded" => {
+            let two_keys = || ProvisionError::TwoKeys {
+                user: user.to_string(),
+                refusal: refusal.clone(),
+            };
             if !options.delete_oldest {
-                return Err(Error::msg(limit_message(user)));
+                return Err(two_keys().into());
             }
             let keys = iam.list_access_keys(user)?;
             // By time; a key without a readable CreateDate counts as the oldest.
@@ -43,11 +48,11 @@ pub(super) fn create_key(
                 .iter()
                 .min_by_key(|k| {
                     k.create_date
-                        .as_deref()
-                        .and_then(crate::output::parse_aws_timestamp)
+                        .as_ref()
+                        .and_then(|t| crate::output::parse_aws_timestamp(&t.0))
                 })
                 .map(|k| field(&k.access_key_id).to_string())
-                .ok_or_else(|| Error::msg(limit_message(user)))?;
+                .ok_or_else(two_keys)?;
             iam.delete_access_key(user, &oldest)?;
             log(&format!(
                 "Deleted the oldest access key of user {user}: {oldest}"
@@ -62,15 +67,6 @@ pub(super) fn create_key(
     Ok(key)
 }
 
-/// The one line for IAM's LimitExceeded on CreateAccessKey.
-fn limit_message(user: &str) -> String {
-    format!(
-        "User {user} already has two access keys, the most IAM allows. Inactive keys count \
-         too, so --deactivate-existing-keys cannot help: run again with --delete-oldest-key \
-         to delete the older key first, or delete one yourself (aws iam delete-access-key)"
-    )
-}
-
 /// `--deactivate-existing-keys`: every other Active key of `user` becomes Inactive.
 pub(super) fn deactivate_others(
     ctx: &Context,
@@ -82,7 +78,7 @@ pub(super) fn deactivate_others(
     for key in iam.list_access_keys(user)? {
         let id = field(&key.access_key_id);
         if id != keep && field(&key.status) == "Active" {
-            iam.update_access_key(user, id, "Inactive")?;
+            iam.update_access_key(user, id, KeyStatus::Inactive)?;
             log(&format!("Deactivated access key {id} of user {user}"));
         }
     }
@@ -116,16 +112,16 @@ pub(super) fn wait_until_usable(
     loop {
         match ctx.sts().get_caller_identity_with(&credentials) {
             Ok(_) => return Ok(refused),
-            Err(e) if e.code().is_some_and(|c| NOT_YET_KNOWN.contains(&c)) => {
+            Err(Error::Aws(refusal)) if NOT_YET_KNOWN.contains(&refusal.code.as_str()) => {
                 // Full jitter around the base, as the retries do: 0.5x to 1.5x.
                 let pause = base.mul_f64(0.5 + crate::aws::http::jitter());
                 if Instant::now() + pause >= deadline {
-                    return Err(Error::msg(format!(
-                        "The new access key {} was still refused after {} ({}); IAM may accept it later",
-                        credentials.access_key_id,
-                        crate::assume::show_delay(base * 60),
-                        e.code().unwrap_or_default()
-                    )));
+                    return Err(ProvisionError::KeyStillRefused {
+                        access_key_id: credentials.access_key_id,
+                        waited: base * 60,
+                        refusal,
+                    }
+                    .into());
                 }
                 if refused == 0 {
                     notice(&format!(
@@ -142,6 +138,6 @@ pub(super) fn wait_until_usable(
 }
 
 /// A string member of a response (empty when absent).
-fn field(member: &Option<String>) -> &str {
-    member.as_deref().unwrap_or_default()
+fn field(member: &Option<impl AsRef<str>>) -> &str {
+    member.as_ref().map_or("", AsRef::as_ref)
 }

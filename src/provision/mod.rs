@@ -4,12 +4,13 @@
 //! policies, and the access key or the temporary credentials, in the original's order.
 //! What it has to say goes to a [`Reporter`]; `cli/create.rs` decides how it looks.
 
+mod error;
 mod keys;
 mod plan;
 mod run;
 
 pub use keys::KeyOptions;
-pub use plan::{BUCKET_PLACEHOLDER, Plan, Request};
+pub use plan::{Plan, Request};
 pub use run::{Failure, Issued, Reporter, carry_out};
 
 #[cfg(test)]

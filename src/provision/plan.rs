@@ -3,10 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::error::ProvisionError;
 use super::keys::KeyOptions;
 use crate::assume;
 use crate::error::Error;
-use crate::output::{dumps, py_repr_str};
+use crate::output::dumps;
 use crate::policies::{self, Permission};
 
 /// Replaced by each bucket's name in a `--policy` document.
@@ -154,12 +155,12 @@ impl Plan {
 
 /// The `--policy` text with the placeholder replaced, parsed. The text was valid
 /// JSON, but a bucket name with `"` or `\` in it can break it.
-pub(super) fn substitute(text: &str, bucket: &str) -> Result<Value, Error> {
-    serde_json::from_str(&text.replace(BUCKET_PLACEHOLDER, bucket)).map_err(|_| {
-        Error::msg(format!(
-            "--policy is not valid JSON once {BUCKET_PLACEHOLDER} is replaced by {}",
-            py_repr_str(bucket)
-        ))
+pub(super) fn substitute(text: &str, bucket: &str) -> Result<Value, ProvisionError> {
+    serde_json::from_str(&text.replace(BUCKET_PLACEHOLDER, bucket)).map_err(|source| {
+        ProvisionError::PolicyBrokenBy {
+            bucket: bucket.to_string(),
+            source,
+        }
     })
 }
 
@@ -173,10 +174,10 @@ pub(super) fn session_policy_from(
     text: &str,
     buckets: &[String],
     per_bucket: &[(String, Value)],
-) -> Result<Value, Error> {
+) -> Result<Value, ProvisionError> {
     let last = || match buckets.last() {
         Some(bucket) => substitute(text, bucket),
-        None => serde_json::from_str(text).map_err(|_| Error::msg("--policy is not valid JSON")),
+        None => serde_json::from_str(text).map_err(ProvisionError::PolicyNotJson),
     };
     if buckets.len() < 2 || !text.contains(BUCKET_PLACEHOLDER) {
         return last();

@@ -1,6 +1,7 @@
 //! Carrying out a [`Plan`]: the requests, in the original's order, with a note of
 //! everything made so far, so that a failure (or Ctrl-C) can say what was left behind.
 
+use super::error::ProvisionError;
 use super::keys;
 use super::plan::Plan;
 use crate::assume;
@@ -88,9 +89,7 @@ impl Run<'_> {
                 continue;
             }
             if !plan.create_bucket {
-                return Err(Error::msg(format!(
-                    "Bucket does not exist: {bucket} - try --create-bucket to create it"
-                )));
+                return Err(ProvisionError::NoSuchBucket(bucket.clone()).into());
             }
             // Without --bucket-region, the client's region (the profile's): the original
             // sends no LocationConstraint, which S3 refuses outside us-east-1.

@@ -173,3 +173,66 @@ fn a_bucket_name_that_breaks_the_json_is_an_error() {
         "--policy is not valid JSON once $!BUCKET_NAME!$ is replaced by 'a\"b'"
     );
 }
+
+#[test]
+fn failures_keep_their_words_and_their_cause() {
+    use std::error::Error as _;
+
+    use super::error::ProvisionError;
+    use crate::error::{AwsError, Error};
+
+    // The --policy error is a typed variant whose source is serde's error.
+    let broken: Error = substitute(r#"{"R": "$!BUCKET_NAME!$"}"#, "bad\\")
+        .unwrap_err()
+        .into();
+    let typed = broken
+        .source()
+        .and_then(|s| s.downcast_ref::<ProvisionError>());
+    assert!(
+        matches!(typed, Some(ProvisionError::PolicyBrokenBy { bucket, .. }) if bucket == "bad\\")
+    );
+    assert!(
+        typed
+            .and_then(|t| t.source())
+            .is_some_and(|s| s.is::<serde_json::Error>())
+    );
+    let not_json: Error = Plan::new(Request {
+        buckets: buckets(&["a", "b"]),
+        policy: Some("{".into()),
+        ..Request::default()
+    })
+    .err()
+    .unwrap();
+    assert_eq!(
+        not_json.to_string(),
+        "--policy is not valid JSON once $!BUCKET_NAME!$ is replaced by 'a'"
+    );
+
+    // IAM's refusal of a third key is kept as the cause of the one line printed.
+    let refusal = AwsError {
+        code: "LimitExceeded".into(),
+        operation: "CreateAccessKey".into(),
+        ..AwsError::default()
+    };
+    let two: Error = ProvisionError::TwoKeys {
+        user: "u".into(),
+        refusal,
+    }
+    .into();
+    assert!(two.to_string().starts_with(
+        "User u already has two access keys, the most IAM allows. Inactive keys count too, \
+         so --deactivate-existing-keys cannot help: run again with --delete-oldest-key"
+    ));
+    let cause = two.source().and_then(|s| s.source());
+    assert_eq!(
+        cause
+            .and_then(|c| c.downcast_ref::<AwsError>())
+            .map(|a| a.code.as_str()),
+        Some("LimitExceeded")
+    );
+    let missing: Error = ProvisionError::NoSuchBucket("b".into()).into();
+    assert_eq!(
+        missing.to_string(),
+        "Bucket does not exist: b - try --create-bucket to create it"
+    );
+}

@@ -8,8 +8,9 @@ use std::io::{BufRead, BufReader, Write};
 
 use super::{Chain, from_env, imds, partial, py_int::py_int};
 use crate::aws::Credentials;
-use crate::aws::config::{Service, SharedFiles};
-use crate::aws::query::{self, QueryTarget};
+use crate::aws::config::SharedFiles;
+use crate::aws::query::sts::AssumeRole;
+use crate::aws::query::{self, QueryTarget, Secret};
 use crate::error::Error;
 
 /// Whether the profile assumes a role: `role_arn` without `web_identity_token_file`
@@ -185,40 +186,35 @@ fn call_assume_role(
         .clone()
         .filter(|n| !n.is_empty())
         .unwrap_or_else(super::web_identity::default_session_name);
-    let mut params: Vec<(&str, String)> = vec![
-        ("RoleArn", role.role_arn.clone()),
-        ("RoleSessionName", session_name),
-    ];
-    if let Some(id) = &role.external_id {
-        params.push(("ExternalId", id.clone()));
-    }
+    let mut request = AssumeRole {
+        role_arn: role.role_arn.clone(),
+        role_session_name: session_name,
+        external_id: role.external_id.clone(),
+        duration_seconds: role.duration_seconds.clone(),
+        ..AssumeRole::default()
+    };
     if let Some(serial) = &role.mfa_serial {
-        params.push(("SerialNumber", serial.clone()));
+        request.serial_number = Some(serial.clone());
         let code = (chain.mfa)(&format!("Enter MFA code for {serial}: "))?;
-        params.push(("TokenCode", code));
+        request.token_code = Some(code);
     }
-    if let Some(seconds) = &role.duration_seconds {
-        params.push(("DurationSeconds", seconds.clone()));
-    }
-    let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let target = QueryTarget {
         http: chain.net.http,
         endpoint: chain.net.sts_endpoint,
-        service: Service::Sts,
         region: chain.net.region,
         credentials: source,
     };
-    let result = query::call(&target, "2011-06-15", "AssumeRole", &params)?;
-    let creds = result.child("Credentials");
-    let text = |name: &str| {
-        creds
-            .and_then(|c| c.text_of(name))
+    let creds = query::send(&target, &request)?;
+    let text = |member: Option<&str>| {
+        member
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
     };
-    let (Some(access_key_id), Some(secret_access_key)) =
-        (text("AccessKeyId"), text("SecretAccessKey"))
-    else {
+    let creds = creds.unwrap_or_default();
+    let (Some(access_key_id), Some(secret_access_key)) = (
+        text(creds.access_key_id.as_deref()),
+        text(creds.secret_access_key.as_ref().map(Secret::as_str)),
+    ) else {
         return Err(Error::transport(
             "Unexpected response from STS AssumeRole: no credentials in it",
         ));
@@ -226,7 +222,7 @@ fn call_assume_role(
     Ok(Credentials {
         access_key_id,
         secret_access_key,
-        session_token: text("SessionToken"),
+        session_token: text(creds.session_token.as_ref().map(Secret::as_str)),
     })
 }
 
