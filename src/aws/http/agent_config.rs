@@ -155,6 +155,18 @@ pub struct AgentSettings<'a> {
 /// and ureq's connector chain with our TCP connector (prompt ACKs; reads, writes and
 /// connects a signal can stop: see tcp.rs).
 pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, String> {
+    let config = agent_config(s)?;
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(crate::aws::tcp::QuickAckTcp)
+            .chain(RustlsConnector::default());
+    let resolver = ureq::unversioned::resolver::DefaultResolver::default();
+    Ok(Agent::with_parts(config, connector, resolver))
+}
+
+/// The agent's configuration, apart from how it connects (tests connect in memory).
+pub(super) fn agent_config(s: &AgentSettings<'_>) -> Result<ureq::config::Config, String> {
     let tls = ureq::tls::TlsConfig::builder().root_certs(root_certs(s.ca_bundle)?);
     let proxy = match s.proxy {
         Some(p) => Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?),
@@ -173,11 +185,5 @@ pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, String> {
         .max_idle_connections(s.idle_connections)
         .max_idle_connections_per_host(s.idle_connections)
         .build();
-    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
-    let connector =
-        ().chain(ConnectProxyConnector::default())
-            .chain(crate::aws::tcp::QuickAckTcp)
-            .chain(RustlsConnector::default());
-    let resolver = ureq::unversioned::resolver::DefaultResolver::default();
-    Ok(Agent::with_parts(config, connector, resolver))
+    Ok(config)
 }

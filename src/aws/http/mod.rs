@@ -21,7 +21,11 @@ mod agent_config;
 mod errors;
 mod message;
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_in_memory;
 
 pub use agent_config::*;
 pub use errors::*;
@@ -164,6 +168,15 @@ impl Http {
             proxied: OnceLock::new(),
             skew: std::sync::atomic::AtomicI64::new(0),
         }
+    }
+
+    /// This transport, sending every request through `agent` (tests: an in-memory
+    /// server, see [`testing`]).
+    #[cfg(test)]
+    pub(crate) fn with_agent(self, agent: Agent) -> Self {
+        let _ = self.direct.set(Ok(agent.clone()));
+        let _ = self.proxied.set(Ok(agent));
+        self
     }
 
     pub fn max_attempts(&self) -> u32 {
