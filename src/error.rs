@@ -70,6 +70,12 @@ pub enum Error {
     Local(LocalError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
+    /// A setting, a credentials source or the transport's set-up failed: the typed
+    /// error of the layer that failed (`aws::config::ConfigError`,
+    /// `aws::credentials::CredentialsError`, `aws::http::AgentError`), printed in its
+    /// own words; it is this error's source, and its cause is its own source. Boxed
+    /// because those layers sit above this module.
+    Setup(Box<dyn std::error::Error + Send + Sync>),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -150,6 +156,7 @@ impl fmt::Display for Error {
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
+            Error::Setup(e) => write!(f, "{e}"),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
@@ -168,6 +175,7 @@ impl std::error::Error for Error {
             Error::Aws(e) => Some(e),
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
+            Error::Setup(e) => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::net::{agent, read_reply};
 use super::optional_string;
 use crate::aws::Credentials;
 use crate::aws::config::Env;
+use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Timeouts, Unsigned};
 use crate::error::Error;
 
 const CONTAINER: &str = "Error when retrieving credentials from container-role";
@@ -75,29 +75,36 @@ fn fetch_container(
     attempts: u32,
     pause: Duration,
 ) -> Result<Credentials, Error> {
-    let agent = agent(Duration::from_secs(2), Duration::from_secs(2), None, None)?;
-    let mut attempt = 1;
-    let reply = loop {
-        let mut request = agent.get(url).header("Accept", "application/json");
-        if let Some(token) = token {
-            request = request.header("Authorization", token);
-        }
-        let why = match request.call().and_then(read_reply) {
-            Ok(reply) if reply.status == 200 => break reply,
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(2),
+        read: Duration::from_secs(2),
+    };
+    let client = Unsigned::new(timeouts, None, None)?;
+    let mut req = Request::to_url("GET", url).header("Accept", "application/json");
+    if let Some(token) = token {
+        req = req.header("Authorization", token);
+    }
+    let policy = Policy {
+        attempts,
+        backoff: Backoff::Fixed(pause),
+    };
+    let reply = http::retry::run(&policy, |_| {
+        let why = match client.send(&req) {
+            Ok(reply) if reply.status == 200 => return Attempt::Done(reply),
             Ok(reply) => format!(
                 "Received non 200 response {} from container metadata",
                 reply.status
             ),
             Err(e) => format!("Received error when attempting to retrieve container metadata: {e}"),
         };
-        if attempt >= attempts {
-            return Err(Error::Msg(format!("{CONTAINER}: {why}")));
+        Attempt::Failed {
+            error: Error::Msg(format!("{CONTAINER}: {why}")),
+            retryable: true,
         }
-        std::thread::sleep(pause);
-        attempt += 1;
-    };
+    })
+    .map_err(|gave_up| gave_up.error)?;
     let fail = |why: &str| Error::Msg(format!("{CONTAINER}: {why}"));
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&reply.body) else {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(reply.text()) else {
         return Err(fail(
             "Unable to parse JSON returned from container metadata services",
         ));

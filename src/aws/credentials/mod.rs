@@ -34,7 +34,6 @@ mod imds;
 mod json_api;
 mod legacy;
 mod login;
-mod net;
 mod process;
 mod py_int;
 mod sso;
