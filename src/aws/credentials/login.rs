@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use super::Chain;
+use super::error::CredentialsError;
 use super::json_api::{self, JsonCall, member};
 use super::token_cache::{self, format_cache_time, parse_cache_time, text};
 use crate::aws::Credentials;
@@ -22,7 +23,7 @@ const MANDATORY_SECS: i64 = 10 * 60;
 const REQUIRED: [&str; 4] = ["accessToken", "refreshToken", "dpopKey", "clientId"];
 
 fn load_error(why: &str) -> Error {
-    Error::Msg(format!("Error loading login session token: {why}"))
+    CredentialsError::LoginToken(why.to_string()).into()
 }
 
 /// The credentials of an `aws login` profile, or `None` when the profile is not one.
@@ -121,17 +122,11 @@ fn refresh(
         Error::Aws(aws)
             if aws.code == "TOKEN_EXPIRED" || aws.code == "USER_CREDENTIALS_CHANGED" =>
         {
-            Error::Msg(
-                "Your session has expired or credentials have changed. Please reauthenticate \
-                 using 'aws login'."
-                    .into(),
-            )
+            CredentialsError::LoginExpired.into()
         }
-        Error::Aws(aws) if aws.code == "INSUFFICIENT_PERMISSIONS" => Error::Msg(
-            "Unable to create or refresh login credentials due to insufficient permissions. \
-             You may be missing permission for the 'signin:CreateOAuth2Token' action."
-                .into(),
-        ),
+        Error::Aws(aws) if aws.code == "INSUFFICIENT_PERMISSIONS" => {
+            CredentialsError::LoginPermissions.into()
+        }
         _ => e,
     })?;
     let access = answer

@@ -10,18 +10,15 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::expiry::{
-    ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, STILL_EXPIRED, parse_expiry, seconds_left,
-};
+use super::error::CredentialsError;
+use super::expiry::{ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, parse_expiry, seconds_left};
 use super::{json_error, optional_string};
 use crate::aws::Credentials;
 use crate::aws::config::shlex_split;
 use crate::error::Error;
 
-const PROCESS: &str = "Error when retrieving credentials from custom-process";
-
 fn fail(why: String) -> Error {
-    Error::Msg(format!("{PROCESS}: {why}"))
+    CredentialsError::Process(why).into()
 }
 
 /// Run a profile's `credential_process` and read the JSON it prints. An answer
@@ -44,7 +41,7 @@ pub(super) fn run(command: &str) -> Result<Credentials, Error> {
     };
     match answer.expiry {
         Some(expiry) if seconds_left(expiry, OffsetDateTime::now_utc()) <= 0 => {
-            Err(Error::Msg(STILL_EXPIRED.into()))
+            Err(CredentialsError::StillExpired.into())
         }
         _ => Ok(answer.credentials),
     }
@@ -69,7 +66,7 @@ fn run_once(command: &str) -> Result<Answer, Error> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| fail(format!("could not run credential_process: {e}")))?;
+        .map_err(CredentialsError::ProcessSpawn)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stderr: String = stderr.trim().chars().take(1000).collect();
@@ -129,7 +126,9 @@ fn run_once(command: &str) -> Result<Answer, Error> {
     };
     let expiry = match map.get("Expiration") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(parse_expiry("Expiration", s).map_err(fail)?),
+        Some(Value::String(s)) => {
+            Some(parse_expiry("Expiration", s).map_err(|e| fail(e.to_string()))?)
+        }
         Some(_) => return Err(fail("Expiration in the response is not a string".into())),
     };
     Ok(Answer {

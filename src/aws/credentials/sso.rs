@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::Chain;
+use super::error::CredentialsError;
 use super::json_api::{self, JsonCall, member, query_value};
 use super::token_cache::{self, format_cache_time, parse_cache_time, text};
 use crate::aws::Credentials;
@@ -49,10 +50,11 @@ pub(super) fn check_session_reference(files: &SharedFiles, profile: &str) -> Res
     };
     let settings = files.sso_session_settings(&name);
     if settings.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use the SSO token provider but the \
-             \"{name}\" sso_session configuration does not exist."
-        )));
+        return Err(CredentialsError::SsoSessionMissing {
+            profile: profile.to_string(),
+            name,
+        }
+        .into());
     }
     let missing: Vec<String> = ["sso_start_url", "sso_region"]
         .iter()
@@ -60,11 +62,11 @@ pub(super) fn check_session_reference(files: &SharedFiles, profile: &str) -> Res
         .map(|key| format!("'{key}'"))
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use the SSO token provider but is \
-             missing the following configuration: [{}].",
-            missing.join(", ")
-        )));
+        return Err(CredentialsError::SsoSessionIncomplete {
+            profile: profile.to_string(),
+            missing,
+        }
+        .into());
     }
     Ok(())
 }
@@ -89,17 +91,17 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     let session = files.config_value(profile, "sso_session");
     if let Some(name) = &session {
         if !files.has_sso_session(name) {
-            return Err(Error::Msg(format!(
-                "The specified sso-session does not exist: \"{name}\""
-            )));
+            return Err(CredentialsError::SsoSessionNotFound { name: name.clone() }.into());
         }
         for (key, value) in files.sso_session_settings(name) {
             match settings.iter().find(|(k, _)| *k == key) {
                 Some((_, mine)) if *mine != value => {
-                    return Err(Error::Msg(format!(
-                        "The value for {key} is inconsistent between profile ({mine}) and \
-                         sso-session ({value})."
-                    )));
+                    return Err(CredentialsError::SsoInconsistent {
+                        key,
+                        profile_value: mine.clone(),
+                        session_value: value,
+                    }
+                    .into());
                 }
                 Some(_) => {}
                 None => settings.push((key, value)),
@@ -123,11 +125,11 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     }
     let missing: Vec<&str> = required.into_iter().filter(|k| get(k).is_none()).collect();
     if !missing.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use SSO but is missing required \
-             configuration: {}",
-            missing.join(", ")
-        )));
+        return Err(CredentialsError::SsoIncomplete {
+            profile: profile.to_string(),
+            missing,
+        }
+        .into());
     }
     Ok(Some(SsoConfig {
         start_url: get("sso_start_url").unwrap_or_default(),
@@ -138,11 +140,6 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     }))
 }
 
-/// What to run to sign in again.
-fn login_hint(profile: &str) -> String {
-    format!("Run `aws sso login --profile {profile}` to sign in.")
-}
-
 /// The cached access token, refreshed first when it is about to expire (and the
 /// cache holds what a refresh needs).
 fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<String, Error> {
@@ -150,17 +147,17 @@ fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<Str
     let name = sso.session.as_deref().unwrap_or(&sso.start_url);
     let key = token_cache::sso_key(name);
     let Some(mut token) = token_cache::read(&dir, &key) else {
-        return Err(Error::Msg(format!(
-            "Error loading SSO Token: Token for {name} does not exist. {}",
-            login_hint(profile)
-        )));
+        return Err(CredentialsError::SsoTokenMissing {
+            name: name.to_string(),
+            profile: profile.to_string(),
+        }
+        .into());
     };
     let invalid = || {
-        Error::Msg(format!(
-            "Error loading SSO Token: Token for {} is invalid. {}",
-            sso.start_url,
-            login_hint(profile)
-        ))
+        Error::from(CredentialsError::SsoTokenInvalid {
+            start_url: sso.start_url.clone(),
+            profile: profile.to_string(),
+        })
     };
     let (Some(access), Some(expires)) = (text(&token, "accessToken"), text(&token, "expiresAt"))
     else {
@@ -188,10 +185,10 @@ fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<Str
 }
 
 fn expired(profile: &str) -> Error {
-    Error::Msg(format!(
-        "The SSO session associated with this profile has expired or is otherwise invalid. {}",
-        login_hint(profile)
-    ))
+    CredentialsError::SsoExpired {
+        profile: profile.to_string(),
+    }
+    .into()
 }
 
 /// A new token from SSO-OIDC `CreateToken` with the cached refresh token, as the

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use super::error::CredentialsError;
 use crate::aws::config::{self, Env};
 use crate::error::Error;
 use crate::output::parse_aws_timestamp;
@@ -56,11 +57,9 @@ pub(super) fn read(dir: &Path, key: &str) -> Option<Map<String, Value>> {
 /// directory, flushed to disk, then renamed over the old one, so a reader (the AWS
 /// CLI at the same moment) sees the old token or the new one, never half of one.
 pub(super) fn write(dir: &Path, key: &str, doc: &Map<String, Value>) -> Result<(), Error> {
-    let failed = |e: std::io::Error| {
-        Error::Msg(format!(
-            "Could not write the token cache in {}: {e}",
-            dir.display()
-        ))
+    let failed = |source: std::io::Error| CredentialsError::TokenCacheWrite {
+        dir: dir.to_path_buf(),
+        source,
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
     let text = crate::output::dumps(&Value::Object(doc.clone()), None);
@@ -74,7 +73,7 @@ pub(super) fn write(dir: &Path, key: &str, doc: &Map<String, Value>) -> Result<(
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
-    result.map_err(failed)
+    result.map_err(|e| failed(e).into())
 }
 
 /// A new file only its owner can read: the cache holds bearer tokens.

@@ -4,6 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::error::CredentialsError;
 use super::json_api::with_retries;
 use crate::aws::config::{self, Env, SharedFiles};
 use crate::aws::http::{self, Request, Response, Timeouts, Unsigned};
@@ -38,21 +39,17 @@ pub(super) fn fetch(
     };
     let Some(role_arn) = setting("AWS_ROLE_ARN", "role_arn").filter(|a| !a.is_empty()) else {
         // botocore's words, its missing space included.
-        return Err(Error::Msg(
-            "The provided profile or the current environment is configured to assume role \
-             with web identity but has no role ARN configured. Ensure that the profile has \
-             the role_arnconfiguration set or the AWS_ROLE_ARN env var is set."
-                .into(),
-        ));
+        return Err(CredentialsError::WebIdentityNoRole.into());
     };
     // An empty name is no name: botocore then makes one up.
     let session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name")
         .filter(|n| !n.is_empty())
         .unwrap_or_else(default_session_name);
-    let token = std::fs::read_to_string(&token_file).map_err(|e| {
-        Error::Msg(format!(
-            "Could not read the web identity token file {token_file}: {e}"
-        ))
+    let token = std::fs::read_to_string(&token_file).map_err(|source| {
+        CredentialsError::WebIdentityToken {
+            path: token_file.clone(),
+            source,
+        }
     })?;
     // Sent as Python reads the file: text mode (line endings become `\n`), not
     // stripped; STS is the judge of what the token holds.
