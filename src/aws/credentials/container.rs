@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::error::CredentialsError;
-use super::optional_string;
+use super::shapes::{self, KeysDocument};
 use crate::aws::Credentials;
 use crate::aws::config::Env;
 use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Timeouts, Unsigned};
@@ -112,9 +112,10 @@ fn fetch_container(
             "Unable to parse JSON returned from container metadata services",
         ));
     };
+    let doc: KeysDocument = shapes::read(map).unwrap_or_default();
     let (Some(access_key_id), Some(secret_access_key)) = (
-        optional_string(&map, "AccessKeyId"),
-        optional_string(&map, "SecretAccessKey"),
+        doc.access_key_id.non_empty(),
+        doc.secret_access_key.non_empty(),
     ) else {
         return Err(fail(
             "the container metadata response has no AccessKeyId or SecretAccessKey",
@@ -123,7 +124,7 @@ fn fetch_container(
     Ok(Credentials {
         access_key_id,
         secret_access_key,
-        session_token: optional_string(&map, "Token"),
+        session_token: doc.token.non_empty(),
     })
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::optional_string;
+use super::shapes::{self, KeysDocument};
 use crate::aws::Credentials;
 use crate::aws::config::{Env, SharedFiles};
 use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Timeouts, Unsigned, unreachable};
@@ -97,17 +97,21 @@ impl ImdsSettings {
         let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&body) else {
             return None;
         };
+        let doc: KeysDocument = shapes::read(map)?;
         // botocore wants all four; anything less is an error document.
-        if !["AccessKeyId", "SecretAccessKey", "Token", "Expiration"]
-            .iter()
-            .all(|k| map.contains_key(*k))
-        {
+        let members = [
+            &doc.access_key_id,
+            &doc.secret_access_key,
+            &doc.token,
+            &doc.expiration,
+        ];
+        if !members.iter().all(|m| m.is_present()) {
             return None;
         }
         Some(Credentials {
-            access_key_id: optional_string(&map, "AccessKeyId")?,
-            secret_access_key: optional_string(&map, "SecretAccessKey")?,
-            session_token: optional_string(&map, "Token"),
+            access_key_id: doc.access_key_id.non_empty()?,
+            secret_access_key: doc.secret_access_key.non_empty()?,
+            session_token: doc.token.non_empty(),
         })
     }
 

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::shapes::Member;
 use crate::aws::config::{self, Env, RetryMode, SharedFiles};
 use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Response, Timeouts, Unsigned};
 use crate::error::{AwsError, Error};
@@ -126,20 +127,16 @@ fn parse_reply(reply: &Response, operation: &str) -> Result<serde_json::Map<Stri
     }))
 }
 
-/// A required string member of an answer.
-pub(super) fn member<'a>(
-    doc: &'a serde_json::Map<String, Value>,
-    name: &str,
-    operation: &str,
-) -> Result<&'a str, Error> {
-    doc.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            Error::transport(format!(
-                "Unexpected response from {operation}: no {name} in it"
-            ))
-        })
+/// A required member of an answer: a non-empty string.
+pub(super) fn required(member: &Member, operation: &str, name: &str) -> Result<String, Error> {
+    member.non_empty().ok_or_else(|| missing(operation, name))
+}
+
+/// An answer without a member it must have.
+pub(super) fn missing(operation: &str, name: &str) -> Error {
+    Error::transport(format!(
+        "Unexpected response from {operation}: no {name} in it"
+    ))
 }
 
 /// Percent-encoding for a query value (RFC 3986 unreserved characters kept).

@@ -37,6 +37,7 @@ mod legacy;
 mod login;
 mod process;
 mod py_int;
+mod shapes;
 mod sso;
 mod static_keys;
 #[cfg(test)]
@@ -58,7 +59,7 @@ pub use expiry::ExpiryError;
 pub use token_cache::parse_cache_time;
 
 use auth::json_error;
-use static_keys::{from_env, from_profile_section, optional_string, partial};
+use static_keys::{from_env, from_profile_section, partial};
 
 /// Which profile, and how it was chosen.
 #[derive(Debug, Clone)]

@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 
 use super::error::CredentialsError;
 use super::expiry::{ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, parse_expiry, seconds_left};
-use super::{json_error, optional_string};
+use super::json_error;
+use super::shapes::{self, KeysDocument, Member};
 use crate::aws::Credentials;
 use crate::aws::config::shlex_split;
 use crate::error::Error;
@@ -93,7 +94,8 @@ fn run_once(command: &str) -> Result<Answer, Error> {
             "the output of credential_process is not a JSON object".into(),
         ));
     };
-    match map.get("Version") {
+    let doc: KeysDocument = shapes::read(map).unwrap_or_default();
+    match doc.version.value() {
         // Python's `version != 1` lets 1.0 and true through.
         Some(v) if v.as_f64() == Some(1.0) || *v == Value::Bool(true) => {}
         Some(Value::Number(n)) => {
@@ -114,17 +116,17 @@ fn run_once(command: &str) -> Result<Answer, Error> {
             ));
         }
     }
-    let required = |key: &str| match map.get(key) {
+    let required = |member: &Member, key: &str| match member.value() {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(fail(format!("'{key}' in the response is not a string"))),
         None => Err(fail(format!("Missing required key in response: '{key}'"))),
     };
     let credentials = Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: optional_string(&map, "SessionToken"),
+        access_key_id: required(&doc.access_key_id, "AccessKeyId")?,
+        secret_access_key: required(&doc.secret_access_key, "SecretAccessKey")?,
+        session_token: doc.session_token.non_empty(),
     };
-    let expiry = match map.get("Expiration") {
+    let expiry = match doc.expiration.value() {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => {
             Some(parse_expiry("Expiration", s).map_err(|e| fail(e.to_string()))?)

@@ -8,13 +8,13 @@
 //! SSO-OIDC `CreateToken` and written back (botocore's `SSOTokenProvider`); the
 //! legacy form cannot refresh. Error texts are botocore's, plus the command to run.
 
-use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::Chain;
 use super::error::CredentialsError;
-use super::json_api::{self, JsonCall, member, query_value};
-use super::token_cache::{self, format_cache_time, parse_cache_time, text};
+use super::json_api::{self, JsonCall, missing, query_value, required};
+use super::shapes::{self, CamelKeys, RoleCredentialsAnswer, SsoToken, TokenAnswer};
+use super::token_cache::{self, format_cache_time, parse_cache_time};
 use crate::aws::Credentials;
 use crate::aws::config::{self, Service, SharedFiles};
 use crate::error::Error;
@@ -146,7 +146,7 @@ fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<Str
     let dir = token_cache::sso_dir(chain.env);
     let name = sso.session.as_deref().unwrap_or(&sso.start_url);
     let key = token_cache::sso_key(name);
-    let Some(mut token) = token_cache::read(&dir, &key) else {
+    let Some(doc) = token_cache::read(&dir, &key) else {
         return Err(CredentialsError::SsoTokenMissing {
             name: name.to_string(),
             profile: profile.to_string(),
@@ -159,22 +159,21 @@ fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<Str
             profile: profile.to_string(),
         })
     };
-    let (Some(access), Some(expires)) = (text(&token, "accessToken"), text(&token, "expiresAt"))
-    else {
+    let token: SsoToken = shapes::read(doc).unwrap_or_default();
+    let (Some(access), Some(expires)) = (&token.access_token, &token.expires_at) else {
         return Err(invalid());
     };
     let expires = parse_cache_time(expires).ok_or_else(invalid)?;
-    let mut access = access.to_string();
+    let mut access = access.clone();
     let now = OffsetDateTime::now_utc();
     let mut remaining = (expires - now).whole_seconds();
     if sso.session.is_some()
         && remaining < REFRESH_WINDOW_SECS
         && let Some(fresh) = refresh(chain, profile, sso, &token, now)
     {
-        token = fresh;
-        access = text(&token, "accessToken").unwrap_or_default().to_string();
+        access = fresh.access_token.clone().unwrap_or_default();
         remaining = REFRESH_WINDOW_SECS;
-        token_cache::write(&dir, &key, &token)?;
+        token_cache::write(&dir, &key, &fresh)?;
     }
     crate::error::register_secret(&access);
     if remaining <= 0 {
@@ -199,15 +198,14 @@ fn refresh(
     chain: &Chain<'_>,
     profile: &str,
     sso: &SsoConfig,
-    token: &Map<String, Value>,
+    token: &SsoToken,
     now: OffsetDateTime,
-) -> Option<Map<String, Value>> {
-    let field = |k: &str| text(token, k);
+) -> Option<SsoToken> {
     let (refresh_token, client_id, client_secret, registration) = (
-        field("refreshToken")?,
-        field("clientId")?,
-        field("clientSecret")?,
-        field("registrationExpiresAt")?,
+        token.refresh_token.as_deref()?,
+        token.client_id.as_deref()?,
+        token.client_secret.as_deref()?,
+        token.registration_expires_at.as_deref()?,
     );
     if parse_cache_time(registration).is_none_or(|t| t <= now) {
         return None;
@@ -238,25 +236,23 @@ fn refresh(
         operation: "CreateToken",
     };
     let answer = json_api::call(chain.env, chain.files, profile, &call).ok()?;
-    let access = member(&answer, "accessToken", "CreateToken").ok()?;
-    let expires_in = answer.get("expiresIn").and_then(Value::as_i64)?;
-    let mut fresh = Map::new();
-    let mut put = |k: &str, v: &str| fresh.insert(k.to_string(), Value::String(v.to_string()));
-    put("startUrl", &sso.start_url);
-    put("region", &sso.region);
-    put("accessToken", access);
-    put(
-        "expiresAt",
-        &format_cache_time(now + time::Duration::seconds(expires_in)),
-    );
-    put("clientId", client_id);
-    put("clientSecret", client_secret);
-    put("registrationExpiresAt", registration);
-    if let Some(new_refresh) = answer.get("refreshToken").and_then(Value::as_str) {
+    let answer: TokenAnswer = shapes::read(answer)?;
+    let access = answer.access_token.non_empty()?;
+    let expires_in = answer.expires_in.i64()?;
+    let new_refresh = answer.refresh_token.str().map(str::to_string);
+    if let Some(new_refresh) = &new_refresh {
         crate::error::register_secret(new_refresh);
-        put("refreshToken", new_refresh);
     }
-    Some(fresh)
+    Some(SsoToken {
+        start_url: Some(sso.start_url.clone()),
+        region: Some(sso.region.clone()),
+        access_token: Some(access),
+        expires_at: Some(format_cache_time(now + time::Duration::seconds(expires_in))),
+        client_id: Some(client_id.to_string()),
+        client_secret: Some(client_secret.to_string()),
+        registration_expires_at: Some(registration.to_string()),
+        refresh_token: new_refresh,
+    })
 }
 
 /// The portal's GetRoleCredentials.
@@ -293,20 +289,13 @@ fn role_credentials(
         }
         other => other?,
     };
-    let creds = answer
-        .get("roleCredentials")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            Error::transport(format!(
-                "Unexpected response from {OP}: no roleCredentials in it"
-            ))
-        })?;
+    let creds = shapes::read::<RoleCredentialsAnswer>(answer)
+        .and_then(|a| a.role_credentials.object::<CamelKeys>())
+        .ok_or_else(|| missing(OP, "roleCredentials"))?;
     Ok(Credentials {
-        access_key_id: member(creds, "accessKeyId", OP)?.to_string(),
-        secret_access_key: member(creds, "secretAccessKey", OP)?.to_string(),
+        access_key_id: required(&creds.access_key_id, OP, "accessKeyId")?,
+        secret_access_key: required(&creds.secret_access_key, OP, "secretAccessKey")?,
         // An empty token means none (botocore sends no token header for one).
-        session_token: token_cache::text(creds, "sessionToken")
-            .filter(|t| !t.is_empty())
-            .map(str::to_string),
+        session_token: creds.session_token.non_empty(),
     })
 }

@@ -1,7 +1,6 @@
 //! Keys written down: the environment and a profile's section in the shared files,
 //! with botocore's partial-credentials errors.
 
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::error::CredentialsError;
@@ -85,13 +84,4 @@ pub(super) fn from_profile_section(
         secret_access_key,
         session_token,
     })
-}
-
-/// A non-empty string field of a credentials JSON document (credential_process,
-/// container and instance metadata all answer with one).
-pub(super) fn optional_string(map: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
