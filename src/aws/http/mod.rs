@@ -26,6 +26,8 @@ pub(crate) mod testing;
 mod tests;
 #[cfg(test)]
 mod tests_in_memory;
+#[cfg(test)]
+mod tests_retry;
 mod unsigned;
 
 pub use agent_config::*;
