@@ -126,7 +126,9 @@ impl ImdsSettings {
     /// IMDSv2 session token (PUT).
     fn token(&self, client: &Unsigned) -> Token {
         let req = Request::to_url("PUT", &format!("{}/latest/api/token", self.base))
-            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600");
+            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+            // An empty body, sent with its length as ureq's send_empty sends it.
+            .body(Vec::new());
         let outcome = http::retry::run(&self.policy(), |_| match client.send(&req) {
             Ok(r) if r.status == 200 => Attempt::Done(Token::Got(r.text().to_string())),
             Ok(r) if matches!(r.status, 403..=405) => Attempt::Done(Token::Unsupported),
@@ -224,6 +226,7 @@ mod tests {
             Some("21600")
         );
         assert_eq!(seen[0].header("x-aws-ec2-metadata-token"), None);
+        assert_eq!(seen[0].header("content-length"), Some("0"));
         for r in &seen[1..] {
             assert_eq!(r.header("x-aws-ec2-metadata-token"), Some("TOKEN123"));
         }
