@@ -82,6 +82,8 @@ enum Fault {
     Drop,
     /// Fail the read with "connection reset by peer".
     Reset,
+    /// Fail the read as a read timeout does.
+    Timeout,
     /// Send the head (with the whole body's Content-Length) and this many body
     /// bytes, then close.
     Truncate(usize),
@@ -142,6 +144,14 @@ impl CannedResponse {
     pub(crate) fn reset() -> Self {
         CannedResponse {
             fault: Fault::Reset,
+            ..Self::status(0)
+        }
+    }
+
+    /// No answer within the read timeout (reported at once: no test waits).
+    pub(crate) fn timed_out() -> Self {
+        CannedResponse {
+            fault: Fault::Timeout,
             ..Self::status(0)
         }
     }
@@ -415,6 +425,10 @@ impl Transport for Connection {
                 Fault::Reset => {
                     self.closed = true;
                     return Err(io::Error::from(io::ErrorKind::ConnectionReset).into());
+                }
+                Fault::Timeout => {
+                    self.closed = true;
+                    return Err(ureq::Error::Timeout(ureq::Timeout::RecvResponse));
                 }
                 Fault::None | Fault::Truncate(_) => {}
             }

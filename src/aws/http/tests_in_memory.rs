@@ -123,6 +123,23 @@ fn a_reset_and_a_short_body_are_retried() {
 }
 
 #[test]
+fn a_read_timeout_is_retried_and_worded_as_botocore_words_it() {
+    let server = InMemory::script(vec![
+        CannedResponse::timed_out(),
+        CannedResponse::ok("late"),
+    ]);
+    let http = server.http(&env(&[]));
+    assert_eq!(list_buckets(&http).unwrap().body, b"late");
+    let server = InMemory::new(|_| CannedResponse::timed_out());
+    let http = server.http(&env(&[("AWS_MAX_ATTEMPTS", "1")]));
+    let err = list_buckets(&http).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Read timeout on endpoint URL: \"https://s3.amazonaws.com/?x-id=ListBuckets\""
+    );
+}
+
+#[test]
 fn request_bodies_reach_the_server_whole() {
     let server = InMemory::new(|req| CannedResponse::ok(req.body.clone()));
     let http = server.http(&env(&[]));
