@@ -77,6 +77,12 @@ pub enum Error {
     /// A failure of the work above the clients (`create`'s plan and steps), typed by
     /// the module that knows it: printed as it words itself, and kept as the source.
     Task(Box<dyn std::error::Error + Send + Sync>),
+    /// A setting, a credentials source or the transport's set-up failed: the typed
+    /// error of the layer that failed (`aws::config::ConfigError`,
+    /// `aws::credentials::CredentialsError`, `aws::http::AgentError`), printed in its
+    /// own words; it is this error's source, and its cause is its own source. Boxed
+    /// because those layers sit above this module.
+    Setup(Box<dyn std::error::Error + Send + Sync>),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -159,6 +165,7 @@ impl fmt::Display for Error {
             Error::BucketCheck(e) => write!(f, "{e}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Task(e) => write!(f, "{e}"),
+            Error::Setup(e) => write!(f, "{e}"),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
             Error::Interrupted(notes) => {
@@ -179,6 +186,7 @@ impl std::error::Error for Error {
             Error::Local(l) => Some(&l.source),
             Error::BucketCheck(e) => Some(e),
             Error::Task(e) => Some(e.as_ref()),
+            Error::Setup(e) => Some(e.as_ref()),
             _ => None,
         }
     }

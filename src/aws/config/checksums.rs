@@ -8,7 +8,7 @@
 //! S3-compatible servers reject the checksum headers (or trailers) they do not know,
 //! and this is the switch their users already set for boto3 and the AWS CLI.
 
-use super::{Env, SharedFiles};
+use super::{ConfigError, Env, SharedFiles};
 use crate::error::Error;
 
 /// What the two settings say.
@@ -36,17 +36,18 @@ pub fn checksum_config(
     files: &SharedFiles,
     profile: &str,
 ) -> Result<ChecksumConfig, Error> {
-    let setting = |var: &str, key: &str| -> Result<bool, Error> {
+    let setting = |var: &str, key: &'static str| -> Result<bool, Error> {
         let Some(value) = env.var(var).or_else(|| files.config_value(profile, key)) else {
             return Ok(true);
         };
         match value.to_lowercase().as_str() {
             "when_supported" => Ok(true),
             "when_required" => Ok(false),
-            other => Err(Error::Msg(format!(
-                "Unsupported configuration value for {key}. Expected one of ('when_supported', 'when_required') but got {}.",
-                super::one_line(other)
-            ))),
+            other => Err(ConfigError::ChecksumValue {
+                key,
+                value: other.to_string(),
+            }
+            .into()),
         }
     };
     Ok(ChecksumConfig {

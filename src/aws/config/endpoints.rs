@@ -1,7 +1,7 @@
 //! Where each service's requests go: configured endpoints in botocore's order, the
 //! AWS defaults per region and partition, and the signing region.
 
-use super::{Env, Service, SharedFiles};
+use super::{ConfigError, Env, Service, SharedFiles};
 use crate::error::Error;
 
 /// Where requests for a service go.
@@ -28,10 +28,10 @@ pub fn endpoint(
 ) -> Result<Endpoint, Error> {
     // botocore checks the region when it makes a client, whatever the endpoint.
     if !valid_region(region) {
-        return Err(Error::Msg(format!(
-            "Provided region_name '{}' doesn't match a supported format.",
-            one_line(region)
-        )));
+        return Err(ConfigError::InvalidRegion {
+            region: region.to_string(),
+        }
+        .into());
     }
     if let Some(url) = cli_endpoint.filter(|u| !u.is_empty()) {
         return custom_endpoint(url);
@@ -46,10 +46,7 @@ pub fn endpoint(
         }
         if let Some(name) = files.config_value(profile, "services") {
             if !files.has_services_section(&name) {
-                return Err(Error::Msg(format!(
-                    "The profile is configured to use the services section but the \"{}\" services configuration does not exist.",
-                    one_line(&name)
-                )));
+                return Err(ConfigError::MissingServices { name }.into());
             }
             if let Some(url) = files.services_value(&name, service.id(), "endpoint_url") {
                 return custom_endpoint(&url);
@@ -106,7 +103,7 @@ fn default_endpoint(service: Service, region: &str) -> Result<Endpoint, Error> {
         Service::Signin => format!("https://{region}.signin.aws.amazon.com"),
     };
     if region.is_empty() && service != Service::Iam {
-        return Err(Error::Msg(format!("Invalid endpoint: {url}")));
+        return Err(ConfigError::NoEndpoint { url }.into());
     }
     Ok(Endpoint { url, custom: false })
 }
@@ -135,11 +132,12 @@ fn valid_region(region: &str) -> bool {
 
 /// Validate a user-given endpoint: `http(s)://host[:port]`, optionally with a lone `/`.
 fn custom_endpoint(url: &str) -> Result<Endpoint, Error> {
-    let invalid = |why: &str| {
-        Err(Error::Msg(format!(
-            "Invalid endpoint URL: {} (expected scheme://host[:port]{why})",
-            one_line(url)
-        )))
+    let invalid = |expected: &'static str| {
+        Err(ConfigError::InvalidEndpointUrl {
+            url: url.to_string(),
+            expected,
+        }
+        .into())
     };
     let Some((scheme, rest)) = url.split_once("://") else {
         return invalid("");

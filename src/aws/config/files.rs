@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::Env;
+use super::{ConfigError, Env};
 use crate::aws::ini::{self, Ini};
 use crate::error::Error;
 
@@ -165,7 +165,10 @@ fn plain(value: Option<&str>) -> Option<String> {
 
 /// botocore's `ConfigParseError`, in its words: the file, nothing from inside it.
 fn parse_error(path: &Path) -> Error {
-    Error::Msg(format!("Unable to parse config file: {}", path.display()))
+    ConfigError::Unparsable {
+        path: path.to_path_buf(),
+    }
+    .into()
 }
 
 /// Parse one shared file as botocore's `raw_config_parse` does: configparser's

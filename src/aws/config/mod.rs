@@ -62,6 +62,7 @@ pub const MAX_PARALLEL_REQUESTS: usize = 256;
 
 mod endpoints;
 mod env;
+mod error;
 mod files;
 mod retry;
 #[cfg(test)]
@@ -72,6 +73,7 @@ mod tests_botocore;
 pub use checksums::*;
 pub use endpoints::*;
 pub use env::*;
+pub use error::ConfigError;
 pub use files::*;
 pub use retry::*;
 

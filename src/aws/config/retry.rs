@@ -1,7 +1,7 @@
 //! botocore's retry settings: `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the profile's
 //! `retry_mode` / `max_attempts`.
 
-use super::{Env, SharedFiles, one_line};
+use super::{ConfigError, Env, SharedFiles};
 use crate::error::Error;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +39,11 @@ pub fn retry_config(
             "legacy" => RetryMode::Legacy,
             "adaptive" => RetryMode::Adaptive,
             _ => {
-                return Err(Error::Msg(format!(
-                    "Invalid retry mode \"{}\" (from {source}): must be one of: legacy, standard, adaptive",
-                    one_line(&v)
-                )));
+                return Err(ConfigError::RetryMode {
+                    value: v,
+                    from: source,
+                }
+                .into());
             }
         },
     };
@@ -58,10 +59,11 @@ pub fn retry_config(
         Some((v, source)) => match v.trim().parse::<u32>() {
             Ok(n) if n >= 1 => n,
             _ => {
-                return Err(Error::Msg(format!(
-                    "Invalid max attempts \"{}\" (from {source}): must be an integer greater than or equal to 1",
-                    one_line(&v)
-                )));
+                return Err(ConfigError::MaxAttempts {
+                    value: v,
+                    from: source,
+                }
+                .into());
             }
         },
     };

@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
+use super::error::CredentialsError;
 use super::{Chain, from_env, imds, partial, py_int::py_int};
 use crate::aws::Credentials;
 use crate::aws::config::SharedFiles;
@@ -72,9 +73,10 @@ fn role_config(
     let credential_source = value("credential_source");
     let source = match (source_profile, credential_source) {
         (Some(_), Some(_)) => {
-            return Err(Error::Msg(format!(
-                "The profile \"{profile}\" contains both source_profile and credential_source."
-            )));
+            return Err(CredentialsError::BothSources {
+                profile: profile.to_string(),
+            }
+            .into());
         }
         (None, None) => {
             return Err(partial(
@@ -84,9 +86,11 @@ fn role_config(
         }
         (None, Some(name)) => {
             if !NAMED_SOURCES.contains(&name.as_str()) {
-                return Err(Error::Msg(format!(
-                    "The credential source \"{name}\" referenced in profile \"{profile}\" is not valid."
-                )));
+                return Err(CredentialsError::InvalidCredentialSource {
+                    name,
+                    profile: profile.to_string(),
+                }
+                .into());
             }
             Source::Named(name)
         }
@@ -119,9 +123,11 @@ fn check_source_profile(
     visited: &[String],
 ) -> Result<(), Error> {
     if !files.has_profile(source) {
-        return Err(Error::Msg(format!(
-            "The source_profile \"{source}\" referenced in the profile \"{parent}\" does not exist."
-        )));
+        return Err(CredentialsError::NoSourceProfile {
+            source: source.to_string(),
+            parent: parent.to_string(),
+        }
+        .into());
     }
     if !visited.iter().any(|p| p == source) {
         return Ok(());
@@ -134,10 +140,11 @@ fn check_source_profile(
         .map(|p| crate::output::py_repr_str(p))
         .collect::<Vec<_>>()
         .join(", ");
-    Err(Error::Msg(format!(
-        "Infinite loop in credential configuration detected. Attempting to load from \
-         profile {source} which has already been visited. Visited profiles: [{list}]"
-    )))
+    Err(CredentialsError::InfiniteLoop {
+        source: source.to_string(),
+        visited: list,
+    }
+    .into())
 }
 
 fn has_static_keys(files: &SharedFiles, profile: &str) -> bool {
@@ -153,9 +160,10 @@ fn from_source_profile(
     let files = chain.files;
     if has_static_keys(files, source) || !configured(files, source) {
         return chain.profile_providers(source, false)?.ok_or_else(|| {
-            Error::Msg(format!(
-                "The source profile \"{source}\" must have credentials."
-            ))
+            CredentialsError::SourceWithoutCredentials {
+                source: source.to_string(),
+            }
+            .into()
         });
     }
     assume(chain, source, visited)
@@ -168,10 +176,11 @@ fn from_named_source(chain: &Chain<'_>, name: &str, profile: &str) -> Result<Cre
         _ => imds::ImdsSettings::new(chain.env, chain.files, profile).and_then(|s| s.fetch()),
     };
     found.ok_or_else(|| {
-        Error::Msg(format!(
-            "Error when retrieving credentials from {name}: No credentials found in \
-             credential_source referenced in profile {profile}"
-        ))
+        CredentialsError::NamedSourceEmpty {
+            name: name.to_string(),
+            profile: profile.to_string(),
+        }
+        .into()
     })
 }
 
@@ -229,15 +238,12 @@ fn call_assume_role(
 /// Ask for the MFA code on the terminal itself (`/dev/tty`), never on stdin: stdin
 /// may be `--auth -` or a pipe of data. Without a terminal, one clear error.
 pub(super) fn ask_on_terminal(prompt: &str) -> Result<String, Error> {
-    let no_terminal = |why: std::io::Error| {
-        Error::Msg(format!(
-            "{}needs an MFA code, but there is no terminal to ask for it on ({why})",
-            prompt
-                .strip_prefix("Enter MFA code for ")
-                .and_then(|s| s.strip_suffix(": "))
-                .map(|serial| format!("The role's mfa_serial {serial} "))
-                .unwrap_or_default()
-        ))
+    let no_terminal = |source: std::io::Error| CredentialsError::NoTerminal {
+        serial: prompt
+            .strip_prefix("Enter MFA code for ")
+            .and_then(|s| s.strip_suffix(": "))
+            .map(str::to_string),
+        source,
     };
     let mut tty = std::fs::OpenOptions::new()
         .read(true)

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::error::CredentialsError;
 use crate::error::Error;
 
 /// What the command line gave. `auth_content` is the text of the `--auth` file (or
@@ -32,10 +33,6 @@ impl fmt::Debug for CliAuth {
 /// Access key, secret key and session token, each possibly absent.
 pub type AuthKeys = (Option<String>, Option<String>, Option<String>);
 
-/// The original's exact words.
-const AUTH_CONFLICT: &str =
-    "--auth cannot be used with --access-key, --secret-key or --session-token";
-
 /// The keys given on the command line or in the `--auth` content. Empty values
 /// count as absent, as the original passes only truthy values to boto3.
 pub(super) fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
@@ -49,7 +46,7 @@ pub(super) fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
         return Ok((access, secret, token));
     };
     if access.is_some() || secret.is_some() || token.is_some() {
-        return Err(Error::Msg(AUTH_CONFLICT.into()));
+        return Err(CredentialsError::AuthConflict.into());
     }
     let (access, secret, token) = parse_auth_content(content)?;
     let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
@@ -65,7 +62,7 @@ pub(super) fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
 pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
     let text = crate::aws::ini::py_strip(text);
     if text.starts_with('{') {
-        let invalid = |why: String| Error::Msg(format!("Invalid JSON in --auth file: {why}"));
+        let invalid = |why: String| Error::from(CredentialsError::AuthJson(why));
         let value: Value = serde_json::from_str(text).map_err(|e| invalid(json_error(&e)))?;
         let Value::Object(map) = value else {
             return Err(invalid("expected a JSON object".into()));
@@ -81,7 +78,7 @@ pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
             field("SessionToken")?,
         ));
     }
-    let invalid = |why: String| Error::Msg(format!("Invalid INI in --auth file: {why}"));
+    let invalid = |why: String| Error::from(CredentialsError::AuthIni(why));
     let ini = crate::aws::ini::parse(text).map_err(|e| invalid(e.to_string()))?;
     for section in ini.sections() {
         if ini.get(section, "aws_access_key_id").is_some() {
@@ -90,7 +87,7 @@ pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
                     None => Ok(None),
                     Some(raw) => {
                         let mut out = String::new();
-                        interpolate(&ini, section, key, raw, 1, &mut out).map_err(invalid)?;
+                        interpolate(&ini, section, key, raw, 1, &mut out)?;
                         Ok(Some(out))
                     }
                 }
@@ -115,11 +112,11 @@ fn interpolate(
     mut rest: &str,
     depth: usize,
     out: &mut String,
-) -> Result<(), String> {
+) -> Result<(), CredentialsError> {
     if depth > 10 {
-        return Err(format!(
+        return Err(CredentialsError::AuthIni(format!(
             "the value of {key} in [{section}] refers to itself more than 10 levels deep"
-        ));
+        )));
     }
     while let Some(p) = rest.find('%') {
         out.push_str(&rest[..p]);
@@ -131,15 +128,17 @@ fn interpolate(
             // `%\(([^)]+)\)s`
             let name_end = after.find(')').filter(|i| *i > 0);
             let Some(end) = name_end.filter(|i| after[i + 1..].starts_with('s')) else {
-                return Err(format!("bad interpolation variable reference in {key}"));
+                return Err(CredentialsError::AuthIni(format!(
+                    "bad interpolation variable reference in {key}"
+                )));
             };
             let name = after[..end].to_lowercase();
             rest = &after[end + 2..];
             let Some(value) = ini.get(section, &name) else {
-                return Err(format!(
+                return Err(CredentialsError::AuthIni(format!(
                     "Bad value substitution: option '{key}' in section '{section}' contains an \
                      interpolation key '{name}' which is not a valid option name"
-                ));
+                )));
             };
             if value.contains('%') {
                 interpolate(ini, section, key, value, depth + 1, out)?;
@@ -147,7 +146,9 @@ fn interpolate(
                 out.push_str(value);
             }
         } else {
-            return Err(format!("'%' must be followed by '%' or '(' in {key}"));
+            return Err(CredentialsError::AuthIni(format!(
+                "'%' must be followed by '%' or '(' in {key}"
+            )));
         }
     }
     out.push_str(rest);

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::net::{agent, read_reply};
-use super::optional_string;
+use super::error::CredentialsError;
+use super::shapes::{self, KeysDocument};
 use crate::aws::Credentials;
 use crate::aws::config::Env;
+use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Timeouts, Unsigned};
 use crate::error::Error;
 
-const CONTAINER: &str = "Error when retrieving credentials from container-role";
 const CONTAINER_HOSTS: [&str; 4] = [
     "169.254.170.2",
     "169.254.170.23",
@@ -31,19 +31,21 @@ pub(super) fn fetch(env: &dyn Env) -> Result<Option<Credentials>, Error> {
         return Ok(None);
     };
     let token = if let Some(path) = env.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::Msg(format!(
-                "{CONTAINER}: could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
-            ))
+        let text = std::fs::read_to_string(&path).map_err(|source| {
+            CredentialsError::ContainerTokenFile {
+                path: path.clone(),
+                source,
+            }
         })?;
         Some(text.trim_end().to_string())
     } else {
         env.var("AWS_CONTAINER_AUTHORIZATION_TOKEN")
     };
     if token.as_ref().is_some_and(|t| t.contains(['\r', '\n'])) {
-        return Err(Error::Msg(format!(
-            "{CONTAINER}: the authorization token is not a legal header value"
-        )));
+        return Err(CredentialsError::Container(
+            "the authorization token is not a legal header value".into(),
+        )
+        .into());
     }
     fetch_container(&url, token.as_deref(), 3, Duration::from_secs(1)).map(Some)
 }
@@ -51,9 +53,10 @@ pub(super) fn fetch(env: &dyn Env) -> Result<Option<Credentials>, Error> {
 /// botocore allows plain http only to loopback addresses and the ECS/EKS hosts.
 fn check_container_url(url: &str) -> Result<(), Error> {
     let Some((scheme, host)) = url_host(url).filter(|(s, _)| s == "http" || s == "https") else {
-        return Err(Error::Msg(format!(
-            "{CONTAINER}: AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL"
-        )));
+        return Err(CredentialsError::Container(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL".into(),
+        )
+        .into());
     };
     let loopback = host
         .parse::<std::net::IpAddr>()
@@ -61,11 +64,11 @@ fn check_container_url(url: &str) -> Result<(), Error> {
     if scheme == "https" || loopback || CONTAINER_HOSTS.contains(&host.as_str()) {
         return Ok(());
     }
-    Err(Error::Msg(format!(
-        "Unsupported host '{host}' in AWS_CONTAINER_CREDENTIALS_FULL_URI. Can only retrieve \
-         metadata from a loopback address or one of these hosts: {}",
-        CONTAINER_HOSTS.join(", ")
-    )))
+    Err(CredentialsError::ContainerHost {
+        host,
+        allowed: &CONTAINER_HOSTS,
+    }
+    .into())
 }
 
 /// GET the credentials JSON; botocore tries 3 times, 1 s apart, 2 s timeouts.
@@ -75,36 +78,44 @@ fn fetch_container(
     attempts: u32,
     pause: Duration,
 ) -> Result<Credentials, Error> {
-    let agent = agent(Duration::from_secs(2), Duration::from_secs(2), None, None)?;
-    let mut attempt = 1;
-    let reply = loop {
-        let mut request = agent.get(url).header("Accept", "application/json");
-        if let Some(token) = token {
-            request = request.header("Authorization", token);
-        }
-        let why = match request.call().and_then(read_reply) {
-            Ok(reply) if reply.status == 200 => break reply,
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(2),
+        read: Duration::from_secs(2),
+    };
+    let client = Unsigned::new(timeouts, None, None)?;
+    let mut req = Request::to_url("GET", url).header("Accept", "application/json");
+    if let Some(token) = token {
+        req = req.header("Authorization", token);
+    }
+    let policy = Policy {
+        attempts,
+        backoff: Backoff::Fixed(pause),
+    };
+    let reply = http::retry::run(&policy, |_| {
+        let why = match client.send(&req) {
+            Ok(reply) if reply.status == 200 => return Attempt::Done(reply),
             Ok(reply) => format!(
                 "Received non 200 response {} from container metadata",
                 reply.status
             ),
             Err(e) => format!("Received error when attempting to retrieve container metadata: {e}"),
         };
-        if attempt >= attempts {
-            return Err(Error::Msg(format!("{CONTAINER}: {why}")));
+        Attempt::Failed {
+            error: Error::from(CredentialsError::Container(why)),
+            retryable: true,
         }
-        std::thread::sleep(pause);
-        attempt += 1;
-    };
-    let fail = |why: &str| Error::Msg(format!("{CONTAINER}: {why}"));
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&reply.body) else {
+    })
+    .map_err(|gave_up| gave_up.error)?;
+    let fail = |why: &str| Error::from(CredentialsError::Container(why.into()));
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(reply.text()) else {
         return Err(fail(
             "Unable to parse JSON returned from container metadata services",
         ));
     };
+    let doc: KeysDocument = shapes::read(map).unwrap_or_default();
     let (Some(access_key_id), Some(secret_access_key)) = (
-        optional_string(&map, "AccessKeyId"),
-        optional_string(&map, "SecretAccessKey"),
+        doc.access_key_id.non_empty(),
+        doc.secret_access_key.non_empty(),
     ) else {
         return Err(fail(
             "the container metadata response has no AccessKeyId or SecretAccessKey",
@@ -113,7 +124,7 @@ fn fetch_container(
     Ok(Credentials {
         access_key_id,
         secret_access_key,
-        session_token: optional_string(&map, "Token"),
+        session_token: doc.token.non_empty(),
     })
 }
 

@@ -8,10 +8,6 @@ use time::OffsetDateTime;
 use crate::aws::ini::py_strip;
 use crate::output::parse_aws_timestamp;
 
-/// botocore's RuntimeError when the credentials it refreshed are still expired.
-pub(super) const STILL_EXPIRED: &str =
-    "Credentials were refreshed, but the refreshed credentials are still expired.";
-
 /// botocore refreshes (and so, for a process, runs it again) when this little is left.
 pub(super) const ADVISORY_REFRESH_SECS: i64 = 15 * 60;
 /// Within this, a failed refresh is an error instead of a warning.
@@ -21,19 +17,48 @@ pub(super) const MANDATORY_REFRESH_SECS: i64 = 10 * 60;
 /// RFC 1123, with a time zone (`Z`, `UTC`, `GMT`, `+HH:MM`, `-HHMM`). A time
 /// without a zone makes botocore crash comparing it with its aware clock, so it is
 /// an error here too, in words. The text is an expiry time, not a secret.
-pub(super) fn parse_expiry(what: &str, value: &str) -> Result<OffsetDateTime, String> {
+pub(super) fn parse_expiry(what: &'static str, value: &str) -> Result<OffsetDateTime, ExpiryError> {
     let text = py_strip(value);
     let zoned = text.strip_suffix("UTC").unwrap_or(text);
     let Some(time) = parse_aws_timestamp(zoned) else {
-        return Err(format!("{what}: Unknown string format: {text}"));
+        return Err(ExpiryError::UnknownFormat {
+            what,
+            text: text.to_string(),
+        });
     };
     if !has_zone(text) {
-        return Err(format!(
-            "{what}: the time {text} has no time zone (botocore cannot compare it)"
-        ));
+        return Err(ExpiryError::NoZone {
+            what,
+            text: text.to_string(),
+        });
     }
     Ok(time)
 }
+
+/// An expiry that cannot be judged: `what` names where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpiryError {
+    /// dateutil's "Unknown string format".
+    UnknownFormat { what: &'static str, text: String },
+    /// A time without a zone (botocore crashes comparing it with its aware clock).
+    NoZone { what: &'static str, text: String },
+}
+
+impl std::fmt::Display for ExpiryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExpiryError::UnknownFormat { what, text } => {
+                write!(f, "{what}: Unknown string format: {text}")
+            }
+            ExpiryError::NoZone { what, text } => write!(
+                f,
+                "{what}: the time {text} has no time zone (botocore cannot compare it)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExpiryError {}
 
 /// Whether a timestamp names its zone: a `Z`, a `UTC`/`GMT` suffix, or a numeric
 /// offset after the time of day.
@@ -72,10 +97,12 @@ mod tests {
         // Without a zone: botocore's TypeError, in words.
         for naive in ["2030-01-01T00:00:00", "2030-01-01", "1700000000"] {
             let err = parse_expiry("AWS_CREDENTIAL_EXPIRATION", naive).unwrap_err();
-            assert!(err.contains("no time zone"), "{naive}: {err}");
+            assert!(err.to_string().contains("no time zone"), "{naive}: {err}");
         }
         assert_eq!(
-            parse_expiry("AWS_CREDENTIAL_EXPIRATION", "garbage").unwrap_err(),
+            parse_expiry("AWS_CREDENTIAL_EXPIRATION", "garbage")
+                .unwrap_err()
+                .to_string(),
             "AWS_CREDENTIAL_EXPIRATION: Unknown string format: garbage"
         );
     }

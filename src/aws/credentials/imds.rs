@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::net::{agent, read_reply, unreachable};
-use super::optional_string;
+use super::shapes::{self, KeysDocument};
 use crate::aws::Credentials;
 use crate::aws::config::{Env, SharedFiles};
+use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Timeouts, Unsigned, unreachable};
+use crate::error::Error;
 
 /// How to reach the instance metadata service, from the environment and profile.
 pub(super) struct ImdsSettings {
@@ -71,86 +72,103 @@ impl ImdsSettings {
     /// The role's credentials, or `None` for any failure: botocore treats an
     /// unreachable or unhelpful metadata service as "no credentials here".
     pub(super) fn fetch(&self) -> Option<Credentials> {
-        let agent = agent(self.timeout, self.timeout, None, None).ok()?;
-        let token = match self.token(&agent) {
+        let timeouts = Timeouts {
+            connect: self.timeout,
+            read: self.timeout,
+        };
+        let client = Unsigned::new(timeouts, None, None).ok()?;
+        let token = match self.token(&client) {
             Token::Got(token) => Some(token),
             Token::Unsupported if !self.v1_disabled => None,
             _ => return None,
         };
         const PATH: &str = "latest/meta-data/iam/security-credentials/";
-        let role = self.get(&agent, PATH, token.as_deref(), |_| true)?;
+        let role = self.get(&client, PATH, token.as_deref(), |_| true)?;
         let role = role.lines().next().unwrap_or("").trim().to_string();
         if role.is_empty() {
             return None;
         }
-        let body = self.get(&agent, &format!("{PATH}{role}"), token.as_deref(), |body| {
-            serde_json::from_str::<Value>(body).is_ok()
-        })?;
+        let body = self.get(
+            &client,
+            &format!("{PATH}{role}"),
+            token.as_deref(),
+            |body| serde_json::from_str::<Value>(body).is_ok(),
+        )?;
         let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&body) else {
             return None;
         };
+        let doc: KeysDocument = shapes::read(map)?;
         // botocore wants all four; anything less is an error document.
-        if !["AccessKeyId", "SecretAccessKey", "Token", "Expiration"]
-            .iter()
-            .all(|k| map.contains_key(*k))
-        {
+        let members = [
+            &doc.access_key_id,
+            &doc.secret_access_key,
+            &doc.token,
+            &doc.expiration,
+        ];
+        if !members.iter().all(|m| m.is_present()) {
             return None;
         }
         Some(Credentials {
-            access_key_id: optional_string(&map, "AccessKeyId")?,
-            secret_access_key: optional_string(&map, "SecretAccessKey")?,
-            session_token: optional_string(&map, "Token"),
+            access_key_id: doc.access_key_id.non_empty()?,
+            secret_access_key: doc.secret_access_key.non_empty()?,
+            session_token: doc.token.non_empty(),
         })
     }
 
-    /// IMDSv2 session token (PUT).
-    fn token(&self, agent: &ureq::Agent) -> Token {
-        let url = format!("{}/latest/api/token", self.base);
-        for _ in 0..self.attempts {
-            let result = agent
-                .put(&url)
-                .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
-                .send_empty()
-                .and_then(read_reply);
-            match result {
-                Ok(r) if r.status == 200 => return Token::Got(r.body),
-                Ok(r) if matches!(r.status, 403..=405) => return Token::Unsupported,
-                Ok(r) if r.status == 400 => return Token::Failed,
-                Ok(_) => {}
-                // Something accepted the connection but did not answer in time:
-                // botocore then tries IMDSv1.
-                Err(e) if !unreachable(&e) => return Token::Unsupported,
-                // Nothing listening: this is not an EC2 instance (botocore would still
-                // try v1 and time out a second time; the answer is the same).
-                Err(_) => {}
-            }
+    /// botocore's metadata fetcher: `attempts` tries, no pause between them.
+    fn policy(&self) -> Policy {
+        Policy {
+            attempts: self.attempts,
+            backoff: Backoff::Fixed(Duration::ZERO),
         }
-        Token::Failed
+    }
+
+    /// IMDSv2 session token (PUT).
+    fn token(&self, client: &Unsigned) -> Token {
+        let req = Request::to_url("PUT", &format!("{}/latest/api/token", self.base))
+            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+            // An empty body, sent with its length as ureq's send_empty sends it.
+            .body(Vec::new());
+        let outcome = http::retry::run(&self.policy(), |_| match client.send(&req) {
+            Ok(r) if r.status == 200 => Attempt::Done(Token::Got(r.text().to_string())),
+            Ok(r) if matches!(r.status, 403..=405) => Attempt::Done(Token::Unsupported),
+            Ok(r) if r.status == 400 => Attempt::Done(Token::Failed),
+            // Something accepted the connection but did not answer in time: botocore
+            // then tries IMDSv1.
+            Err(e) if !unreachable(&e) => Attempt::Done(Token::Unsupported),
+            // Another status, or nothing listening: this may not be an EC2 instance
+            // (botocore would still try v1 and time out a second time; the answer is
+            // the same).
+            _ => Attempt::Failed {
+                error: Error::transport("no IMDSv2 token"),
+                retryable: true,
+            },
+        });
+        outcome.unwrap_or(Token::Failed)
     }
 
     /// GET a metadata path; retried (up to `attempts`) on non-200, empty or invalid.
     fn get(
         &self,
-        agent: &ureq::Agent,
+        client: &Unsigned,
         path: &str,
         token: Option<&str>,
         valid: impl Fn(&str) -> bool,
     ) -> Option<String> {
-        let url = format!("{}/{path}", self.base);
-        for _ in 0..self.attempts {
-            let mut request = agent.get(&url);
-            if let Some(token) = token {
-                request = request.header("x-aws-ec2-metadata-token", token);
-            }
-            if let Ok(r) = request.call().and_then(read_reply)
-                && r.status == 200
-                && !r.body.is_empty()
-                && valid(&r.body)
-            {
-                return Some(r.body);
-            }
+        let mut req = Request::to_url("GET", &format!("{}/{path}", self.base));
+        if let Some(token) = token {
+            req = req.header("x-aws-ec2-metadata-token", token);
         }
-        None
+        http::retry::run(&self.policy(), |_| match client.send(&req) {
+            Ok(r) if r.status == 200 && !r.body.is_empty() && valid(r.text()) => {
+                Attempt::Done(r.text().to_string())
+            }
+            _ => Attempt::Failed {
+                error: Error::transport("no usable metadata"),
+                retryable: true,
+            },
+        })
+        .ok()
     }
 }
 
@@ -208,6 +226,7 @@ mod tests {
             Some("21600")
         );
         assert_eq!(seen[0].header("x-aws-ec2-metadata-token"), None);
+        assert_eq!(seen[0].header("content-length"), Some("0"));
         for r in &seen[1..] {
             assert_eq!(r.header("x-aws-ec2-metadata-token"), Some("TOKEN123"));
         }

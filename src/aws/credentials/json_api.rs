@@ -1,14 +1,13 @@
 //! Unsigned JSON calls (AWS's rest-json protocol) that the token-based providers
 //! make: the IAM Identity Center portal (GetRoleCredentials), its OIDC service
-//! (CreateToken) and the sign-in service (CreateOAuth2Token). Retried as botocore's
-//! standard mode retries, through [`net::with_retries`].
-
-use std::time::Duration;
+//! (CreateToken) and the sign-in service (CreateOAuth2Token); and the retry policy
+//! every provider call to an AWS service shares ([`with_retries`]).
 
 use serde_json::Value;
 
-use super::net::{self, Reply, agent, env_proxy, read_reply};
-use crate::aws::config::{self, Env, SharedFiles};
+use super::shapes::Member;
+use crate::aws::config::{self, Env, RetryMode, SharedFiles};
+use crate::aws::http::{self, Attempt, Backoff, Policy, Request, Response, Timeouts, Unsigned};
 use crate::error::{AwsError, Error};
 
 /// One call's shape.
@@ -28,47 +27,66 @@ pub(super) fn call(
     profile: &str,
     call: &JsonCall<'_>,
 ) -> Result<serde_json::Map<String, Value>, Error> {
-    let agent = agent(
-        Duration::from_secs(10),
-        Duration::from_secs(60),
-        env_proxy(env, &call.url),
+    let client = Unsigned::new(
+        Timeouts::default(),
+        http::env_proxy(env, &call.url),
         config::ca_bundle(env, files, profile).as_deref(),
     )?;
+    let mut req = Request::to_url(call.method, &call.url);
+    if call.method != "GET" {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(call.body.as_deref().unwrap_or("{}").as_bytes().to_vec());
+    }
+    for (name, value) in &call.headers {
+        req = req.header(name, value.as_str());
+    }
     let attempts = config::retry_config(env, files, profile)?.max_attempts;
-    net::with_retries(attempts, || {
-        let sent = match call.method {
-            "GET" => {
-                let mut req = agent.get(&call.url);
-                for (name, value) in &call.headers {
-                    req = req.header(*name, value.as_str());
-                }
-                req.call()
-            }
-            _ => {
-                let mut req = agent
-                    .post(&call.url)
-                    .header("Content-Type", "application/json");
-                for (name, value) in &call.headers {
-                    req = req.header(*name, value.as_str());
-                }
-                req.send(call.body.as_deref().unwrap_or("{}"))
-            }
-        };
-        match sent.and_then(read_reply) {
-            Err(e) => {
-                let message = format!(
-                    "Could not connect to the endpoint URL: \"{}\" ({e})",
-                    call.url
-                );
-                Err(Error::transport_from(message, e))
-            }
-            Ok(reply) => parse_reply(&reply, call.operation),
+    with_retries(attempts, || match client.send(&req) {
+        Err(e) => {
+            let message = format!(
+                "Could not connect to the endpoint URL: \"{}\" ({e})",
+                call.url
+            );
+            Err(Error::transport_from(message, e))
         }
+        Ok(reply) => parse_reply(&reply, call.operation),
     })
 }
 
-fn parse_reply(reply: &Reply, operation: &str) -> Result<serde_json::Map<String, Value>, Error> {
-    let doc = serde_json::from_str::<Value>(&reply.body).ok();
+/// Run a provider's call to an AWS service up to `attempts` times, as botocore's
+/// standard mode retries it: again after a connection failure, a 5xx or a
+/// throttling/transient code (and a 429, and STS's `IDPCommunicationError`), with the
+/// transport's backoff over a base of 1 s.
+pub(super) fn with_retries<T>(
+    attempts: u32,
+    mut attempt: impl FnMut() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let policy = Policy {
+        attempts,
+        backoff: Backoff::Exponential {
+            base_ms: 1000,
+            mode: RetryMode::Standard,
+        },
+    };
+    http::retry::run(&policy, |_| match attempt() {
+        Ok(done) => Attempt::Done(done),
+        Err(error) => Attempt::Failed {
+            retryable: match &error {
+                Error::Transport(_) => true,
+                Error::Aws(e) => {
+                    http::retryable(e) || e.status == 429 || e.code == "IDPCommunicationError"
+                }
+                _ => false,
+            },
+            error,
+        },
+    })
+    .map_err(|gave_up| gave_up.error)
+}
+
+fn parse_reply(reply: &Response, operation: &str) -> Result<serde_json::Map<String, Value>, Error> {
+    let doc = serde_json::from_str::<Value>(reply.text()).ok();
     if (200..300).contains(&reply.status) {
         return match doc {
             Some(Value::Object(map)) => Ok(map),
@@ -89,7 +107,7 @@ fn parse_reply(reply: &Reply, operation: &str) -> Result<serde_json::Map<String,
     // `AccessDeniedException` as the type); rest-json names the error in
     // `x-amzn-ErrorType` or `__type`/`code`, possibly as `Code:uri` or `namespace#Code`.
     let code = field(&["error"])
-        .or_else(|| reply.error_type.clone())
+        .or_else(|| reply.header("x-amzn-errortype").map(str::to_string))
         .or_else(|| field(&["__type", "code", "Code"]))
         .map(|c| {
             let c = c.split(':').next().unwrap_or_default();
@@ -102,27 +120,23 @@ fn parse_reply(reply: &Reply, operation: &str) -> Result<serde_json::Map<String,
     Err(Error::Aws(AwsError {
         code,
         message,
-        request_id: reply.request_id.clone(),
+        request_id: reply.request_id(),
         status: reply.status,
         operation: operation.to_string(),
         ..AwsError::default()
     }))
 }
 
-/// A required string member of an answer.
-pub(super) fn member<'a>(
-    doc: &'a serde_json::Map<String, Value>,
-    name: &str,
-    operation: &str,
-) -> Result<&'a str, Error> {
-    doc.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            Error::transport(format!(
-                "Unexpected response from {operation}: no {name} in it"
-            ))
-        })
+/// A required member of an answer: a non-empty string.
+pub(super) fn required(member: &Member, operation: &str, name: &str) -> Result<String, Error> {
+    member.non_empty().ok_or_else(|| missing(operation, name))
+}
+
+/// An answer without a member it must have.
+pub(super) fn missing(operation: &str, name: &str) -> Error {
+    Error::transport(format!(
+        "Unexpected response from {operation}: no {name} in it"
+    ))
 }
 
 /// Percent-encoding for a query value (RFC 3986 unreserved characters kept).

@@ -3,6 +3,7 @@
 //! `OriginalEC2Provider`) and boto2's config (`BOTO_CONFIG`, else `/etc/boto.cfg` then
 //! `~/.boto`, section `[Credentials]`, `BotoProvider`). Neither holds a session token.
 
+use super::error::CredentialsError;
 use super::partial;
 use crate::aws::Credentials;
 use crate::aws::config::{self, Env};
@@ -15,12 +16,8 @@ pub(super) fn ec2_credential_file(env: &dyn Env) -> Result<Option<Credentials>, 
         return Ok(None);
     };
     let path = config::expand_path(env, &path);
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        Error::Msg(format!(
-            "The specified config file ({}) could not be found.",
-            path.display()
-        ))
-    })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|_| CredentialsError::LegacyFileMissing { path: path.clone() })?;
     let value = |name: &str| {
         text.lines()
             .filter_map(|l| l.split_once('='))
@@ -51,11 +48,9 @@ pub(super) fn boto_config(env: &dyn Env) -> Result<Option<Credentials>, Error> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let parsed = ini::parse(&text).map_err(|e| {
-            Error::Msg(format!(
-                "Unable to parse config file: {} ({e})",
-                path.display()
-            ))
+        let parsed = ini::parse(&text).map_err(|source| CredentialsError::BotoConfig {
+            path: path.clone(),
+            source,
         })?;
         if let Some(access_key_id) = parsed.get("Credentials", "aws_access_key_id") {
             let secret = parsed

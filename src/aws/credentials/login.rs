@@ -11,8 +11,10 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use super::Chain;
-use super::json_api::{self, JsonCall, member};
-use super::token_cache::{self, format_cache_time, parse_cache_time, text};
+use super::error::CredentialsError;
+use super::json_api::{self, JsonCall, missing, required};
+use super::shapes::{self, CamelKeys, LoginKeys, TokenAnswer};
+use super::token_cache::{self, format_cache_time, parse_cache_time};
 use crate::aws::Credentials;
 use crate::aws::config::{self, Service};
 use crate::error::Error;
@@ -22,7 +24,7 @@ const MANDATORY_SECS: i64 = 10 * 60;
 const REQUIRED: [&str; 4] = ["accessToken", "refreshToken", "dpopKey", "clientId"];
 
 fn load_error(why: &str) -> Error {
-    Error::Msg(format!("Error loading login session token: {why}"))
+    CredentialsError::LoginToken(why.to_string()).into()
 }
 
 /// The credentials of an `aws login` profile, or `None` when the profile is not one.
@@ -66,23 +68,29 @@ pub(super) fn load(chain: &Chain<'_>, profile: &str) -> Result<Option<Credential
 
 /// The keys in a cached token and when they expire.
 fn credentials_of(token: &Map<String, Value>) -> Result<(Credentials, OffsetDateTime), Error> {
-    let access = token
-        .get("accessToken")
-        .and_then(Value::as_object)
-        .ok_or_else(|| load_error("the cached accessToken is not an object."))?;
-    let field = |k: &str| {
-        text(access, k)
-            .map(str::to_string)
+    let access = match token.get("accessToken") {
+        Some(v @ Value::Object(_)) => serde_json::from_value::<LoginKeys>(v.clone()).ok(),
+        _ => None,
+    }
+    .ok_or_else(|| load_error("the cached accessToken is not an object."))?;
+    let field = |value: &Option<String>, k: &str| {
+        value
+            .clone()
             .ok_or_else(|| load_error(&format!("the cached accessToken has no {k}.")))
     };
-    let expires = parse_cache_time(&field("expiresAt")?)
+    let expires = parse_cache_time(&field(&access.expires_at, "expiresAt")?)
         .ok_or_else(|| load_error("the cached accessToken has an unreadable expiresAt."))?;
     let creds = Credentials {
-        access_key_id: field("accessKeyId")?,
-        secret_access_key: field("secretAccessKey")?,
-        session_token: Some(field("sessionToken")?),
+        access_key_id: field(&access.access_key_id, "accessKeyId")?,
+        secret_access_key: field(&access.secret_access_key, "secretAccessKey")?,
+        session_token: Some(field(&access.session_token, "sessionToken")?),
     };
     Ok((creds, expires))
+}
+
+/// A string member of the cached document.
+fn text<'a>(doc: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    doc.get(key).and_then(Value::as_str)
 }
 
 /// `CreateOAuth2Token` with the refresh token; the cache document with the new keys.
@@ -121,33 +129,23 @@ fn refresh(
         Error::Aws(aws)
             if aws.code == "TOKEN_EXPIRED" || aws.code == "USER_CREDENTIALS_CHANGED" =>
         {
-            Error::Msg(
-                "Your session has expired or credentials have changed. Please reauthenticate \
-                 using 'aws login'."
-                    .into(),
-            )
+            CredentialsError::LoginExpired.into()
         }
-        Error::Aws(aws) if aws.code == "INSUFFICIENT_PERMISSIONS" => Error::Msg(
-            "Unable to create or refresh login credentials due to insufficient permissions. \
-             You may be missing permission for the 'signin:CreateOAuth2Token' action."
-                .into(),
-        ),
+        Error::Aws(aws) if aws.code == "INSUFFICIENT_PERMISSIONS" => {
+            CredentialsError::LoginPermissions.into()
+        }
         _ => e,
     })?;
+    // Any object reads as the shape (its members are all lenient).
+    let answer: TokenAnswer = shapes::read(answer).ok_or_else(|| missing(OP, "accessToken"))?;
     let access = answer
-        .get("accessToken")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            Error::transport(format!(
-                "Unexpected response from {OP}: no accessToken in it"
-            ))
-        })?;
+        .access_token
+        .object::<CamelKeys>()
+        .ok_or_else(|| missing(OP, "accessToken"))?;
     let expires_in = answer
-        .get("expiresIn")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| {
-            Error::transport(format!("Unexpected response from {OP}: no expiresIn in it"))
-        })?;
+        .expires_in
+        .i64()
+        .ok_or_else(|| missing(OP, "expiresIn"))?;
     let account = token
         .get("accessToken")
         .and_then(|a| a.get("accountId"))
@@ -155,19 +153,18 @@ fn refresh(
         .unwrap_or(Value::Null);
     let expires =
         format_cache_time(OffsetDateTime::now_utc() + time::Duration::seconds(expires_in));
-    token.insert(
-        "accessToken".into(),
-        json!({
-            "accessKeyId": member(access, "accessKeyId", OP)?,
-            "secretAccessKey": member(access, "secretAccessKey", OP)?,
-            "sessionToken": member(access, "sessionToken", OP)?,
-            "accountId": account,
-            "expiresAt": expires,
-        }),
-    );
-    let new_refresh = member(&answer, "refreshToken", OP)?;
-    crate::error::register_secret(new_refresh);
-    token.insert("refreshToken".into(), Value::String(new_refresh.into()));
+    let keys = LoginKeys {
+        access_key_id: Some(required(&access.access_key_id, OP, "accessKeyId")?),
+        secret_access_key: Some(required(&access.secret_access_key, OP, "secretAccessKey")?),
+        session_token: Some(required(&access.session_token, OP, "sessionToken")?),
+        account_id: account,
+        expires_at: Some(expires),
+    };
+    let keys = serde_json::to_value(keys).unwrap_or(Value::Null);
+    token.insert("accessToken".into(), keys);
+    let new_refresh = required(&answer.refresh_token, OP, "refreshToken")?;
+    crate::error::register_secret(&new_refresh);
+    token.insert("refreshToken".into(), Value::String(new_refresh));
     Ok(token)
 }
 

@@ -29,14 +29,15 @@ use crate::error::Error;
 mod assume_role;
 mod auth;
 mod container;
+mod error;
 mod expiry;
 mod imds;
 mod json_api;
 mod legacy;
 mod login;
-mod net;
 mod process;
 mod py_int;
+mod shapes;
 mod sso;
 mod static_keys;
 #[cfg(test)]
@@ -53,10 +54,12 @@ mod token_cache;
 mod web_identity;
 
 pub use auth::{AuthKeys, CliAuth, parse_auth_content};
+pub use error::CredentialsError;
+pub use expiry::ExpiryError;
 pub use token_cache::parse_cache_time;
 
 use auth::json_error;
-use static_keys::{from_env, from_profile_section, optional_string, partial};
+use static_keys::{from_env, from_profile_section, partial};
 
 /// Which profile, and how it was chosen.
 #[derive(Debug, Clone)]
@@ -147,9 +150,10 @@ fn find(
     // keys it was given, so a misspelt AWS_PROFILE fails even with explicit keys.
     let explicit = profile.from_option || config::profile_is_explicit(env, name);
     if explicit && !files.has_profile(name) {
-        return Err(Error::Msg(format!(
-            "The config profile ({name}) could not be found"
-        )));
+        return Err(CredentialsError::ProfileNotFound {
+            profile: name.to_string(),
+        }
+        .into());
     }
 
     match (access_key, secret_key) {
@@ -199,16 +203,12 @@ fn find(
         return Ok(creds);
     }
 
-    Err(Error::Msg(format!(
-        "Unable to locate credentials. Looked in: --access-key/--secret-key, --auth, \
-         environment variables, assume-role profile, web identity token, SSO, \
-         shared credentials file ({}), aws login, credential_process, config file ({}), \
-         AWS_CREDENTIAL_FILE, boto config, container credentials, EC2 instance metadata{}. \
-         You can configure credentials by running \"aws configure\".",
-        files.credentials_path().display(),
-        files.config_path().display(),
-        if imds.is_none() { " (disabled)" } else { "" },
-    )))
+    Err(CredentialsError::NotFound {
+        credentials_file: files.credentials_path().to_path_buf(),
+        config_file: files.config_path().to_path_buf(),
+        imds_disabled: imds.is_none(),
+    }
+    .into())
 }
 
 impl Chain<'_> {

@@ -10,18 +10,16 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::expiry::{
-    ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, STILL_EXPIRED, parse_expiry, seconds_left,
-};
-use super::{json_error, optional_string};
+use super::error::CredentialsError;
+use super::expiry::{ADVISORY_REFRESH_SECS, MANDATORY_REFRESH_SECS, parse_expiry, seconds_left};
+use super::json_error;
+use super::shapes::{self, KeysDocument, Member};
 use crate::aws::Credentials;
 use crate::aws::config::shlex_split;
 use crate::error::Error;
 
-const PROCESS: &str = "Error when retrieving credentials from custom-process";
-
 fn fail(why: String) -> Error {
-    Error::Msg(format!("{PROCESS}: {why}"))
+    CredentialsError::Process(why).into()
 }
 
 /// Run a profile's `credential_process` and read the JSON it prints. An answer
@@ -44,7 +42,7 @@ pub(super) fn run(command: &str) -> Result<Credentials, Error> {
     };
     match answer.expiry {
         Some(expiry) if seconds_left(expiry, OffsetDateTime::now_utc()) <= 0 => {
-            Err(Error::Msg(STILL_EXPIRED.into()))
+            Err(CredentialsError::StillExpired.into())
         }
         _ => Ok(answer.credentials),
     }
@@ -69,7 +67,7 @@ fn run_once(command: &str) -> Result<Answer, Error> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| fail(format!("could not run credential_process: {e}")))?;
+        .map_err(CredentialsError::ProcessSpawn)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stderr: String = stderr.trim().chars().take(1000).collect();
@@ -96,7 +94,8 @@ fn run_once(command: &str) -> Result<Answer, Error> {
             "the output of credential_process is not a JSON object".into(),
         ));
     };
-    match map.get("Version") {
+    let doc: KeysDocument = shapes::read(map).unwrap_or_default();
+    match doc.version.value() {
         // Python's `version != 1` lets 1.0 and true through.
         Some(v) if v.as_f64() == Some(1.0) || *v == Value::Bool(true) => {}
         Some(Value::Number(n)) => {
@@ -117,19 +116,21 @@ fn run_once(command: &str) -> Result<Answer, Error> {
             ));
         }
     }
-    let required = |key: &str| match map.get(key) {
+    let required = |member: &Member, key: &str| match member.value() {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(fail(format!("'{key}' in the response is not a string"))),
         None => Err(fail(format!("Missing required key in response: '{key}'"))),
     };
     let credentials = Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: optional_string(&map, "SessionToken"),
+        access_key_id: required(&doc.access_key_id, "AccessKeyId")?,
+        secret_access_key: required(&doc.secret_access_key, "SecretAccessKey")?,
+        session_token: doc.session_token.non_empty(),
     };
-    let expiry = match map.get("Expiration") {
+    let expiry = match doc.expiration.value() {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(parse_expiry("Expiration", s).map_err(fail)?),
+        Some(Value::String(s)) => {
+            Some(parse_expiry("Expiration", s).map_err(|e| fail(e.to_string()))?)
+        }
         Some(_) => return Err(fail("Expiration in the response is not a string".into())),
     };
     Ok(Answer {

@@ -8,12 +8,13 @@
 //! SSO-OIDC `CreateToken` and written back (botocore's `SSOTokenProvider`); the
 //! legacy form cannot refresh. Error texts are botocore's, plus the command to run.
 
-use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::Chain;
-use super::json_api::{self, JsonCall, member, query_value};
-use super::token_cache::{self, format_cache_time, parse_cache_time, text};
+use super::error::CredentialsError;
+use super::json_api::{self, JsonCall, missing, query_value, required};
+use super::shapes::{self, CamelKeys, RoleCredentialsAnswer, SsoToken, TokenAnswer};
+use super::token_cache::{self, format_cache_time, parse_cache_time};
 use crate::aws::Credentials;
 use crate::aws::config::{self, Service, SharedFiles};
 use crate::error::Error;
@@ -49,10 +50,11 @@ pub(super) fn check_session_reference(files: &SharedFiles, profile: &str) -> Res
     };
     let settings = files.sso_session_settings(&name);
     if settings.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use the SSO token provider but the \
-             \"{name}\" sso_session configuration does not exist."
-        )));
+        return Err(CredentialsError::SsoSessionMissing {
+            profile: profile.to_string(),
+            name,
+        }
+        .into());
     }
     let missing: Vec<String> = ["sso_start_url", "sso_region"]
         .iter()
@@ -60,11 +62,11 @@ pub(super) fn check_session_reference(files: &SharedFiles, profile: &str) -> Res
         .map(|key| format!("'{key}'"))
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use the SSO token provider but is \
-             missing the following configuration: [{}].",
-            missing.join(", ")
-        )));
+        return Err(CredentialsError::SsoSessionIncomplete {
+            profile: profile.to_string(),
+            missing,
+        }
+        .into());
     }
     Ok(())
 }
@@ -89,17 +91,17 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     let session = files.config_value(profile, "sso_session");
     if let Some(name) = &session {
         if !files.has_sso_session(name) {
-            return Err(Error::Msg(format!(
-                "The specified sso-session does not exist: \"{name}\""
-            )));
+            return Err(CredentialsError::SsoSessionNotFound { name: name.clone() }.into());
         }
         for (key, value) in files.sso_session_settings(name) {
             match settings.iter().find(|(k, _)| *k == key) {
                 Some((_, mine)) if *mine != value => {
-                    return Err(Error::Msg(format!(
-                        "The value for {key} is inconsistent between profile ({mine}) and \
-                         sso-session ({value})."
-                    )));
+                    return Err(CredentialsError::SsoInconsistent {
+                        key,
+                        profile_value: mine.clone(),
+                        session_value: value,
+                    }
+                    .into());
                 }
                 Some(_) => {}
                 None => settings.push((key, value)),
@@ -123,11 +125,11 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     }
     let missing: Vec<&str> = required.into_iter().filter(|k| get(k).is_none()).collect();
     if !missing.is_empty() {
-        return Err(Error::Msg(format!(
-            "The profile \"{profile}\" is configured to use SSO but is missing required \
-             configuration: {}",
-            missing.join(", ")
-        )));
+        return Err(CredentialsError::SsoIncomplete {
+            profile: profile.to_string(),
+            missing,
+        }
+        .into());
     }
     Ok(Some(SsoConfig {
         start_url: get("sso_start_url").unwrap_or_default(),
@@ -138,46 +140,40 @@ fn sso_config(chain: &Chain<'_>, profile: &str) -> Result<Option<SsoConfig>, Err
     }))
 }
 
-/// What to run to sign in again.
-fn login_hint(profile: &str) -> String {
-    format!("Run `aws sso login --profile {profile}` to sign in.")
-}
-
 /// The cached access token, refreshed first when it is about to expire (and the
 /// cache holds what a refresh needs).
 fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<String, Error> {
     let dir = token_cache::sso_dir(chain.env);
     let name = sso.session.as_deref().unwrap_or(&sso.start_url);
     let key = token_cache::sso_key(name);
-    let Some(mut token) = token_cache::read(&dir, &key) else {
-        return Err(Error::Msg(format!(
-            "Error loading SSO Token: Token for {name} does not exist. {}",
-            login_hint(profile)
-        )));
+    let Some(doc) = token_cache::read(&dir, &key) else {
+        return Err(CredentialsError::SsoTokenMissing {
+            name: name.to_string(),
+            profile: profile.to_string(),
+        }
+        .into());
     };
     let invalid = || {
-        Error::Msg(format!(
-            "Error loading SSO Token: Token for {} is invalid. {}",
-            sso.start_url,
-            login_hint(profile)
-        ))
+        Error::from(CredentialsError::SsoTokenInvalid {
+            start_url: sso.start_url.clone(),
+            profile: profile.to_string(),
+        })
     };
-    let (Some(access), Some(expires)) = (text(&token, "accessToken"), text(&token, "expiresAt"))
-    else {
+    let token: SsoToken = shapes::read(doc).unwrap_or_default();
+    let (Some(access), Some(expires)) = (&token.access_token, &token.expires_at) else {
         return Err(invalid());
     };
     let expires = parse_cache_time(expires).ok_or_else(invalid)?;
-    let mut access = access.to_string();
+    let mut access = access.clone();
     let now = OffsetDateTime::now_utc();
     let mut remaining = (expires - now).whole_seconds();
     if sso.session.is_some()
         && remaining < REFRESH_WINDOW_SECS
         && let Some(fresh) = refresh(chain, profile, sso, &token, now)
     {
-        token = fresh;
-        access = text(&token, "accessToken").unwrap_or_default().to_string();
+        access = fresh.access_token.clone().unwrap_or_default();
         remaining = REFRESH_WINDOW_SECS;
-        token_cache::write(&dir, &key, &token)?;
+        token_cache::write(&dir, &key, &fresh)?;
     }
     crate::error::register_secret(&access);
     if remaining <= 0 {
@@ -188,10 +184,10 @@ fn access_token(chain: &Chain<'_>, profile: &str, sso: &SsoConfig) -> Result<Str
 }
 
 fn expired(profile: &str) -> Error {
-    Error::Msg(format!(
-        "The SSO session associated with this profile has expired or is otherwise invalid. {}",
-        login_hint(profile)
-    ))
+    CredentialsError::SsoExpired {
+        profile: profile.to_string(),
+    }
+    .into()
 }
 
 /// A new token from SSO-OIDC `CreateToken` with the cached refresh token, as the
@@ -202,15 +198,14 @@ fn refresh(
     chain: &Chain<'_>,
     profile: &str,
     sso: &SsoConfig,
-    token: &Map<String, Value>,
+    token: &SsoToken,
     now: OffsetDateTime,
-) -> Option<Map<String, Value>> {
-    let field = |k: &str| text(token, k);
+) -> Option<SsoToken> {
     let (refresh_token, client_id, client_secret, registration) = (
-        field("refreshToken")?,
-        field("clientId")?,
-        field("clientSecret")?,
-        field("registrationExpiresAt")?,
+        token.refresh_token.as_deref()?,
+        token.client_id.as_deref()?,
+        token.client_secret.as_deref()?,
+        token.registration_expires_at.as_deref()?,
     );
     if parse_cache_time(registration).is_none_or(|t| t <= now) {
         return None;
@@ -241,25 +236,23 @@ fn refresh(
         operation: "CreateToken",
     };
     let answer = json_api::call(chain.env, chain.files, profile, &call).ok()?;
-    let access = member(&answer, "accessToken", "CreateToken").ok()?;
-    let expires_in = answer.get("expiresIn").and_then(Value::as_i64)?;
-    let mut fresh = Map::new();
-    let mut put = |k: &str, v: &str| fresh.insert(k.to_string(), Value::String(v.to_string()));
-    put("startUrl", &sso.start_url);
-    put("region", &sso.region);
-    put("accessToken", access);
-    put(
-        "expiresAt",
-        &format_cache_time(now + time::Duration::seconds(expires_in)),
-    );
-    put("clientId", client_id);
-    put("clientSecret", client_secret);
-    put("registrationExpiresAt", registration);
-    if let Some(new_refresh) = answer.get("refreshToken").and_then(Value::as_str) {
+    let answer: TokenAnswer = shapes::read(answer)?;
+    let access = answer.access_token.non_empty()?;
+    let expires_in = answer.expires_in.i64()?;
+    let new_refresh = answer.refresh_token.str().map(str::to_string);
+    if let Some(new_refresh) = &new_refresh {
         crate::error::register_secret(new_refresh);
-        put("refreshToken", new_refresh);
     }
-    Some(fresh)
+    Some(SsoToken {
+        start_url: Some(sso.start_url.clone()),
+        region: Some(sso.region.clone()),
+        access_token: Some(access),
+        expires_at: Some(format_cache_time(now + time::Duration::seconds(expires_in))),
+        client_id: Some(client_id.to_string()),
+        client_secret: Some(client_secret.to_string()),
+        registration_expires_at: Some(registration.to_string()),
+        refresh_token: new_refresh,
+    })
 }
 
 /// The portal's GetRoleCredentials.
@@ -296,20 +289,13 @@ fn role_credentials(
         }
         other => other?,
     };
-    let creds = answer
-        .get("roleCredentials")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            Error::transport(format!(
-                "Unexpected response from {OP}: no roleCredentials in it"
-            ))
-        })?;
+    let creds = shapes::read::<RoleCredentialsAnswer>(answer)
+        .and_then(|a| a.role_credentials.object::<CamelKeys>())
+        .ok_or_else(|| missing(OP, "roleCredentials"))?;
     Ok(Credentials {
-        access_key_id: member(creds, "accessKeyId", OP)?.to_string(),
-        secret_access_key: member(creds, "secretAccessKey", OP)?.to_string(),
+        access_key_id: required(&creds.access_key_id, OP, "accessKeyId")?,
+        secret_access_key: required(&creds.secret_access_key, OP, "secretAccessKey")?,
         // An empty token means none (botocore sends no token header for one).
-        session_token: token_cache::text(creds, "sessionToken")
-            .filter(|t| !t.is_empty())
-            .map(str::to_string),
+        session_token: creds.session_token.non_empty(),
     })
 }

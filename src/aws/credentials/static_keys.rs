@@ -1,19 +1,21 @@
 //! Keys written down: the environment and a profile's section in the shared files,
 //! with botocore's partial-credentials errors.
 
-use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::expiry::{STILL_EXPIRED, parse_expiry, seconds_left};
+use super::error::CredentialsError;
+use super::expiry::{parse_expiry, seconds_left};
 use crate::aws::Credentials;
 use crate::aws::config::Env;
 use crate::error::Error;
 
 /// botocore's `PartialCredentialsError` wording.
-pub(super) fn partial(provider: &str, missing: &str) -> Error {
-    Error::Msg(format!(
-        "Partial credentials found in {provider}, missing: {missing}"
-    ))
+pub(super) fn partial(provider: &str, missing: &'static str) -> Error {
+    CredentialsError::Partial {
+        provider: provider.to_string(),
+        missing,
+    }
+    .into()
 }
 
 /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`, with `AWS_SECURITY_TOKEN` or
@@ -31,11 +33,12 @@ pub(super) fn from_env(env: &dyn Env) -> Result<Option<Credentials>, Error> {
         .var("AWS_SECURITY_TOKEN")
         .or_else(|| env.var("AWS_SESSION_TOKEN"));
     if let Some(expiry) = env.var("AWS_CREDENTIAL_EXPIRATION") {
-        let expiry = parse_expiry("AWS_CREDENTIAL_EXPIRATION", &expiry).map_err(Error::Msg)?;
+        let expiry =
+            parse_expiry("AWS_CREDENTIAL_EXPIRATION", &expiry).map_err(CredentialsError::Expiry)?;
         // botocore "refreshes" by reading the same variables again, so keys past
         // their expiry stay past it.
         if seconds_left(expiry, OffsetDateTime::now_utc()) <= 0 {
-            return Err(Error::Msg(STILL_EXPIRED.into()));
+            return Err(CredentialsError::StillExpired.into());
         }
     }
     Ok(Some(Credentials {
@@ -59,9 +62,11 @@ pub(super) fn from_profile_section(
         "aws_session_token",
     ] {
         if has(key) && value(key).is_none() {
-            return Err(Error::Msg(format!(
-                "The {key} in the {provider} is an indented block of settings, not a value"
-            )));
+            return Err(CredentialsError::IndentedBlock {
+                key,
+                provider: provider.to_string(),
+            }
+            .into());
         }
     }
     let access_key_id = value("aws_access_key_id").unwrap_or_default();
@@ -79,13 +84,4 @@ pub(super) fn from_profile_section(
         secret_access_key,
         session_token,
     })
-}
-
-/// A non-empty string field of a credentials JSON document (credential_process,
-/// container and instance metadata all answer with one).
-pub(super) fn optional_string(map: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }

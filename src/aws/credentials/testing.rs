@@ -91,7 +91,11 @@ pub(super) fn resolve_at(
         from_option: false,
     };
     resolve_full(c, e, f, &choice, sts, &|_| {
-        Err(Error::Msg("no MFA prompt in this test".into()))
+        Err(super::CredentialsError::NoTerminal {
+            serial: None,
+            source: std::io::Error::other("no MFA prompt in this test"),
+        }
+        .into())
     })
 }
 

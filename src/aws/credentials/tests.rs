@@ -302,3 +302,40 @@ fn debug_redacts() {
         assert!(!shown.contains(secret), "{shown}");
     }
 }
+
+/// Each failure is a typed variant behind `Error::Setup`, printed in the same words,
+/// with the I/O error that caused it kept as its source.
+#[test]
+fn credentials_errors_are_typed_and_keep_their_cause() {
+    use std::error::Error as _;
+    let e = env(&[
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/s3creds/token"),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+    ]);
+    let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Could not read the web identity token file /nonexistent/s3creds/token: "),
+        "{err}"
+    );
+    let typed = err
+        .source()
+        .and_then(|s| s.downcast_ref::<CredentialsError>());
+    let Some(CredentialsError::WebIdentityToken { path, source }) = typed else {
+        panic!("expected WebIdentityToken, got {typed:?}");
+    };
+    assert_eq!(path, "/nonexistent/s3creds/token");
+    assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+
+    let e = env(&[("AWS_PROFILE", "missing")]);
+    let err = resolve_with(&CliAuth::default(), &e, &files("", "")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The config profile (missing) could not be found"
+    );
+    assert!(matches!(
+        err.source()
+            .and_then(|s| s.downcast_ref::<CredentialsError>()),
+        Some(CredentialsError::ProfileNotFound { .. })
+    ));
+}

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use super::error::CredentialsError;
 use crate::aws::config::{self, Env};
 use crate::error::Error;
 use crate::output::parse_aws_timestamp;
@@ -55,15 +56,14 @@ pub(super) fn read(dir: &Path, key: &str) -> Option<Map<String, Value>> {
 /// Replace the cached document atomically: a private temporary file in the same
 /// directory, flushed to disk, then renamed over the old one, so a reader (the AWS
 /// CLI at the same moment) sees the old token or the new one, never half of one.
-pub(super) fn write(dir: &Path, key: &str, doc: &Map<String, Value>) -> Result<(), Error> {
-    let failed = |e: std::io::Error| {
-        Error::Msg(format!(
-            "Could not write the token cache in {}: {e}",
-            dir.display()
-        ))
+pub(super) fn write(dir: &Path, key: &str, doc: &impl serde::Serialize) -> Result<(), Error> {
+    let failed = |source: std::io::Error| CredentialsError::TokenCacheWrite {
+        dir: dir.to_path_buf(),
+        source,
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let text = crate::output::dumps(&Value::Object(doc.clone()), None);
+    let doc = serde_json::to_value(doc).unwrap_or(Value::Null);
+    let text = crate::output::dumps(&doc, None);
     let temp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = open_private(&temp)?;
@@ -74,7 +74,7 @@ pub(super) fn write(dir: &Path, key: &str, doc: &Map<String, Value>) -> Result<(
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
-    result.map_err(failed)
+    result.map_err(|e| failed(e).into())
 }
 
 /// A new file only its owner can read: the cache holds bearer tokens.
@@ -99,11 +99,6 @@ pub fn parse_cache_time(s: &str) -> Option<OffsetDateTime> {
 /// A UTC time as the caches store it: `%Y-%m-%dT%H:%M:%SZ`.
 pub(super) fn format_cache_time(t: OffsetDateTime) -> String {
     format!("{}Z", crate::output::utc_seconds(t, 'T'))
-}
-
-/// A string member of a cached document.
-pub(super) fn text<'a>(doc: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    doc.get(key).and_then(Value::as_str)
 }
 
 #[cfg(test)]
@@ -150,7 +145,10 @@ mod tests {
         write(&dir, "k", &doc).unwrap();
         doc.insert("accessToken".into(), Value::String("two".into()));
         write(&dir, "k", &doc).unwrap();
-        assert_eq!(text(&read(&dir, "k").unwrap(), "accessToken"), Some("two"));
+        assert_eq!(
+            read(&dir, "k").unwrap()["accessToken"],
+            Value::String("two".into())
+        );
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -2,12 +2,14 @@
 //! `web_identity_token_file` / `role_arn`), exchanged at STS with an unsigned
 //! `AssumeRoleWithWebIdentity` call, retried as botocore's standard mode does.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::net::{Reply, agent, env_proxy, read_reply, with_retries};
+use super::error::CredentialsError;
+use super::json_api::with_retries;
 use crate::aws::config::{self, Env, SharedFiles};
+use crate::aws::http::{self, Request, Response, Timeouts, Unsigned};
 use crate::aws::query::form_encode;
-use crate::aws::{Credentials, http, xml};
+use crate::aws::{Credentials, xml};
 use crate::error::Error;
 
 const WEB_IDENTITY_OP: &str = "AssumeRoleWithWebIdentity";
@@ -37,21 +39,17 @@ pub(super) fn fetch(
     };
     let Some(role_arn) = setting("AWS_ROLE_ARN", "role_arn").filter(|a| !a.is_empty()) else {
         // botocore's words, its missing space included.
-        return Err(Error::Msg(
-            "The provided profile or the current environment is configured to assume role \
-             with web identity but has no role ARN configured. Ensure that the profile has \
-             the role_arnconfiguration set or the AWS_ROLE_ARN env var is set."
-                .into(),
-        ));
+        return Err(CredentialsError::WebIdentityNoRole.into());
     };
     // An empty name is no name: botocore then makes one up.
     let session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name")
         .filter(|n| !n.is_empty())
         .unwrap_or_else(default_session_name);
-    let token = std::fs::read_to_string(&token_file).map_err(|e| {
-        Error::Msg(format!(
-            "Could not read the web identity token file {token_file}: {e}"
-        ))
+    let token = std::fs::read_to_string(&token_file).map_err(|source| {
+        CredentialsError::WebIdentityToken {
+            path: token_file.clone(),
+            source,
+        }
     })?;
     // Sent as Python reads the file: text mode (line endings become `\n`), not
     // stripped; STS is the judge of what the token holds.
@@ -69,29 +67,24 @@ pub(super) fn fetch(
     .join("&");
 
     let url = format!("{}/", sts_endpoint.trim_end_matches('/'));
-    let agent = agent(
-        Duration::from_secs(10),
-        Duration::from_secs(60),
-        env_proxy(env, &url),
+    let client = Unsigned::new(
+        Timeouts::default(),
+        http::env_proxy(env, &url),
         config::ca_bundle(env, files, profile).as_deref(),
     )?;
+    let req = Request::to_url("POST", &url)
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .body(body.into_bytes());
     let attempts = config::retry_config(env, files, profile)?.max_attempts;
-    with_retries(attempts, || {
-        let result = agent
-            .post(&url)
-            .header(
-                "Content-Type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            )
-            .send(body.as_str())
-            .and_then(read_reply);
-        match result {
-            Err(e) => {
-                let message = format!("Could not connect to the endpoint URL: \"{url}\" ({e})");
-                Err(Error::transport_from(message, e))
-            }
-            Ok(reply) => parse_sts_reply(&reply),
+    with_retries(attempts, || match client.send(&req) {
+        Err(e) => {
+            let message = format!("Could not connect to the endpoint URL: \"{url}\" ({e})");
+            Err(Error::transport_from(message, e))
         }
+        Ok(reply) => parse_sts_reply(&reply),
     })
     .map(Some)
 }
@@ -105,15 +98,15 @@ pub(super) fn default_session_name() -> String {
 }
 
 /// Credentials from an STS response, or the error it carries.
-fn parse_sts_reply(reply: &Reply) -> Result<Credentials, Error> {
+fn parse_sts_reply(reply: &Response) -> Result<Credentials, Error> {
     if reply.status != 200 {
-        let mut err = http::parse_error_body(reply.status, reply.body.as_bytes(), WEB_IDENTITY_OP);
+        let mut err = http::parse_error_body(reply.status, &reply.body, WEB_IDENTITY_OP);
         if err.request_id.is_none() {
-            err.request_id = reply.request_id.clone();
+            err.request_id = reply.request_id();
         }
         return Err(Error::Aws(err));
     }
-    let root = xml::parse(reply.body.as_bytes()).ok();
+    let root = xml::parse(&reply.body).ok();
     let creds = root
         .as_ref()
         .and_then(|r| r.path(&["AssumeRoleWithWebIdentityResult", "Credentials"]));
@@ -272,15 +265,14 @@ mod tests {
     /// empty token element is no token (this was the old `xml_leaves` test).
     #[test]
     fn sts_reply_text_resolves_entities_and_cdata() {
-        let reply = Reply {
-            error_type: None,
+        let reply = Response {
             status: 200,
+            headers: Vec::new(),
             body: "<R><AssumeRoleWithWebIdentityResult><Credentials>\
                    <AccessKeyId>A</AccessKeyId>\
                    <SecretAccessKey>x &lt;&#65;&gt; <![CDATA[<c>]]></SecretAccessKey>\
                    <SessionToken/></Credentials></AssumeRoleWithWebIdentityResult></R>"
                 .into(),
-            request_id: None,
         };
         assert_eq!(
             parse_sts_reply(&reply).unwrap(),

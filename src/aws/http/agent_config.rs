@@ -7,25 +7,75 @@ use ureq::Agent;
 
 use crate::aws::config::Env;
 
+/// Why an agent could not be made.
+#[derive(Debug)]
+pub enum AgentError {
+    /// AWS_CA_BUNDLE / `ca_bundle` names a file that cannot be read.
+    CaBundleUnreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The CA bundle holds no PEM certificate.
+    CaBundleEmpty { path: String },
+    /// HTTPS_PROXY / HTTP_PROXY is not a URL ureq can use.
+    InvalidProxy { proxy: String, source: ureq::Error },
+}
+
+impl std::fmt::Display for AgentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AgentError::CaBundleUnreadable { path, source } => {
+                write!(f, "Could not read the CA bundle {path}: {source}")
+            }
+            AgentError::CaBundleEmpty { path } => {
+                write!(f, "The CA bundle {path} holds no PEM certificates")
+            }
+            AgentError::InvalidProxy { proxy, source } => {
+                write!(f, "Invalid proxy URL {proxy}: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AgentError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AgentError::CaBundleUnreadable { source, .. } => Some(source),
+            AgentError::InvalidProxy { source, .. } => Some(source),
+            AgentError::CaBundleEmpty { .. } => None,
+        }
+    }
+}
+
+impl From<AgentError> for crate::error::Error {
+    fn from(e: AgentError) -> Self {
+        crate::error::Error::Setup(Box::new(e))
+    }
+}
+
 /// The roots to trust: the embedded Mozilla roots, plus the PEM certificates of
 /// `ca_bundle` (AWS_CA_BUNDLE / `ca_bundle`: a corporate TLS-inspecting proxy's root,
 /// say) when one is configured. Every agent needs them: ureq has no roots of its own.
-pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, String> {
+pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts, AgentError> {
     use ureq::tls::{Certificate, RootCerts};
     let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()).to_owned())
         .collect();
     if let Some(path) = ca_bundle {
-        let pem =
-            std::fs::read(path).map_err(|e| format!("Could not read the CA bundle {path}: {e}"))?;
+        let pem = std::fs::read(path).map_err(|source| AgentError::CaBundleUnreadable {
+            path: path.to_string(),
+            source,
+        })?;
         let before = roots.len();
         roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),
             _ => None,
         }));
         if roots.len() == before {
-            return Err(format!("The CA bundle {path} holds no PEM certificates"));
+            return Err(AgentError::CaBundleEmpty {
+                path: path.to_string(),
+            });
         }
     }
     Ok(RootCerts::new_with_certs(&roots))
@@ -154,10 +204,27 @@ pub struct AgentSettings<'a> {
 /// unsigned ones alike: no status-as-error, no redirects, the trusted roots, the proxy,
 /// and ureq's connector chain with our TCP connector (prompt ACKs; reads, writes and
 /// connects a signal can stop: see tcp.rs).
-pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, String> {
+pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, AgentError> {
+    let config = agent_config(s)?;
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(crate::aws::tcp::QuickAckTcp)
+            .chain(RustlsConnector::default());
+    let resolver = ureq::unversioned::resolver::DefaultResolver::default();
+    Ok(Agent::with_parts(config, connector, resolver))
+}
+
+/// The agent's configuration, apart from how it connects (tests connect in memory).
+pub(super) fn agent_config(s: &AgentSettings<'_>) -> Result<ureq::config::Config, AgentError> {
     let tls = ureq::tls::TlsConfig::builder().root_certs(root_certs(s.ca_bundle)?);
     let proxy = match s.proxy {
-        Some(p) => Some(ureq::Proxy::new(p).map_err(|e| format!("Invalid proxy URL {p}: {e}"))?),
+        Some(p) => Some(
+            ureq::Proxy::new(p).map_err(|source| AgentError::InvalidProxy {
+                proxy: p.to_string(),
+                source,
+            })?,
+        ),
         None => None,
     };
     let config = Agent::config_builder()
@@ -173,11 +240,5 @@ pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, String> {
         .max_idle_connections(s.idle_connections)
         .max_idle_connections_per_host(s.idle_connections)
         .build();
-    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
-    let connector =
-        ().chain(ConnectProxyConnector::default())
-            .chain(crate::aws::tcp::QuickAckTcp)
-            .chain(RustlsConnector::default());
-    let resolver = ureq::unversioned::resolver::DefaultResolver::default();
-    Ok(Agent::with_parts(config, connector, resolver))
+    Ok(config)
 }

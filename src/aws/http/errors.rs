@@ -1,7 +1,7 @@
 //! Failures in botocore's words: connection-level errors and error documents of
 //! both protocols, turned into [`AwsError`].
 
-use super::message::header;
+use super::message::{header, request_id};
 use super::{Streaming, TransportFailure};
 use crate::aws::xml;
 use crate::error::AwsError;
@@ -15,8 +15,7 @@ pub(super) fn describe(e: ureq::Error, url: &str) -> TransportFailure {
             format!("Could not connect to the endpoint URL: \"{url}\""),
             true,
         ),
-        // rustls reports certificate problems through io::Error.
-        E::Io(io) if io.to_string().contains("certificate") => {
+        E::Io(io) if certificate_rejected(io) => {
             (format!("SSL validation failed for {url} {io}"), false)
         }
         E::Io(io) => match io.kind() {
@@ -51,6 +50,20 @@ pub(super) fn describe(e: ureq::Error, url: &str) -> TransportFailure {
         aws: None,
         cause: Some(Box::new(e)),
     }
+}
+
+/// Whether the handshake failed over the server's certificate: rustls reports that as
+/// an `io::Error` holding its own error, which says why.
+fn certificate_rejected(io: &std::io::Error) -> bool {
+    let rustls = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>());
+    matches!(
+        rustls,
+        Some(
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::InvalidCertRevocationList(_)
+        )
+    )
 }
 
 /// An error response, parsed.
@@ -91,9 +104,7 @@ pub(super) fn read_error(resp: Streaming, operation: &str) -> ErrorResponse {
         err.region = Some(region.to_string());
     }
     if err.request_id.is_none() {
-        err.request_id = header(&headers, "x-amz-request-id")
-            .or_else(|| header(&headers, "x-amzn-requestid"))
-            .map(str::to_string);
+        err.request_id = request_id(&headers);
     }
     ErrorResponse {
         err,

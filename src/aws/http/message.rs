@@ -71,6 +71,15 @@ impl Request {
         }
     }
 
+    /// A request for a whole URL, sent as given (the providers' unsigned calls).
+    pub(crate) fn to_url(method: &'static str, url: &str) -> Self {
+        Request {
+            base: url.to_string(),
+            path: String::new(),
+            ..Request::new(method, "", "")
+        }
+    }
+
     pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
         self.query.push((name.to_string(), value.into()));
         self
@@ -127,6 +136,16 @@ impl Response {
         header(&self.headers, name)
     }
 
+    /// The request id the service sent in a header.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        request_id(&self.headers)
+    }
+
+    /// The body as text (the providers' answers are read as text).
+    pub(crate) fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+
     /// The body as an XML tree; a malformed body is a transport error.
     pub fn xml(&self, operation: &str) -> Result<xml::Element, Error> {
         xml::parse(&self.body).map_err(|e| {
@@ -169,4 +188,12 @@ pub(super) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+/// The request id of a response, from its headers: S3's `x-amz-request-id`, else the
+/// `x-amzn-RequestId` of the query and JSON protocols. The one place it is read.
+pub(super) fn request_id(headers: &[(String, String)]) -> Option<String> {
+    header(headers, "x-amz-request-id")
+        .or_else(|| header(headers, "x-amzn-requestid"))
+        .map(str::to_string)
 }

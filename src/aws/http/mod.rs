@@ -2,17 +2,16 @@
 //! timeouts), signing each attempt, retries with backoff, and turning error
 //! responses into [`AwsError`].
 
-use std::cell::Cell;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
 use ureq::Agent;
 
 use super::Credentials;
-use super::config::{self, RetryConfig, RetryMode};
+use super::config::{self, RetryConfig};
 use super::sigv4::{self, Mode, Signer};
 use super::xml;
 use crate::error::{AwsError, Error, TransportError};
@@ -20,18 +19,25 @@ use crate::error::{AwsError, Error, TransportError};
 mod agent_config;
 mod errors;
 mod message;
+pub(crate) mod retry;
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_in_memory;
+#[cfg(test)]
+mod tests_retry;
+mod unsigned;
 
 pub use agent_config::*;
 pub use errors::*;
 pub use message::*;
+pub(crate) use retry::{Attempt, Backoff, GaveUp, Policy, jitter, retryable};
+pub(crate) use unsigned::{Unsigned, env_proxy, unreachable};
 
 use errors::{ErrorResponse, describe, read_error};
-use message::{MAX_BUFFERED, header};
-
-/// Attempts a clean-up request gets after Ctrl-C (see [`crate::interrupt::cleanup`]).
-const CLEANUP_ATTEMPTS: u32 = 2;
+use message::MAX_BUFFERED;
 
 /// Who signs, for which service and region.
 #[derive(Clone, Copy)]
@@ -66,60 +72,10 @@ pub struct Http {
     /// Base of the exponential backoff, in milliseconds.
     backoff_base_ms: u64,
     proxies: ProxyEnv,
-    direct: OnceLock<Result<Agent, String>>,
-    proxied: OnceLock<Result<Agent, String>>,
+    direct: OnceLock<Result<Agent, Arc<AgentError>>>,
+    proxied: OnceLock<Result<Agent, Arc<AgentError>>>,
     /// Seconds to add to the local clock when signing (from RequestTimeTooSkewed).
     skew: std::sync::atomic::AtomicI64,
-}
-
-thread_local! {
-    static RNG: Cell<u64> = Cell::new(seed());
-}
-
-fn seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    (nanos ^ (std::process::id() as u64) << 32) | 1
-}
-
-/// A number in [0, 1) for backoff jitter (xorshift; no cryptographic use).
-pub(crate) fn jitter() -> f64 {
-    RNG.with(|r| {
-        let mut x = r.get();
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        r.set(x);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    })
-}
-
-/// Error codes the standard retry mode treats as throttling or transient.
-pub(crate) const RETRYABLE_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalError",
-];
-
-/// Whether the standard retry mode retries this error: a 5xx gateway status or a
-/// throttling/transient code.
-pub(crate) fn retryable(err: &AwsError) -> bool {
-    matches!(err.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&err.code.as_str())
 }
 
 /// A failure before any usable response arrived, or (`aws`) a 2xx response whose body
@@ -166,6 +122,15 @@ impl Http {
         }
     }
 
+    /// This transport, sending every request through `agent` (tests: an in-memory
+    /// server, see [`testing`]).
+    #[cfg(test)]
+    pub(crate) fn with_agent(self, agent: Agent) -> Self {
+        let _ = self.direct.set(Ok(agent.clone()));
+        let _ = self.proxied.set(Ok(agent));
+        self
+    }
+
     pub fn max_attempts(&self) -> u32 {
         self.retry.max_attempts.max(1)
     }
@@ -176,19 +141,19 @@ impl Http {
         OffsetDateTime::now_utc() + time::Duration::seconds(skew)
     }
 
-    fn agent_for(&self, url: &str) -> Result<&Agent, Error> {
+    fn agent_for(&self, url: &str) -> Result<&Agent, Arc<AgentError>> {
         let proxy = self.proxies.proxy_for(url);
         let cell = if proxy.is_some() {
             &self.proxied
         } else {
             &self.direct
         };
-        cell.get_or_init(|| self.build_agent(proxy.as_deref()))
+        cell.get_or_init(|| self.build_agent(proxy.as_deref()).map_err(Arc::new))
             .as_ref()
-            .map_err(|e| Error::msg(e.clone()))
+            .map_err(Arc::clone)
     }
 
-    fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, String> {
+    fn build_agent(&self, proxy: Option<&str>) -> Result<Agent, AgentError> {
         build_agent(&AgentSettings {
             connect: self.timeouts.connect,
             read: self.timeouts.read,
@@ -239,9 +204,7 @@ impl Http {
             let resp = read_all(streaming, req, MAX_BUFFERED)?;
             if let Some(mut err) = error_document(resp.status, &resp.body, operation) {
                 if err.request_id.is_none() {
-                    err.request_id = header(&resp.headers, "x-amz-request-id")
-                        .or_else(|| header(&resp.headers, "x-amzn-requestid"))
-                        .map(str::to_string);
+                    err.request_id = resp.request_id();
                 }
                 return Err(TransportFailure {
                     message: err.to_string(),
@@ -271,21 +234,18 @@ impl Http {
         operation: &str,
         mut finish: impl FnMut(Streaming) -> Result<T, TransportFailure>,
     ) -> Result<T, Error> {
-        // A clean-up after Ctrl-C (AbortMultipartUpload) has its own deadline and at most
-        // two attempts, not the normal budget.
-        let max = match crate::interrupt::deadline() {
-            Some(_) => self.max_attempts().min(CLEANUP_ATTEMPTS),
-            None => self.max_attempts(),
+        let policy = Policy {
+            attempts: self.max_attempts(),
+            backoff: Backoff::Exponential {
+                base_ms: self.backoff_base_ms,
+                mode: self.retry.mode,
+            },
         };
-        let mut attempt = 0u32;
         let mut skew_fixed = false;
-        loop {
-            // No new attempt once a signal says stop.
-            crate::interrupt::check()?;
-            attempt += 1;
+        let outcome = retry::run(&policy, |_| {
             let failure = match self.attempt(target, req) {
                 Ok(resp) if (200..300).contains(&resp.status) => match finish(resp) {
-                    Ok(done) => return Ok(done),
+                    Ok(done) => return Attempt::Done(done),
                     Err(f) => f,
                 },
                 Ok(resp) => {
@@ -293,38 +253,42 @@ impl Http {
                     if err.code == "RequestTimeTooSkewed" && !skew_fixed {
                         skew_fixed = true;
                         if self.learn_skew(&err) {
-                            attempt -= 1;
-                            continue;
+                            return Attempt::Again;
                         }
                     }
-                    if attempt < max && retryable(&err) && !crate::interrupt::out_of_time() {
-                        self.backoff(attempt)?;
-                        continue;
-                    }
-                    let mut err = err.into_aws();
-                    if retryable(&err) {
-                        err.retries = attempt - 1;
-                    }
-                    return Err(Error::Aws(err));
+                    let err = err.into_aws();
+                    return Attempt::Failed {
+                        retryable: retryable(&err),
+                        error: Error::Aws(err),
+                    };
                 }
                 Err(f) => f,
             };
             // The failure may be the signal itself (the transport stopped waiting).
             if crate::interrupt::stops_io() {
-                return Err(crate::interrupt::Interrupted.into());
+                return Attempt::Failed {
+                    error: crate::interrupt::Interrupted.into(),
+                    retryable: false,
+                };
             }
-            if failure.retryable && attempt < max && !crate::interrupt::out_of_time() {
-                self.backoff(attempt)?;
-                continue;
+            Attempt::Failed {
+                retryable: failure.retryable,
+                error: failure.into_error(),
             }
-            let mut err = failure.into_error();
-            if let Error::Aws(aws) = &mut err
-                && retryable(aws)
-            {
-                aws.retries = attempt - 1;
-            }
-            return Err(err);
-        }
+        });
+        outcome.map_err(
+            |GaveUp {
+                 mut error,
+                 attempts,
+             }| {
+                if let Error::Aws(aws) = &mut error
+                    && retryable(aws)
+                {
+                    aws.retries = attempts - 1;
+                }
+                error
+            },
+        )
     }
 
     /// Learn the clock offset from the Date the server sent with its skew error.
@@ -338,22 +302,6 @@ impl Http {
         true
     }
 
-    /// Waits before the next attempt; a signal ends the wait at once.
-    fn backoff(&self, attempt: u32) -> Result<(), crate::interrupt::Interrupted> {
-        // Standard mode: random(0,1) * min(20 s, base * 2^(attempt-1)).
-        let cap = 20_000.0_f64;
-        let exp = self.backoff_base_ms as f64 * f64::from(1u32 << (attempt - 1).min(16));
-        let delay = match self.retry.mode {
-            RetryMode::Legacy => exp.min(cap) * 0.5 * (1.0 + jitter()),
-            _ => exp.min(cap) * jitter(),
-        };
-        let mut delay = Duration::from_millis(delay as u64);
-        if let Some(deadline) = crate::interrupt::deadline() {
-            delay = delay.min(deadline.saturating_duration_since(std::time::Instant::now()));
-        }
-        crate::interrupt::sleep(delay)
-    }
-
     fn attempt(
         &self,
         target: SigningTarget<'_>,
@@ -361,9 +309,12 @@ impl Http {
     ) -> Result<Streaming, TransportFailure> {
         let url = req.url();
         let shown = req.display_url();
-        let agent = self
-            .agent_for(&url)
-            .map_err(|e| not_retryable(e.to_string()))?;
+        let agent = self.agent_for(&url).map_err(|e| TransportFailure {
+            message: e.to_string(),
+            retryable: false,
+            aws: None,
+            cause: Some(Box::new(e)),
+        })?;
         let mut headers = req.headers.clone();
         headers.push(("host".to_string(), authority(&req.base).to_string()));
         let payload_hash = match (&req.payload_hash, &req.body) {
@@ -422,19 +373,9 @@ impl Http {
             }
         }?;
         let (parts, body) = result.into_parts();
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
         Ok(Streaming {
             status: parts.status.as_u16(),
-            headers,
+            headers: lowercase_headers(&parts.headers),
             body,
         })
     }
@@ -490,6 +431,19 @@ fn read_all(streaming: Streaming, req: &Request, limit: u64) -> Result<Response,
         headers,
         body,
     })
+}
+
+/// A response's headers as the transport keeps them: lower-case names, in order.
+fn lowercase_headers(headers: &ureq::http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// An HTTP date (`Sat, 28 Nov 2026 22:57:41 GMT`).

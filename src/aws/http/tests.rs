@@ -94,14 +94,6 @@ fn http_dates() {
 }
 
 #[test]
-fn jitter_stays_in_range() {
-    for _ in 0..1000 {
-        let j = jitter();
-        assert!((0.0..1.0).contains(&j));
-    }
-}
-
-#[test]
 fn transport_errors_keep_the_failure_they_came_from() {
     use std::error::Error as _;
     let url = "https://s3.amazonaws.com/";
@@ -124,4 +116,91 @@ fn transport_errors_keep_the_failure_they_came_from() {
     let e = resp.xml("GetBucketAcl").unwrap_err();
     let xml = e.source().and_then(|t| t.source()).expect("a source");
     assert!(xml.downcast_ref::<crate::aws::xml::XmlError>().is_some());
+}
+
+#[test]
+fn certificate_failures_are_known_by_rustls_error_type_not_by_wording() {
+    use std::io::{Error as IoError, ErrorKind};
+    let url = "https://s3.amazonaws.com/";
+    let rejected = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+    let failure = errors::describe(IoError::new(ErrorKind::InvalidData, rejected).into(), url);
+    assert!(!failure.retryable);
+    assert_eq!(
+        failure.message,
+        "SSL validation failed for https://s3.amazonaws.com/ invalid peer certificate: UnknownIssuer"
+    );
+    // Another TLS failure is a broken connection (retried), as before.
+    let other = errors::describe(
+        IoError::new(ErrorKind::InvalidData, rustls::Error::DecryptError).into(),
+        url,
+    );
+    assert!(other.retryable);
+    assert!(
+        other.message.starts_with("Connection was closed"),
+        "{}",
+        other.message
+    );
+    // The word alone, from something that is not rustls, is no certificate failure.
+    let worded = errors::describe(
+        IoError::other("bad certificate, says the proxy").into(),
+        url,
+    );
+    assert!(worded.retryable);
+    assert!(
+        worded.message.starts_with("Connection was closed"),
+        "{}",
+        worded.message
+    );
+}
+
+#[test]
+fn the_request_id_is_read_in_one_place() {
+    let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let resp = |headers| Response {
+        status: 200,
+        headers,
+        body: Vec::new(),
+    };
+    assert_eq!(
+        resp(h(&[("x-amzn-requestid", "Q")]))
+            .request_id()
+            .as_deref(),
+        Some("Q")
+    );
+    assert_eq!(
+        resp(h(&[("x-amzn-requestid", "Q"), ("x-amz-request-id", "S")]))
+            .request_id()
+            .as_deref(),
+        Some("S")
+    );
+    assert_eq!(resp(Vec::new()).request_id(), None);
+}
+
+#[test]
+fn agent_errors_keep_words_and_cause() {
+    use std::error::Error as _;
+    let missing = "/nonexistent/s3creds/ca.pem";
+    let Err(err) = root_certs(Some(missing)) else {
+        panic!("no such bundle");
+    };
+    assert!(
+        err.to_string()
+            .starts_with("Could not read the CA bundle /nonexistent/s3creds/ca.pem: "),
+        "{err}"
+    );
+    let io = err
+        .source()
+        .and_then(|s| s.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        io.map(std::io::Error::kind),
+        Some(std::io::ErrorKind::NotFound)
+    );
+    let e = Error::from(err);
+    let typed = e.source().and_then(|s| s.downcast_ref::<AgentError>());
+    assert!(matches!(typed, Some(AgentError::CaBundleUnreadable { .. })));
 }
