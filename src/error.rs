@@ -7,7 +7,9 @@
 use std::fmt;
 
 mod redact;
+mod transfer;
 pub use redact::{redact, register_secret};
+pub use transfer::TransferError;
 
 /// An error reported by an AWS service (or something that answered like one).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub enum Error {
     Local(LocalError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
+    /// Moving objects failed on S3's limits, a checksum or the transfer settings.
+    Transfer(TransferError),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -149,6 +153,7 @@ impl fmt::Display for Error {
             }
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
+            Error::Transfer(t) => write!(f, "{t}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
@@ -168,6 +173,7 @@ impl std::error::Error for Error {
             Error::Aws(e) => Some(e),
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
+            Error::Transfer(t) => Some(t),
             _ => None,
         }
     }
@@ -237,6 +243,12 @@ impl Error {
             }
             other => other,
         }
+    }
+}
+
+impl From<TransferError> for Error {
+    fn from(e: TransferError) -> Self {
+        Error::Transfer(e)
     }
 }
 
