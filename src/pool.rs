@@ -259,9 +259,11 @@ mod tests {
     #[test]
     fn each_takes_from_a_lazy_source_only_what_it_starts() {
         let stop = AtomicBool::new(false);
-        let taken = AtomicUsize::new(0);
+        let taken_after_stop = AtomicUsize::new(0);
         let source = (0..1_000_000u32).inspect(|_| {
-            taken.fetch_add(1, Ordering::SeqCst);
+            if stop.load(Ordering::SeqCst) {
+                taken_after_stop.fetch_add(1, Ordering::SeqCst);
+            }
         });
         each(3, source, &stop, |index, n| {
             assert_eq!(index, n as usize);
@@ -270,26 +272,38 @@ mod tests {
             }
         })
         .unwrap();
-        // At most one more item per worker after the one that stopped.
-        assert!(taken.load(Ordering::SeqCst) <= 24, "{taken:?}");
+        // Only a worker that looked at `stop` just before it was set takes one more:
+        // at most one each for the two other workers.
+        assert!(
+            taken_after_stop.load(Ordering::SeqCst) <= 2,
+            "{taken_after_stop:?}"
+        );
     }
 
     #[test]
     fn a_signal_stops_the_workers_and_interrupts_the_call() {
         let signals = interrupt::Handle::detached();
         let stop = AtomicBool::new(false);
-        let done = AtomicUsize::new(0);
+        let raised = AtomicBool::new(false);
+        let started_after = AtomicUsize::new(0);
         let result = signals.enter(|| {
             map(4, (0..1000u32).collect(), &stop, |n| {
+                if raised.load(Ordering::SeqCst) {
+                    started_after.fetch_add(1, Ordering::SeqCst);
+                }
                 if n == 10 {
                     signals.raise();
+                    raised.store(true, Ordering::SeqCst);
                 }
-                done.fetch_add(1, Ordering::SeqCst);
             })
         });
         assert_eq!(result.err(), Some(Interrupted));
-        // The job in flight on each worker finishes; none starts after.
-        assert!(done.load(Ordering::SeqCst) <= 11 + 4, "{done:?}");
+        // Only a worker that took its item just as the signal came may start one: at
+        // most one each for the three other workers.
+        assert!(
+            started_after.load(Ordering::SeqCst) <= 3,
+            "{started_after:?}"
+        );
         let streamed = signals.enter(|| stream(2, 4, &stop, |f| f.push(1u32, &stop), |_| {}));
         assert_eq!(streamed.err(), Some(Interrupted));
     }

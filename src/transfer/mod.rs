@@ -18,6 +18,10 @@ pub mod many;
 pub mod paths;
 pub mod progress;
 pub mod stdin;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests_memory;
 pub mod upload;
 pub mod walk;
 
