@@ -151,9 +151,9 @@ impl fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
+            Error::Transfer(t) => write!(f, "{t}"),
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
-            Error::Transfer(t) => write!(f, "{t}"),
             Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::Exit(code) => write!(f, "exit {code}"),
