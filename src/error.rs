@@ -64,6 +64,8 @@ pub enum Error {
     UsageBare(String),
     /// An AWS service said no. Printed as botocore words it, plus the request id.
     Aws(AwsError),
+    /// Moving objects failed on S3's limits, a checksum or the transfer settings.
+    Transfer(TransferError),
     /// The request never got a usable answer: connection refused or reset, timeout,
     /// TLS failure, or a response that could not be understood.
     Transport(TransportError),
@@ -72,8 +74,6 @@ pub enum Error {
     Local(LocalError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
     Msg(String),
-    /// Moving objects failed on S3's limits, a checksum or the transfer settings.
-    Transfer(TransferError),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -171,9 +171,9 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Aws(e) => Some(e),
+            Error::Transfer(t) => Some(t),
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
-            Error::Transfer(t) => Some(t),
             _ => None,
         }
     }
