@@ -18,6 +18,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -118,7 +119,12 @@ impl Server {
                 intake.run();
                 // Open connections still gathering a request are closed here.
             },
-            |job| serve(job, &app, &log, &drained),
+            |job| {
+                // A request that panics (a bug, or a Source that does) costs its own
+                // connection only: the worker and the shutdown go on.
+                let answer = AssertUnwindSafe(|| serve(job, &app, &log, &drained));
+                let _ = std::panic::catch_unwind(answer);
+            },
         );
     }
 }
@@ -221,6 +227,69 @@ mod tests {
             request_log_line(t, "GET /\u{1b}[2J\u{e9} HTTP/1.1", 404),
             "2026-11-28 22:57:41 - \"GET /\\x1b[2J\\xe9 HTTP/1.1\" 404 -"
         );
+    }
+
+    /// Panics on its first fetch, answers after.
+    struct PanicsOnce(std::sync::atomic::AtomicBool);
+
+    impl super::super::cache::Source for PanicsOnce {
+        fn fetch(&self) -> Result<super::super::TempCredentials, super::super::FetchError> {
+            if !self.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                panic!("a source that panics (expected by this test)");
+            }
+            Ok(super::super::TempCredentials {
+                access_key_id: "AKIDSERVED".into(),
+                secret_access_key: "secret".into(),
+                session_token: "token".into(),
+                expiration: OffsetDateTime::now_utc() + Duration::from_secs(3600),
+            })
+        }
+    }
+
+    fn get(addr: SocketAddr) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn a_request_that_panics_costs_its_connection_only() {
+        let source = PanicsOnce(std::sync::atomic::AtomicBool::new(false));
+        let cache = super::super::CredentialCache::new(
+            Box::new(source),
+            Box::new(super::super::SystemClock),
+            Duration::from_secs(3600),
+        );
+        let log: Log = Arc::new(|_: &str| {});
+        let app = Arc::new(App::new(
+            cache,
+            super::super::Guard::new("localhost", None),
+            log.clone(),
+        ));
+        let server = Server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = server.local_addr().unwrap();
+        let waker = server.waker();
+        let stop = Arc::new(AtomicBool::new(false));
+        let running = {
+            let stop = stop.clone();
+            std::thread::spawn(move || server.run(app, &stop, log))
+        };
+        // The panicking request's connection closes unanswered; the next is served.
+        assert_eq!(get(addr), "");
+        let second = get(addr);
+        assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+        assert!(second.contains("AKIDSERVED"), "{second}");
+        // And the server still stops cleanly.
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        waker.wake();
+        assert!(running.join().is_ok(), "run returned normally");
     }
 
     #[test]
