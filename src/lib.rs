@@ -18,7 +18,7 @@ pub mod localserver;
 pub mod mime;
 pub mod output;
 pub mod policies;
-pub mod pool;
+pub(crate) mod pool;
 pub mod provision;
 #[cfg(test)]
 mod testutil;

@@ -49,7 +49,7 @@ fn run_workers(threads: usize, work: impl Fn() + Sync) {
 /// each taking the next item when it is free: only the items in flight are held, however
 /// long the iterator. Stops as the module says; the items never started are never taken
 /// from the iterator.
-pub fn each<T: Send>(
+pub(crate) fn each<T: Send>(
     workers: usize,
     items: impl Iterator<Item = T> + Send,
     stop: &AtomicBool,
@@ -71,7 +71,7 @@ pub fn each<T: Send>(
 /// order of `items`; the items never started (after `stop`) come back as None. After a
 /// signal the whole map is [`Interrupted`], so that no caller can take the items done so
 /// far for all of them.
-pub fn map<T: Send, R: Send>(
+pub(crate) fn map<T: Send, R: Send>(
     workers: usize,
     items: Vec<T>,
     stop: &AtomicBool,
@@ -95,7 +95,7 @@ pub fn map<T: Send, R: Send>(
 
 /// The hand-over between the thread that produces items ([`stream`]'s feed) and the
 /// workers: at most `room` items wait, so memory stays bounded however many there are.
-pub struct Feeder<T> {
+pub(crate) struct Feeder<T> {
     state: Mutex<Queue<T>>,
     /// Signalled when an item is queued or taken, or when the stream ends or stops.
     changed: Condvar,
@@ -116,7 +116,7 @@ impl<T> Feeder<T> {
     /// Queue `item`, waiting while the queue is full (with no room, until a worker took
     /// it). False when the work has stopped (`stop`, a signal, or every worker ended):
     /// the feed should end.
-    pub fn push(&self, item: T, stop: &AtomicBool) -> bool {
+    pub(crate) fn push(&self, item: T, stop: &AtomicBool) -> bool {
         let Ok(mut q) = self.state.lock() else {
             return false;
         };
@@ -172,7 +172,7 @@ impl<T> Feeder<T> {
 /// module says: `stop` or a signal ends the feed's pushes and the workers' taking (items
 /// still queued are dropped); after a signal the whole stream is [`Interrupted`].
 /// Returns what `feed` returned, once every worker is done.
-pub fn stream<T: Send, R>(
+pub(crate) fn stream<T: Send, R>(
     workers: usize,
     room: usize,
     stop: &AtomicBool,

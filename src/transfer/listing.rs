@@ -12,7 +12,7 @@ use crate::error::Error;
 
 /// The counting pass keeps the wanted keys when there are at most this many (about
 /// 1 MiB), so a small listing costs one request, not two.
-pub const KEEP: usize = 10_000;
+pub(crate) const KEEP: usize = 10_000;
 
 /// Pages listed ahead of the consumer when listing again.
 const AHEAD: usize = 2;
@@ -20,7 +20,7 @@ const AHEAD: usize = 2;
 /// What the counting pass kept: the wanted entries in listing order, or nothing when
 /// there were more than [`KEEP`] (the listing is then read again).
 #[derive(Debug)]
-pub struct Kept<T>(Option<Vec<T>>);
+pub(crate) struct Kept<T>(Option<Vec<T>>);
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {
@@ -30,7 +30,7 @@ impl<T> Default for Kept<T> {
 
 /// List the keys under `prefix` once, handing each to `count`, which counts it and
 /// returns what to keep of it when it is wanted.
-pub fn count_pass<T>(
+pub(crate) fn count_pass<T>(
     s3: &S3,
     bucket: &str,
     prefix: Option<&str>,
@@ -51,7 +51,7 @@ pub fn count_pass<T>(
 
 impl<T> Kept<T> {
     /// The kept entries; None when they must be listed again.
-    pub fn into_inner(self) -> Option<Vec<T>> {
+    pub(crate) fn into_inner(self) -> Option<Vec<T>> {
         self.0
     }
 
@@ -59,7 +59,7 @@ impl<T> Kept<T> {
     /// keys under `prefix` listed again (each through `wanted`, as the counting pass
     /// did) on a thread of their own, at most a page or two ahead of `consume`; the
     /// listing stops when `consume` returns. An error of the listing ends the entries.
-    pub fn replay<R>(
+    pub(crate) fn replay<R>(
         &self,
         s3: &S3,
         bucket: &str,

@@ -12,7 +12,7 @@ pub mod delete;
 pub mod download;
 pub mod fetch;
 pub mod fnmatch;
-pub mod listing;
+pub(crate) mod listing;
 pub mod localfs;
 pub mod many;
 pub mod paths;
