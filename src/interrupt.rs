@@ -50,7 +50,7 @@ impl std::error::Error for Interrupted {}
 
 /// Where signals are counted: the process's own state, which the handler updates, or a
 /// state of its own that a test makes and raises by hand ([`Handle::detached`]).
-pub struct Signals {
+pub(crate) struct Signals {
     /// Signals received so far.
     received: AtomicUsize,
     /// Set with the first signal, for loops that only ask "stop?" (localserver's
