@@ -7,8 +7,9 @@
 use std::fmt;
 
 mod redact;
-mod transfer;
 pub use redact::{redact, register_secret};
+
+mod transfer;
 pub use transfer::TransferError;
 
 /// An error reported by an AWS service (or something that answered like one).
