@@ -11,6 +11,9 @@ mod redact;
 pub use bucket_check::BucketCheckError;
 pub use redact::{redact, register_secret};
 
+mod transfer;
+pub use transfer::TransferError;
+
 /// An error reported by an AWS service (or something that answered like one).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsError {
@@ -64,6 +67,8 @@ pub enum Error {
     UsageBare(String),
     /// An AWS service said no. Printed as botocore words it, plus the request id.
     Aws(AwsError),
+    /// Moving objects failed on S3's limits, a checksum or the transfer settings.
+    Transfer(TransferError),
     /// The request never got a usable answer: connection refused or reset, timeout,
     /// TLS failure, or a response that could not be understood.
     Transport(TransportError),
@@ -160,6 +165,7 @@ impl fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
+            Error::Transfer(t) => write!(f, "{t}"),
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
             Error::BucketCheck(e) => write!(f, "{e}"),
@@ -182,6 +188,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Aws(e) => Some(e),
+            Error::Transfer(t) => Some(t),
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
             Error::BucketCheck(e) => Some(e),
@@ -256,6 +263,12 @@ impl Error {
             }
             other => other,
         }
+    }
+}
+
+impl From<TransferError> for Error {
+    fn from(e: TransferError) -> Self {
+        Error::Transfer(e)
     }
 }
 

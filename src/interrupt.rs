@@ -14,6 +14,11 @@
 //! something is stuck where no poll can see the count (a read of a terminal, a DNS
 //! lookup).
 //!
+//! The count lives in a [`Signals`] state: the process's, which the handler updates and
+//! every thread reads by default, or one a unit test makes ([`Handle::detached`]), enters
+//! on its thread and raises by hand. Threads that work for another (a worker pool) enter
+//! the state of the thread that started them ([`Handle::current`]).
+//!
 //! We have no libc crate, so `signal(2)`, `write(2)` and `_exit(2)` are declared here by
 //! hand. `signal`'s handler argument is a `void (*)(int)` or one of the constants SIG_DFL
 //! (0) / SIG_IGN (1); a pointer-sized integer has the same ABI on every Unix we build for,
@@ -23,19 +28,10 @@
 //!
 //! This is the lowest layer: it imports nothing from the rest of the crate.
 
-use std::cell::Cell;
-use std::sync::Once;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
-
-/// Signals received so far.
-static SIGNALS: AtomicUsize = AtomicUsize::new(0);
-/// Set with the first signal, for loops that only ask "stop?" (localserver's accept loop).
-static REQUESTED: AtomicBool = AtomicBool::new(false);
-
-/// A descriptor the handler writes one byte to on every signal (-1: none), so that a loop
-/// sleeping in poll(2) on its other end wakes at once (localserver's accept loop).
-static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// How often blocking waits look at the count: a signal is noticed within this time.
 pub const POLL: Duration = Duration::from_millis(100);
@@ -52,35 +48,125 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
+/// Where signals are counted: the process's own state, which the handler updates, or a
+/// state of its own that a test makes and raises by hand ([`Handle::detached`]).
+pub(crate) struct Signals {
+    /// Signals received so far.
+    received: AtomicUsize,
+    /// Set with the first signal, for loops that only ask "stop?" (localserver's
+    /// accept loop).
+    requested: AtomicBool,
+    /// A descriptor written one byte on every signal (-1: none), so that a loop
+    /// sleeping in poll(2) on its other end wakes at once (localserver's accept loop).
+    wake_fd: AtomicI32,
+}
+
+impl Signals {
+    const fn new() -> Signals {
+        Signals {
+            received: AtomicUsize::new(0),
+            requested: AtomicBool::new(false),
+            wake_fd: AtomicI32::new(-1),
+        }
+    }
+
+    /// Counts one signal; the count after it. Only atomics: safe in a signal handler.
+    fn deliver(&self) -> usize {
+        let n = self.received.fetch_add(1, Ordering::SeqCst) + 1;
+        self.requested.store(true, Ordering::SeqCst);
+        n
+    }
+}
+
+/// The process's state: what the handler counts, and what every thread reads unless it
+/// was given another ([`Handle::enter`]).
+static PROCESS: Signals = Signals::new();
+
+thread_local! {
+    /// The state this thread reads instead of the process's (None: the process's).
+    static CURRENT: RefCell<Option<Arc<Signals>>> = const { RefCell::new(None) };
+}
+
+/// The signal state a thread reads, to hand to the threads it starts (a worker pool
+/// does), or a test's own, raised by hand, so that a unit test sets up and drops its
+/// interrupts without touching the process's or another test's.
+#[derive(Clone, Default)]
+pub struct Handle(Option<Arc<Signals>>);
+
+impl Handle {
+    /// What the current thread reads.
+    pub fn current() -> Handle {
+        Handle(CURRENT.with(|c| c.borrow().clone()))
+    }
+
+    /// A state of its own, which no real signal reaches.
+    pub fn detached() -> Handle {
+        Handle(Some(Arc::new(Signals::new())))
+    }
+
+    fn signals(&self) -> &Signals {
+        self.0.as_deref().unwrap_or(&PROCESS)
+    }
+
+    /// Counts a signal, as the handler does (but never ends the process); the count.
+    pub fn raise(&self) -> usize {
+        self.signals().deliver()
+    }
+
+    /// Signals counted so far.
+    pub fn count(&self) -> usize {
+        self.signals().received.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on this thread with this state, in the normal scope; the thread's
+    /// previous state and scope come back afterwards (also on panic).
+    pub fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
+        struct Restore(Option<Arc<Signals>>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let previous = self.0.take();
+                CURRENT.with(|c| *c.borrow_mut() = previous);
+            }
+        }
+        let _restore = Restore(CURRENT.with(|c| c.replace(self.0.clone())));
+        within(Scope::NORMAL, f)
+    }
+}
+
+/// Reads the current thread's state.
+fn with_current<T>(f: impl FnOnce(&Signals) -> T) -> T {
+    CURRENT.with(|c| f(c.borrow().as_deref().unwrap_or(&PROCESS)))
+}
+
 /// Installs the handlers for SIGINT and SIGTERM; once per process, later calls do nothing.
 pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(imp::install);
 }
 
-/// The flag the first signal sets.
+/// The flag the process's first signal sets.
 pub fn flag() -> &'static AtomicBool {
-    &REQUESTED
+    &PROCESS.requested
 }
 
-/// From now on every signal also writes a byte to `fd` (a non-blocking socket or pipe that
-/// stays open for the rest of the process), after setting [`flag`].
+/// From now on every signal to the process also writes a byte to `fd` (a non-blocking
+/// socket or pipe that stays open for the rest of the process), after setting [`flag`].
 pub fn wake_on_signal(fd: i32) {
-    WAKE_FD.store(fd, Ordering::SeqCst);
+    PROCESS.wake_fd.store(fd, Ordering::SeqCst);
 }
 
-/// Whether any signal has arrived.
+/// Whether any signal has arrived (in this thread's state).
 pub fn requested() -> bool {
-    SIGNALS.load(Ordering::Relaxed) > 0
+    count() > 0
 }
 
-/// Signals received so far.
+/// Signals received so far (in this thread's state).
 pub fn signals() -> usize {
-    SIGNALS.load(Ordering::Relaxed)
+    count()
 }
 
 fn count() -> usize {
-    signals()
+    with_current(|s| s.received.load(Ordering::Relaxed))
 }
 
 /// What the current thread's scope tolerates: signals up to `new` do not stop new
@@ -92,10 +178,17 @@ struct Scope {
     deadline: Option<Instant>,
 }
 
-thread_local! {
-    static SCOPE: Cell<Scope> = const {
-        Cell::new(Scope { new: 0, in_flight: 0, deadline: None })
+impl Scope {
+    /// Any signal stops everything.
+    const NORMAL: Scope = Scope {
+        new: 0,
+        in_flight: 0,
+        deadline: None,
     };
+}
+
+thread_local! {
+    static SCOPE: Cell<Scope> = const { Cell::new(Scope::NORMAL) };
 }
 
 /// Err once a signal means no new request or wait may start on this thread.
@@ -180,7 +273,7 @@ pub fn cleanup<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
 
 #[cfg(unix)]
 mod imp {
-    use super::{Ordering, REQUESTED, SIGNALS, WAKE_FD};
+    use super::{Ordering, PROCESS};
 
     const SIGINT: i32 = 2;
     const SIGTERM: i32 = 15;
@@ -197,9 +290,8 @@ mod imp {
     /// Runs in signal context: atomics, write(2) and _exit(2) are async-signal-safe;
     /// nothing else is done here.
     extern "C" fn on_signal(_signum: i32) {
-        let n = SIGNALS.fetch_add(1, Ordering::SeqCst) + 1;
-        REQUESTED.store(true, Ordering::SeqCst);
-        let wake = WAKE_FD.load(Ordering::SeqCst);
+        let n = PROCESS.deliver();
+        let wake = PROCESS.wake_fd.load(Ordering::SeqCst);
         if wake >= 0 {
             // SAFETY: write(2) is async-signal-safe; the descriptor is never closed (see
             // wake_on_signal) and non-blocking, so a full buffer cannot stall the handler.
@@ -251,21 +343,70 @@ mod tests {
         (s.new, s.in_flight, s.deadline.is_some())
     }
 
-    // The count is process-wide and other tests send requests, so no signal is faked
-    // here: the tolerances each scope sets are checked instead.
     #[test]
     fn scopes_set_what_a_signal_stops() {
-        let n = count();
-        assert_eq!(scope(), (0, 0, false));
-        // finishing: the next signal spares the request in flight, stops new ones.
-        assert_eq!(finishing(scope), (0, n + 1, false));
-        // cleanup: only a signal after this one stops it, and it has a deadline.
-        assert_eq!(cleanup(Duration::from_secs(5), scope), (n, n, true));
-        assert_eq!(
-            cleanup(Duration::from_secs(5), || finishing(scope)),
-            (n, n + 1, true)
-        );
-        assert_eq!(scope(), (0, 0, false));
-        assert_eq!(sleep(Duration::from_millis(1)), Ok(()));
+        Handle::detached().enter(|| {
+            assert_eq!(scope(), (0, 0, false));
+            // finishing: the next signal spares the request in flight, stops new ones.
+            assert_eq!(finishing(scope), (0, 1, false));
+            // cleanup: only a signal after this one stops it, and it has a deadline.
+            assert_eq!(cleanup(Duration::from_secs(5), scope), (0, 0, true));
+            assert_eq!(
+                cleanup(Duration::from_secs(5), || finishing(scope)),
+                (0, 1, true)
+            );
+            assert_eq!(scope(), (0, 0, false));
+            assert_eq!(sleep(Duration::from_millis(1)), Ok(()));
+        });
+    }
+
+    #[test]
+    fn signals_stop_what_each_scope_says() {
+        let process = Handle::current().count();
+        let h = Handle::detached();
+        h.enter(|| {
+            assert_eq!(check(), Ok(()));
+            assert!(!stops_io() && !requested());
+            finishing(|| {
+                h.raise();
+                // The request in flight goes on, no new one starts.
+                assert!(!stops_io());
+                assert_eq!(check(), Err(Interrupted));
+                h.raise();
+                assert!(stops_io());
+            });
+            // Outside, the two signals stop everything; a clean-up ignores them.
+            assert_eq!(check(), Err(Interrupted));
+            cleanup(Duration::from_secs(5), || {
+                assert_eq!(check(), Ok(()));
+                assert!(!stops_io() && !out_of_time());
+                h.raise();
+                assert_eq!(check(), Err(Interrupted));
+                assert!(stops_io());
+            });
+            // A sleep of a minute ends at once.
+            assert_eq!(sleep(Duration::from_secs(60)), Err(Interrupted));
+            assert_eq!(signals(), 3);
+        });
+        // Raised on the test's own state only: the process's and this thread's are as
+        // they were.
+        assert_eq!(Handle::current().count(), process);
+        assert_eq!(h.count(), 3);
+    }
+
+    #[test]
+    fn threads_handed_a_state_see_its_signals() {
+        let h = Handle::detached();
+        let inherited = h.enter(Handle::current);
+        h.raise();
+        let seen = std::thread::spawn(move || inherited.enter(|| (signals(), check())))
+            .join()
+            .unwrap();
+        assert_eq!(seen, (1, Err(Interrupted)));
+        // A thread that was handed nothing reads the process's state.
+        let plain = std::thread::spawn(|| Handle::current().0.is_none())
+            .join()
+            .unwrap();
+        assert!(plain);
     }
 }

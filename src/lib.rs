@@ -18,6 +18,7 @@ pub mod localserver;
 pub mod mime;
 pub mod output;
 pub mod policies;
+pub(crate) mod pool;
 pub mod provision;
 #[cfg(test)]
 mod testutil;

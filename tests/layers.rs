@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "mime",
             "testutil",
             "interrupt",
+            "pool",
             "aws",
             "aws::base64",
             "aws::md5",

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use s3_credentials::localserver::{
-    App, Clock, CredentialCache, Guard, Log, Server, Source, TempCredentials, Waker,
+    App, Clock, CredentialCache, FetchError, Guard, Log, Server, Source, TempCredentials, Waker,
 };
 use support::http::{self, Response};
 use time::OffsetDateTime;
@@ -61,12 +61,12 @@ struct FakeSource {
 }
 
 impl Source for FakeSource {
-    fn fetch(&self) -> Result<TempCredentials, String> {
+    fn fetch(&self) -> Result<TempCredentials, FetchError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         // Take what the gate needs without holding the lock while blocked.
         let gate = match &*self.mode.lock().unwrap() {
             Mode::Answer => None,
-            Mode::Fail(message) => return Err(message.to_string()),
+            Mode::Fail(message) => return Err((*message).into()),
             Mode::Gate(started, go) => {
                 started.send(()).unwrap();
                 Some(go.recv_timeout(Duration::from_secs(30)))

@@ -451,7 +451,10 @@ fn localserver_resolves_its_profile_again_when_its_session_ends() {
     assert_eq!(source.fetch().unwrap().access_key_id, "ASIASERVED1");
     let second = source.fetch();
     assert_eq!(
-        second.as_ref().map(|c| c.access_key_id.as_str()),
+        second
+            .as_ref()
+            .map(|c| c.access_key_id.as_str())
+            .map_err(|e| e.to_string()),
         Ok("ASIASERVED2"),
         "{:?}",
         logged.lock().unwrap()

@@ -19,14 +19,14 @@ use std::io::{self, Read};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::cache::Log;
 use super::http::{HeadBuffer, ReadError, Request};
-use super::server::{Job, busy, log_time};
+use super::server::{Job, Unreadable, busy, log_time};
 use super::sys::{self, PollFd, WakeReceiver, Waker};
+use crate::pool::Feeder;
 
 /// Connections open at once. Each costs a descriptor and at most a request head's worth
 /// of memory (8 KiB); 512 stays well inside the usual limit of 1024 descriptors.
@@ -98,13 +98,15 @@ struct Conn {
 enum Next {
     Wait,
     Close,
-    Queue(Result<Request, String>),
+    Queue(Result<Request, Unreadable>),
 }
 
-pub(super) struct Intake {
+pub(super) struct Intake<'q> {
     listener: TcpListener,
     wakes: WakeReceiver,
-    queue: Sender<Job>,
+    /// The workers' queue, and the flag that stops both it and this loop.
+    queue: &'q Feeder<Job>,
+    stop: &'q AtomicBool,
     returns: Returns,
     log: Log,
     read_timeout: Duration,
@@ -113,11 +115,11 @@ pub(super) struct Intake {
     accept_paused_until: Option<Instant>,
 }
 
-impl Intake {
+impl<'q> Intake<'q> {
     pub(super) fn new(
         listener: TcpListener,
         wakes: WakeReceiver,
-        queue: Sender<Job>,
+        (queue, stop): (&'q Feeder<Job>, &'q AtomicBool),
         returns: Returns,
         log: Log,
         read_timeout: Duration,
@@ -126,6 +128,7 @@ impl Intake {
             listener,
             wakes,
             queue,
+            stop,
             returns,
             log,
             read_timeout,
@@ -135,9 +138,9 @@ impl Intake {
         }
     }
 
-    pub(super) fn run(mut self, stop: &AtomicBool) {
+    pub(super) fn run(mut self) {
         let mut fds = Vec::new();
-        while !stop.load(Ordering::SeqCst) {
+        while !self.stop.load(Ordering::SeqCst) {
             let now = Instant::now();
             self.expire(now);
             let listening = self.accept_paused_until.is_none_or(|t| now >= t);
@@ -164,7 +167,7 @@ impl Intake {
                 std::thread::sleep(Duration::from_millis(10));
                 continue;
             }
-            if stop.load(Ordering::SeqCst) {
+            if self.stop.load(Ordering::SeqCst) {
                 break;
             }
             // First the connections polled, while `conns` still matches `fds`; only then
@@ -212,7 +215,7 @@ impl Intake {
         for conn in late {
             if let Phase::Reading(head) = &conn.phase {
                 if let ReadError::Bad(line) = head.unfinished() {
-                    self.queue(conn, Err(line));
+                    self.queue(conn, Err(Unreadable(line)));
                 }
             }
         }
@@ -280,14 +283,15 @@ impl Intake {
         true
     }
 
-    fn queue(&mut self, conn: Conn, request: Result<Request, String>) {
+    fn queue(&mut self, conn: Conn, request: Result<Request, Unreadable>) {
         let job = Job {
             stream: conn.stream,
             slot: conn.slot,
             request,
         };
-        // Fails only when no worker is left, which leaves nothing to do but close.
-        let _ = self.queue.send(job);
+        // Never waits: each queued job holds one of the MAX_OPEN slots the queue has room
+        // for. Refused only once the server stops, which leaves nothing to do but close.
+        self.queue.push(job, self.stop);
     }
 
     fn take_returns(&mut self) {
@@ -316,13 +320,13 @@ fn read_more(conn: &mut Conn) -> Next {
             (Phase::Reading(head), Ok(0) | Err(_)) => {
                 return match head.unfinished() {
                     ReadError::Nothing => Next::Close,
-                    ReadError::Bad(line) => Next::Queue(Err(line)),
+                    ReadError::Bad(line) => Next::Queue(Err(Unreadable(line))),
                 };
             }
             (Phase::Reading(head), Ok(n)) => match head.push(&chunk[..n]) {
                 None => {}
                 Some(Ok(request)) => return Next::Queue(Ok(request)),
-                Some(Err(ReadError::Bad(line))) => return Next::Queue(Err(line)),
+                Some(Err(ReadError::Bad(line))) => return Next::Queue(Err(Unreadable(line))),
                 Some(Err(ReadError::Nothing)) => return Next::Close,
             },
             (Phase::Draining(_), Ok(0) | Err(_)) => return Next::Close,

@@ -6,18 +6,21 @@
 //!   heads from many sockets at once (each with its own deadline), and queues each
 //!   complete request. A silent or trickling client costs one connection slot and a few
 //!   KiB until its own deadline, and no thread.
-//! - [`WORKERS`] workers take complete requests, answer them and close. Only they may
-//!   wait (for the one AssumeRole when no valid credentials are left).
+//! - [`WORKERS`] workers (the program's one worker pool, `crate::pool`, fed by the
+//!   intake) take complete requests, answer them and close. Only they may wait (for the
+//!   one AssumeRole when no valid credentials are left).
 //!
 //! Bounds: at most [`intake::MAX_OPEN`] connections are open at once (gathering, queued,
 //! answered or being drained); the queue holds only those, so threads and memory are
-//! bounded. Ctrl-C, SIGTERM or a [`Waker`] wake the intake at once: no polling.
+//! bounded. Ctrl-C, SIGTERM or a [`Waker`] wake the intake at once. Once it stops, each
+//! worker finishes the request it is answering and [`Server::run`] returns; requests
+//! still queued are closed unanswered.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -88,50 +91,55 @@ impl Server {
     }
 
     /// Serves until `stop` is true (looked at whenever the waker or a signal wakes the
-    /// loop). `log` gets one line per request.
+    /// loop), then returns once the requests being answered are. `log` gets one line per
+    /// request.
     pub fn run(self, app: Arc<App>, stop: &AtomicBool, log: Log) {
-        let (queue, jobs) = mpsc::channel::<Job>();
-        let jobs = Arc::new(Mutex::new(jobs));
         let drained = intake::Returns::new(self.waker.clone());
-        for _ in 0..WORKERS {
-            let (jobs, app, log, drained) =
-                (jobs.clone(), app.clone(), log.clone(), drained.clone());
-            std::thread::spawn(move || work(&jobs, &app, &log, &drained));
-        }
-        Intake::new(
-            self.listener,
-            self.wakes,
-            queue,
-            drained,
-            log,
-            self.read_timeout,
-        )
-        .run(stop);
-        // Dropping the queue ends each worker once its current request is done; open
-        // connections still gathering a request are closed here.
+        let Server {
+            listener,
+            wakes,
+            read_timeout,
+            ..
+        } = self;
+        // The queue has room for every open connection, so the intake never waits on it.
+        // The pool's only error is a signal, which has already stopped the intake.
+        let _ = crate::pool::stream(
+            WORKERS,
+            intake::MAX_OPEN,
+            stop,
+            |queue| {
+                let intake = Intake::new(
+                    listener,
+                    wakes,
+                    (queue, stop),
+                    drained.clone(),
+                    log.clone(),
+                    read_timeout,
+                );
+                intake.run();
+                // Open connections still gathering a request are closed here.
+            },
+            |job| {
+                // A request that panics (a bug, or a Source that does) costs its own
+                // connection only: the worker and the shutdown go on.
+                let answer = AssertUnwindSafe(|| serve(job, &app, &log, &drained));
+                let _ = std::panic::catch_unwind(answer);
+            },
+        );
     }
 }
 
-/// A connection with a complete request head (or one that cannot be read: the request
-/// line for the log), on its way to a worker.
+/// A connection with a complete request head (or one that cannot be read), on its way
+/// to a worker.
 pub(super) struct Job {
     pub stream: TcpStream,
     pub slot: Slot,
-    pub request: Result<Request, String>,
+    pub request: Result<Request, Unreadable>,
 }
 
-fn work(jobs: &Mutex<Receiver<Job>>, app: &App, log: &Log, drained: &intake::Returns) {
-    loop {
-        let next = match jobs.lock() {
-            Ok(jobs) => jobs.recv(),
-            Err(_) => return,
-        };
-        match next {
-            Ok(job) => serve(job, app, log, drained),
-            Err(_) => return,
-        }
-    }
-}
+/// A request head that could not be read (malformed, or unfinished at its deadline):
+/// its request line as far as it came, for the log. Answered 400.
+pub(super) struct Unreadable(pub String);
 
 /// One request: answer, log, close (or hand back to drain a body).
 fn serve(job: Job, app: &App, log: &Log, drained: &intake::Returns) {
@@ -146,7 +154,7 @@ fn serve(job: Job, app: &App, log: &Log, drained: &intake::Returns) {
             app.respond(&request),
             request.has_body(),
         ),
-        Err(line) => (line, Response::error(400, "Bad request"), false),
+        Err(Unreadable(line)) => (line, Response::error(400, "Bad request"), false),
     };
     // Logged before answering, as the original does (in send_response): a client that
     // has its answer sees its line already in the log, and lines keep request order.
@@ -219,6 +227,69 @@ mod tests {
             request_log_line(t, "GET /\u{1b}[2J\u{e9} HTTP/1.1", 404),
             "2026-11-28 22:57:41 - \"GET /\\x1b[2J\\xe9 HTTP/1.1\" 404 -"
         );
+    }
+
+    /// Panics on its first fetch, answers after.
+    struct PanicsOnce(std::sync::atomic::AtomicBool);
+
+    impl super::super::cache::Source for PanicsOnce {
+        fn fetch(&self) -> Result<super::super::TempCredentials, super::super::FetchError> {
+            if !self.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                panic!("a source that panics (expected by this test)");
+            }
+            Ok(super::super::TempCredentials {
+                access_key_id: "AKIDSERVED".into(),
+                secret_access_key: "secret".into(),
+                session_token: "token".into(),
+                expiration: OffsetDateTime::now_utc() + Duration::from_secs(3600),
+            })
+        }
+    }
+
+    fn get(addr: SocketAddr) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn a_request_that_panics_costs_its_connection_only() {
+        let source = PanicsOnce(std::sync::atomic::AtomicBool::new(false));
+        let cache = super::super::CredentialCache::new(
+            Box::new(source),
+            Box::new(super::super::SystemClock),
+            Duration::from_secs(3600),
+        );
+        let log: Log = Arc::new(|_: &str| {});
+        let app = Arc::new(App::new(
+            cache,
+            super::super::Guard::new("localhost", None),
+            log.clone(),
+        ));
+        let server = Server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = server.local_addr().unwrap();
+        let waker = server.waker();
+        let stop = Arc::new(AtomicBool::new(false));
+        let running = {
+            let stop = stop.clone();
+            std::thread::spawn(move || server.run(app, &stop, log))
+        };
+        // The panicking request's connection closes unanswered; the next is served.
+        assert_eq!(get(addr), "");
+        let second = get(addr);
+        assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+        assert!(second.contains("AKIDSERVED"), "{second}");
+        // And the server still stops cleanly.
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        waker.wake();
+        assert!(running.join().is_ok(), "run returned normally");
     }
 
     #[test]

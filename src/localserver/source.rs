@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::cache::{Log, Source, TempCredentials};
+use super::cache::{FetchError, Log, Source, TempCredentials};
 use crate::assume;
 use crate::aws::Context;
 use crate::error::Error;
@@ -107,7 +107,7 @@ fn expired(e: &Error) -> bool {
 }
 
 impl Source for AssumeRoleSource {
-    fn fetch(&self) -> Result<TempCredentials, String> {
+    fn fetch(&self) -> Result<TempCredentials, FetchError> {
         // One fetch at a time holds the context (the cache asks for one AssumeRole at
         // a time anyway).
         let mut ctx = self.ctx.lock().unwrap_or_else(|e| e.into_inner());
@@ -115,10 +115,10 @@ impl Source for AssumeRoleSource {
             Err(e) if expired(&e) && self.reopen.is_some() => {
                 (self.log)("The server's own credentials expired; resolving them again");
                 let reopen = self.reopen.as_ref().expect("checked above");
-                *ctx = reopen().map_err(|e| e.to_string())?;
-                self.fetch_with(&ctx).map_err(|e| e.to_string())
+                *ctx = reopen()?;
+                Ok(self.fetch_with(&ctx)?)
             }
-            other => other.map_err(|e| e.to_string()),
+            other => Ok(other?),
         }
     }
 }

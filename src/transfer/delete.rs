@@ -4,22 +4,14 @@
 //! is deleted, as the original prints it), keeping the keys only when there are few; more
 //! are listed again while the batches go, a page or two ahead of them.
 
-use std::sync::mpsc;
-
 use serde_json::Value;
 
+use super::listing;
 use crate::aws::s3::S3;
 use crate::error::Error;
 
 /// DeleteObjects takes at most this many keys.
 pub const BATCH: usize = 1000;
-
-/// The count pass keeps the keys when there are at most this many (so a small prefix
-/// costs one listing, as before); beyond, it only counts.
-const KEEP: usize = 10 * BATCH;
-
-/// Pages of keys listed ahead of the batch being deleted.
-const AHEAD: usize = 2;
 
 /// Keys to delete, as they come.
 pub type Keys<'k> = &'k mut dyn Iterator<Item = Result<String, Error>>;
@@ -27,56 +19,33 @@ pub type Keys<'k> = &'k mut dyn Iterator<Item = Result<String, Error>>;
 /// What the count pass found.
 pub struct Counted {
     pub count: usize,
-    /// The keys, when there were at most [`KEEP`].
+    /// The keys, when there were at most [`listing::KEEP`].
     pub kept: Option<Vec<String>>,
 }
 
 /// Count the keys under `prefix`, keeping them if there are few.
 pub fn count(s3: &S3, bucket: &str, prefix: &str) -> Result<Counted, Error> {
     let mut count = 0;
-    let mut kept = Some(Vec::new());
-    for page in s3.key_pages(bucket, Some(prefix)) {
-        let page = page?;
-        count += page.len();
-        if count > KEEP {
-            kept = None;
-        }
-        if let Some(k) = &mut kept {
-            k.extend(page.into_iter().map(|l| l.key));
-        }
-    }
-    Ok(Counted { count, kept })
+    let kept = listing::count_pass(s3, bucket, Some(prefix), |listed| {
+        count += 1;
+        Some(listed.key)
+    })?;
+    Ok(Counted {
+        count,
+        kept: kept.into_inner(),
+    })
 }
 
-/// Run `consume` over the keys under `prefix`, listed on a thread of their own at most
-/// [`AHEAD`] pages ahead of it; the listing stops when `consume` returns.
+/// Run `consume` over the keys under `prefix`, listed again on a thread of their own a
+/// page or two ahead of it; the listing stops when `consume` returns.
 pub fn with_listing<T>(
     s3: &S3,
     bucket: &str,
     prefix: &str,
     consume: impl FnOnce(&mut dyn Iterator<Item = Result<String, Error>>) -> T,
 ) -> T {
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Result<Vec<String>, Error>>(AHEAD);
-        scope.spawn(move || {
-            for page in s3.key_pages(bucket, Some(prefix)) {
-                let failed = page.is_err();
-                let page = page.map(|p| p.into_iter().map(|l| l.key).collect());
-                if tx.send(page).is_err() || failed {
-                    return;
-                }
-            }
-        });
-        let mut keys = rx.into_iter().flat_map(|page| {
-            let (keys, error) = match page {
-                Ok(keys) => (keys, None),
-                Err(e) => (Vec::new(), Some(Err(e))),
-            };
-            keys.into_iter().map(Ok).chain(error)
-        });
-        consume(&mut keys)
-        // The receiver is dropped here: a listing still going stops at its next page.
-    })
+    let relist = listing::Kept::default();
+    relist.replay(s3, bucket, Some(prefix), |listed| Some(listed.key), consume)
 }
 
 /// Delete `keys` in batches, counting what was deleted in `deleted` and handing each

@@ -22,9 +22,10 @@ pub use super::fetch::Source;
 use super::fetch::{Span, fetch_span, with_buffer};
 use super::localfs::Dir;
 use super::progress::Progress;
-use super::{Settings, pool, ranges};
+use super::{Settings, ranges};
 use crate::aws::s3::object::ObjectInfo;
-use crate::error::Error;
+use crate::error::{Error, TransferError};
+use crate::pool;
 
 /// Stream the whole object to `out` (stdout). The object is looked up first (as the
 /// original does), so a missing key fails before anything is written, and its size is
@@ -67,10 +68,13 @@ fn check(
     if &got == want {
         Ok(())
     } else {
-        Err(Error::msg(format!(
-            "Checksum mismatch downloading {}: the server says {alg} {want}, the bytes received give {got}",
-            src.url()
-        )))
+        Err(TransferError::ChecksumMismatch {
+            url: src.url(),
+            algorithm: alg.clone(),
+            expected: want.clone(),
+            got,
+        }
+        .into())
     }
 }
 

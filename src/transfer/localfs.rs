@@ -12,7 +12,7 @@
 //! std has no directory-relative calls, so the few C functions are declared here, as
 //! src/aws/tcp.rs declares setsockopt; the flag values are the kernel's own.
 
-use std::ffi::{CString, OsStr, OsString};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -115,6 +115,19 @@ fn check(rc: c_int) -> io::Result<c_int> {
     }
 }
 
+/// The directory `name` relative to `dirfd` (AT_FDCWD: the working directory), opened
+/// read-only with `extra` flags (O_NOFOLLOW below a [`Dir`]).
+fn open_dir(dirfd: c_int, name: &CStr, extra: c_int) -> io::Result<Dir> {
+    let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | extra;
+    // SAFETY: a valid directory fd (or AT_FDCWD) and a NUL-terminated name; no mode is
+    // passed, as O_CREAT is not among the flags.
+    let fd = check(unsafe { openat(dirfd, name.as_ptr(), flags) })?;
+    // SAFETY: `fd` was just opened and is owned by nothing else.
+    Ok(Dir {
+        fd: unsafe { OwnedFd::from_raw_fd(fd) },
+    })
+}
+
 /// An open directory; everything below it is reached without following links.
 #[derive(Debug)]
 pub struct Dir {
@@ -132,14 +145,7 @@ impl Dir {
         } else {
             path
         };
-        let name = c_name(path.as_os_str())?;
-        // SAFETY: a NUL-terminated path; the returned fd is owned below.
-        let fd =
-            check(unsafe { openat(AT_FDCWD, name.as_ptr(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) })?;
-        // SAFETY: `fd` was just opened and is owned by nothing else.
-        Ok(Dir {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        })
+        open_dir(AT_FDCWD, &c_name(path.as_os_str())?, 0)
     }
 
     /// The subdirectory `name`, created first when missing. A symbolic link there
@@ -153,15 +159,7 @@ impl Dir {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
-        // SAFETY: as above; the fd returned is owned below.
-        let fd = check(unsafe {
-            openat(
-                self.fd.as_raw_fd(),
-                cname.as_ptr(),
-                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-            )
-        })
-        .map_err(|e| {
+        open_dir(self.fd.as_raw_fd(), &cname, O_NOFOLLOW).map_err(|e| {
             // Linux says ENOTDIR for a link here, as for a file; tell them apart.
             let mut buf = [0 as c_char; 1];
             // SAFETY: a valid directory fd, a NUL-terminated name, a 1-byte buffer.
@@ -172,10 +170,6 @@ impl Dir {
             } else {
                 e
             }
-        })?;
-        // SAFETY: just opened, owned by nothing else.
-        Ok(Dir {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
         })
     }
 

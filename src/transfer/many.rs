@@ -18,17 +18,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::Settings;
 use super::download::{self, Dest, Source};
 use super::fnmatch::Pattern;
+use super::listing::{self, Kept};
 use super::localfs::Dir;
 use super::paths::{self, KeyPath};
-use super::pool;
 use super::progress::Progress;
 use crate::aws::s3::S3;
+use crate::aws::s3::list::ListedKey;
 use crate::error::{Error, io_reason};
 use crate::output::py_repr_str;
+use crate::pool;
 
-/// A listing with at most this many wanted keys is kept from the counting pass instead
-/// of being listed again (about 1 MiB).
-const KEEP: usize = 10_000;
 /// Listed keys waiting for a worker: about one ListObjectsV2 page, enough to keep the
 /// workers busy while the next page is fetched.
 const QUEUE: usize = 1000;
@@ -49,7 +48,7 @@ pub struct DownloadPlan {
     /// entry per key, the last size seen wins; a failed HEAD counts 0).
     total: (u64, usize),
     /// The wanted listed keys and sizes, when the counting pass found few enough.
-    kept: Option<Vec<(String, u64)>>,
+    kept: Kept<(String, u64)>,
 }
 
 /// Fetch one key (of this size, when known).
@@ -108,19 +107,11 @@ impl DownloadPlan {
         }
         plan.total = (sizes.values().sum(), sizes.len());
         if plan.listing && !silent {
-            let mut kept = Some(Vec::new());
-            for object in s3.objects(bucket, None) {
-                let object = object?;
-                let Some(key) = object.key else { continue };
-                plan.count_listed(&mut sizes, &key, object.size);
-                if plan.wanted(&key) {
-                    match &mut kept {
-                        Some(k) if k.len() < KEEP => k.push((key, object.size)),
-                        _ => kept = None,
-                    }
-                }
-            }
-            plan.kept = kept;
+            plan.kept = listing::count_pass(s3, bucket, None, |listed| {
+                plan.count_listed(&mut sizes, &listed.key, listed.size);
+                plan.wanted(&listed.key)
+                    .then_some((listed.key, listed.size))
+            })?;
         }
         Ok(plan)
     }
@@ -279,25 +270,20 @@ impl DownloadPlan {
                     }
                     feeder.push((index, key, size), &stop)
                 };
-                match &self.kept {
-                    Some(kept) => {
-                        for (key, size) in kept {
-                            if !each(key.clone(), *size) {
-                                break;
-                            }
+                let wanted = |listed: ListedKey| {
+                    self.wanted(&listed.key)
+                        .then_some((listed.key, listed.size))
+                };
+                self.kept.replay(s3, bucket, None, wanted, |entries| {
+                    for entry in entries {
+                        let (key, size) =
+                            entry.inspect_err(|_| stop.store(true, Ordering::Relaxed))?;
+                        if !each(key, size) {
+                            break;
                         }
                     }
-                    None => {
-                        for object in s3.objects(bucket, None) {
-                            let object =
-                                object.inspect_err(|_| stop.store(true, Ordering::Relaxed))?;
-                            let Some(key) = object.key else { continue };
-                            if !each(key, object.size) {
-                                break;
-                            }
-                        }
-                    }
-                }
+                    Ok::<(), Error>(())
+                })?;
                 Ok(())
             },
             |(index, key, size): (usize, String, u64)| {
@@ -340,17 +326,17 @@ fn fetch_into(
         Ok(KeyPath::Dir(p)) => {
             return Ok(match paths::open_below(root, &p) {
                 Ok(_) => Outcome::Done,
-                Err(why) => cannot_save(&why),
+                Err(why) => cannot_save(&why.to_string()),
             });
         }
-        Err(why) => return Ok(Outcome::Failed(why)),
+        Err(why) => return Ok(Outcome::Failed(why.to_string())),
     };
     let (Some(parent), Some(name)) = (relative.parent(), relative.file_name()) else {
         return Ok(cannot_save("it has no file name"));
     };
     let parent = match paths::open_below(root, parent) {
         Ok(dir) => dir,
-        Err(why) => return Ok(cannot_save(&why)),
+        Err(why) => return Ok(cannot_save(&why.to_string())),
     };
     let shown = root_shown.join(&relative);
     let dest = Dest {

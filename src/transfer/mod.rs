@@ -12,17 +12,21 @@ pub mod delete;
 pub mod download;
 pub mod fetch;
 pub mod fnmatch;
+pub(crate) mod listing;
 pub mod localfs;
 pub mod many;
 pub mod paths;
-pub mod pool;
 pub mod progress;
 pub mod stdin;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests_memory;
 pub mod upload;
 pub mod walk;
 
 use crate::aws::config::Env;
-use crate::error::Error;
+use crate::error::{Error, TransferError};
 
 /// S3's limits on multipart uploads.
 pub const MAX_PARTS: u64 = 10_000;
@@ -63,11 +67,9 @@ impl Settings {
         let workers = match workers {
             Some(n) => n,
             None => match env.var("S3_CREDENTIALS_WORKERS") {
-                Some(v) => parse_workers(&v).ok_or_else(|| {
-                    Error::msg(format!(
-                        "S3_CREDENTIALS_WORKERS must be a whole number from 1 to {MAX_WORKERS}, not {}",
-                        crate::output::py_repr_str(&v)
-                    ))
+                Some(v) => parse_workers(&v).ok_or_else(|| TransferError::BadWorkers {
+                    value: v.clone(),
+                    max: MAX_WORKERS,
                 })?,
                 None => DEFAULT_WORKERS,
             },
@@ -86,11 +88,9 @@ impl Settings {
                     .parse::<u64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| {
-                        Error::msg(format!(
-                            "{name} must be a size in bytes, not {}",
-                            crate::output::py_repr_str(&v)
-                        ))
+                    .ok_or_else(|| TransferError::BadSize {
+                        name,
+                        value: v.clone(),
                     })?;
             }
         }

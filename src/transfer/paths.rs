@@ -1,8 +1,7 @@
-//! Local paths: which files `put-objects` uploads under which keys (in the original's
-//! order), and where `get-objects` may write a key, refusing any key that would land
-//! outside the output directory, through a symbolic link, or on a temporary file.
+//! Local paths: how put-objects shows a path and where `get-objects` may write a key,
+//! refusing any key that would land outside the output directory, through a symbolic
+//! link, or on a temporary file. (Which files put-objects uploads: walk.rs.)
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::localfs::{self, Dir};
@@ -16,9 +15,40 @@ pub enum KeyPath {
     Dir(PathBuf),
 }
 
-/// The relative path for `key`, or the message saying why it is refused: absolute keys,
-/// empty, `.` and `..` segments could escape or confuse the output directory.
-pub fn key_path(key: &str) -> Result<KeyPath, String> {
+/// Why a key is not saved: it could escape or confuse the output directory, or land on
+/// a temporary file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefusedKey {
+    /// Absolute, empty, or with empty, `.` or `..` segments (or a NUL).
+    NotRelative(String),
+    /// Its file name has the form of our temporary files.
+    TemporaryName(String),
+}
+
+impl std::fmt::Display for RefusedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RefusedKey::NotRelative(key) => write!(
+                f,
+                "Refused key {}: not a safe relative path (absolute, empty, '.' or '..' segments), it would not be saved inside the output directory",
+                py_repr_str(key)
+            ),
+            RefusedKey::TemporaryName(key) => write!(
+                f,
+                "Refused key {}: names like {}*{} are kept for temporary files",
+                py_repr_str(key),
+                localfs::TEMP_PREFIX,
+                localfs::TEMP_SUFFIX
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RefusedKey {}
+
+/// The relative path for `key`, or why it is refused: absolute keys, empty, `.` and `..`
+/// segments could escape or confuse the output directory.
+pub fn key_path(key: &str) -> Result<KeyPath, RefusedKey> {
     let (body, dir) = match key.strip_suffix('/') {
         Some(body) => (body, true),
         None => (key, false),
@@ -28,20 +58,12 @@ pub fn key_path(key: &str) -> Result<KeyPath, String> {
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains('\0'));
     if !safe {
-        return Err(format!(
-            "Refused key {}: not a safe relative path (absolute, empty, '.' or '..' segments), it would not be saved inside the output directory",
-            py_repr_str(key)
-        ));
+        return Err(RefusedKey::NotRelative(key.to_string()));
     }
     // Such a file could be another download's temporary file, renamed into place with
     // that download's name once it completes.
     if body.rsplit('/').next().is_some_and(localfs::is_temp_name) {
-        return Err(format!(
-            "Refused key {}: names like {}*{} are kept for temporary files",
-            py_repr_str(key),
-            localfs::TEMP_PREFIX,
-            localfs::TEMP_SUFFIX
-        ));
+        return Err(RefusedKey::TemporaryName(key.to_string()));
     }
     let path: PathBuf = body.split('/').collect();
     Ok(if dir {
@@ -51,10 +73,50 @@ pub fn key_path(key: &str) -> Result<KeyPath, String> {
     })
 }
 
+/// Why a directory below the output directory cannot be used; each names the path so
+/// far, as `repr()` shows it.
+#[derive(Debug)]
+pub enum Blocked {
+    /// A symbolic link, which could lead anywhere.
+    Link(String),
+    /// A file where a directory should be.
+    File(String),
+    /// It could not be created or opened.
+    Create(String, std::io::Error),
+}
+
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Blocked::Link(shown) => write!(
+                f,
+                "{shown} is a symbolic link, and downloads do not follow links"
+            ),
+            Blocked::File(shown) => write!(f, "{shown} is a file, not a directory"),
+            Blocked::Create(shown, e) => {
+                write!(
+                    f,
+                    "could not create {shown}: {}",
+                    crate::error::io_reason(e)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Blocked {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Blocked::Create(_, e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// The directory `relative` names below `root`, each component created when missing
 /// and opened without following links: a symbolic link (which could lead anywhere)
-/// or a file in the way is refused with the reason, naming the component.
-pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, String> {
+/// or a file in the way is refused, naming the component.
+pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, Blocked> {
     let mut current: Option<Dir> = None;
     let mut so_far = PathBuf::new();
     for component in relative.iter() {
@@ -63,11 +125,10 @@ pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, String> {
         current = Some(parent.subdir(component).map_err(|e| {
             let shown = py_repr_str(&so_far.to_string_lossy());
             match e.raw_os_error() {
-                Some(localfs::ELOOP) => {
-                    format!("{shown} is a symbolic link, and downloads do not follow links")
-                }
-                Some(20) => format!("{shown} is a file, not a directory"),
-                _ => format!("could not create {shown}: {}", crate::error::io_reason(&e)),
+                Some(localfs::ELOOP) => Blocked::Link(shown),
+                // ENOTDIR
+                Some(20) => Blocked::File(shown),
+                _ => Blocked::Create(shown, e),
             }
         })?);
     }
@@ -107,90 +168,6 @@ pub fn py_path_str(text: &str) -> String {
     }
 }
 
-/// The files `put-objects OBJECTS...` uploads, in the original's order: a file as its
-/// own name; a directory's files recursively (`Path.glob("**/*")`: each directory's
-/// entries in directory order, then its subdirectories depth first, symlinked
-/// directories not followed), keyed by their path below the directory's parent.
-/// Names that are neither files nor directories are skipped, as the original does.
-pub fn collect_uploads(objects: &[std::ffi::OsString]) -> Result<Vec<LocalFile>, String> {
-    let mut out = Vec::new();
-    for obj in objects {
-        let text = utf8(obj)?;
-        let shown = py_path_str(text);
-        let path = PathBuf::from(&shown);
-        if path.is_file() {
-            let name = path
-                .file_name()
-                .map(|n| utf8(n).map(str::to_string))
-                .transpose()?
-                .unwrap_or_default();
-            out.push(LocalFile {
-                path,
-                shown,
-                key: name,
-            });
-        } else if path.is_dir() {
-            // relative_to(path.parent): the directory's own name, then the rest. "." and
-            // ".." have no name of their own here (the original crashes on "..").
-            let prefix = match path.file_name() {
-                Some(n) if n != ".." => format!("{}/", utf8(n)?),
-                _ => String::new(),
-            };
-            walk(&path, &shown, &prefix, &mut out)?;
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, shown: &str, key_prefix: &str, out: &mut Vec<LocalFile>) -> Result<(), String> {
-    // The original ignores directories it may not read (PermissionError).
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let entries: Vec<_> = entries.flatten().collect();
-    let join = |name: &str| {
-        if shown == "." {
-            name.to_string()
-        } else if shown.ends_with('/') {
-            format!("{shown}{name}")
-        } else {
-            format!("{shown}/{name}")
-        }
-    };
-    for entry in &entries {
-        let path = entry.path();
-        if path.is_file() {
-            let name = utf8(entry.file_name().as_os_str())?.to_string();
-            out.push(LocalFile {
-                shown: join(&name),
-                key: format!("{key_prefix}{name}"),
-                path,
-            });
-        }
-    }
-    for entry in &entries {
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let name = utf8(entry.file_name().as_os_str())?.to_string();
-            walk(
-                &entry.path(),
-                &join(&name),
-                &format!("{key_prefix}{name}/"),
-                out,
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn utf8(s: &OsStr) -> Result<&str, String> {
-    s.to_str().ok_or_else(|| {
-        format!(
-            "{}: file names must be valid UTF-8 to become S3 keys",
-            s.to_string_lossy()
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +204,11 @@ mod tests {
             ".s3-credentials-x.part/",
         ] {
             let why = key_path(temp).unwrap_err();
-            assert!(why.contains("kept for temporary files"), "{why}");
+            assert_eq!(why, RefusedKey::TemporaryName(temp.to_string()));
+            assert!(
+                why.to_string().contains("kept for temporary files"),
+                "{why}"
+            );
         }
         assert!(key_path(".s3-credentials-x.part/inside").is_ok());
     }
@@ -264,7 +245,9 @@ mod tests {
             dir.join("one.txt").into_os_string(),
             dir.join("missing").into_os_string(),
         ];
-        let found = collect_uploads(&objects).unwrap();
+        let found: Vec<LocalFile> = super::super::walk::uploads(&objects)
+            .map(Result::unwrap)
+            .collect();
         let keys: Vec<&str> = found.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["files/a.txt", "files/sub/b.html", "one.txt"]);
         let base = dir.display().to_string();

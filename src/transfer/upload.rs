@@ -6,16 +6,17 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::checksum::{self, Digests};
 use super::progress::Progress;
-use super::{MAX_OBJECT, MAX_PARTS, Settings, pool, ranges};
+use super::{MAX_OBJECT, MAX_PARTS, Settings, ranges};
 use crate::aws::http::Body;
 use crate::aws::s3::S3;
 use crate::aws::s3::object::{CompletedPart, Payload};
-use crate::error::Error;
+use crate::error::{Error, TransferError};
+use crate::pool::{self, Feeder};
 
 /// How long AbortMultipartUpload may take after Ctrl-C.
 const ABORT_DEADLINE: Duration = Duration::from_secs(5);
@@ -67,10 +68,10 @@ pub fn upload_file(
     progress: &Progress,
 ) -> Result<(), Error> {
     if size > MAX_OBJECT {
-        return Err(Error::msg(format!(
-            "{} is larger than S3's 5 TiB object limit",
-            path.display()
-        )));
+        return Err(TransferError::FileTooLarge {
+            path: path.to_path_buf(),
+        }
+        .into());
     }
     if size < settings.threshold {
         let payload = file_payload(t.s3, path, 0, size)?;
@@ -198,7 +199,6 @@ pub fn upload_files_from(
     source: impl Iterator<Item = Result<FileJob, Error>> + Send,
     progress: &Progress,
 ) -> Result<(), Error> {
-    let source = Mutex::new(source.enumerate());
     let stop = AtomicBool::new(false);
     let first_error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
     let big: Mutex<Vec<FileJob>> = Mutex::new(Vec::new());
@@ -210,41 +210,25 @@ pub fn upload_files_from(
             }
         }
     };
-    let work = || {
-        loop {
-            if stop.load(Ordering::Relaxed) || crate::interrupt::check().is_err() {
-                return;
-            }
-            // The guard is dropped at the end of this statement, before the upload.
-            let next = source.lock().ok().and_then(|mut s| s.next());
-            let Some((index, job)) = next else { return };
-            match job {
-                Err(e) => return fail(index, e),
-                Ok(f) if f.size >= settings.threshold => {
-                    if let Ok(mut big) = big.lock() {
-                        big.push(f);
-                    }
-                }
-                Ok(f) => {
-                    let t = Target {
-                        s3,
-                        bucket,
-                        key: &f.key,
-                        content_type: None,
-                    };
-                    if let Err(e) = upload_file(t, settings, &f.path, f.size, progress) {
-                        fail(index, e);
-                    }
-                }
+    pool::each(settings.workers, source, &stop, |index, job| match job {
+        Err(e) => fail(index, e),
+        Ok(f) if f.size >= settings.threshold => {
+            if let Ok(mut big) = big.lock() {
+                big.push(f);
             }
         }
-    };
-    std::thread::scope(|scope| {
-        for _ in 0..settings.workers.max(1) {
-            scope.spawn(work);
+        Ok(f) => {
+            let t = Target {
+                s3,
+                bucket,
+                key: &f.key,
+                content_type: None,
+            };
+            if let Err(e) = upload_file(t, settings, &f.path, f.size, progress) {
+                fail(index, e);
+            }
         }
-    });
-    crate::interrupt::check()?;
+    })?;
     if let Some((_, e)) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }
@@ -315,45 +299,35 @@ pub fn upload_stream(
         let workers = settings
             .workers
             .min((STREAM_BUFFER_BUDGET / part_size).max(1) as usize);
-        // A rendezvous channel: the reader blocks until a worker is free, so at most
-        // `workers` parts are in flight plus the one being read.
-        let (tx, rx) = mpsc::sync_channel::<(u32, Vec<u8>)>(0);
-        let rx = Mutex::new(rx);
+        // No room between the reader and the workers: the reader waits until a worker
+        // takes its part, so at most `workers` parts are in flight plus the one read.
         let stop = AtomicBool::new(false);
         let done: Mutex<Vec<Result<CompletedPart, Error>>> = Mutex::new(Vec::new());
-        let read_result = std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let next = rx.lock().ok().and_then(|r| r.recv().ok());
-                        let Some((number, bytes)) = next else { return };
-                        if stop.load(Ordering::Relaxed) || crate::interrupt::check().is_err() {
-                            continue; // drain, so the reader is never stuck
-                        }
-                        let d = checksum::of_bytes(&bytes, sign);
-                        let len = bytes.len() as u64;
-                        let payload = Payload {
-                            body: Body::Shared(Arc::new(bytes)),
-                            crc32: d.crc32,
-                            sha256: d.sha256,
-                        };
-                        let r =
-                            t.s3.upload_part(t.bucket, t.key, upload_id, number, &payload);
-                        match &r {
-                            Ok(_) => progress.add(len),
-                            Err(_) => stop.store(true, Ordering::Relaxed),
-                        }
-                        if let Ok(mut d) = done.lock() {
-                            d.push(r);
-                        }
-                    }
-                });
-            }
+        let read_result = pool::stream(
+            workers,
+            0,
+            &stop,
             // This thread reads stdin and feeds the workers.
-            let result = feed_parts(settings, input, first, &tx, &stop);
-            drop(tx);
-            result
-        });
+            |feeder| feed_parts(settings, input, first, feeder, &stop),
+            |(number, bytes): (u32, Vec<u8>)| {
+                let d = checksum::of_bytes(&bytes, sign);
+                let len = bytes.len() as u64;
+                let payload = Payload {
+                    body: Body::Shared(Arc::new(bytes)),
+                    crc32: d.crc32,
+                    sha256: d.sha256,
+                };
+                let r =
+                    t.s3.upload_part(t.bucket, t.key, upload_id, number, &payload);
+                match &r {
+                    Ok(_) => progress.add(len),
+                    Err(_) => stop.store(true, Ordering::Relaxed),
+                }
+                if let Ok(mut d) = done.lock() {
+                    d.push(r);
+                }
+            },
+        )?;
         read_result?;
         crate::interrupt::check()?;
         let mut results = done.into_inner().unwrap_or_default();
@@ -370,7 +344,7 @@ fn feed_parts(
     settings: &Settings,
     input: &mut dyn Read,
     first: Vec<u8>,
-    tx: &mpsc::SyncSender<(u32, Vec<u8>)>,
+    feeder: &Feeder<(u32, Vec<u8>)>,
     stop: &AtomicBool,
 ) -> Result<(), Error> {
     // The first read may hold more than one part (threshold > part size).
@@ -382,16 +356,10 @@ fn feed_parts(
             let rest = pending.split_off(size);
             number += 1;
             if u64::from(number) > MAX_PARTS {
-                return Err(Error::msg(
-                    "Standard input is larger than S3's 10,000-part upload limit",
-                ));
+                return Err(TransferError::StdinTooLarge.into());
             }
-            if tx
-                .send((number, std::mem::replace(&mut pending, rest)))
-                .is_err()
-                || stop.load(Ordering::Relaxed)
-            {
-                return Ok(()); // a worker failed; its error is reported
+            if !feeder.push((number, std::mem::replace(&mut pending, rest)), stop) {
+                return Ok(()); // a worker failed (its error is reported) or a signal
             }
         }
         let want = settings.stream_part_size(u64::from(number)) - pending.len() as u64;
@@ -403,11 +371,9 @@ fn feed_parts(
             if !pending.is_empty() || number == 0 {
                 number += 1;
                 if u64::from(number) > MAX_PARTS {
-                    return Err(Error::msg(
-                        "Standard input is larger than S3's 10,000-part upload limit",
-                    ));
+                    return Err(TransferError::StdinTooLarge.into());
                 }
-                let _ = tx.send((number, std::mem::take(&mut pending)));
+                feeder.push((number, std::mem::take(&mut pending)), stop);
             }
             return Ok(());
         }

@@ -1,9 +1,8 @@
-//! put-objects' files, found lazily: the same files, keys and order as
-//! [`paths::collect_uploads`](super::paths::collect_uploads) (the original's
-//! `Path.glob("**/*")`: each directory's files in directory order, then its subdirectories
-//! depth first, symlinked directories not followed), but walked with a stack of open
-//! directories instead of a list of every file, so that a tree of millions of files costs
-//! the depth of the tree, not its size.
+//! put-objects' files, found lazily, in the original's order (`Path.glob("**/*")`: each
+//! directory's files in directory order, then its subdirectories depth first, symlinked
+//! directories not followed), walked with a stack of open directories instead of a list
+//! of every file, so that a tree of millions of files costs the depth of the tree, not
+//! its size. The test checks it against the eager walk it replaced.
 
 use std::collections::VecDeque;
 use std::ffi::{OsStr, OsString};
@@ -11,7 +10,7 @@ use std::fs::ReadDir;
 use std::path::PathBuf;
 
 use super::paths::{LocalFile, py_path_str};
-use crate::error::Error;
+use crate::error::{Error, TransferError};
 
 /// A directory being walked.
 struct Frame {
@@ -145,16 +144,98 @@ impl Iterator for Uploads<'_> {
 
 fn utf8(s: &OsStr) -> Result<&str, Error> {
     s.to_str().ok_or_else(|| {
-        Error::msg(format!(
-            "{}: file names must be valid UTF-8 to become S3 keys",
-            s.to_string_lossy()
-        ))
+        TransferError::NotUtf8 {
+            name: s.to_os_string(),
+        }
+        .into()
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    // The eager walk the lazy one replaced, kept as the oracle it is checked against.
+    /// The files `put-objects OBJECTS...` uploads, in the original's order: a file as its
+    /// own name; a directory's files recursively (`Path.glob("**/*")`: each directory's
+    /// entries in directory order, then its subdirectories depth first, symlinked
+    /// directories not followed), keyed by their path below the directory's parent.
+    /// Names that are neither files nor directories are skipped, as the original does.
+    fn collect_uploads(objects: &[OsString]) -> Result<Vec<LocalFile>, Error> {
+        let mut out = Vec::new();
+        for obj in objects {
+            let text = utf8(obj)?;
+            let shown = py_path_str(text);
+            let path = PathBuf::from(&shown);
+            if path.is_file() {
+                let name = path
+                    .file_name()
+                    .map(|n| utf8(n).map(str::to_string))
+                    .transpose()?
+                    .unwrap_or_default();
+                out.push(LocalFile {
+                    path,
+                    shown,
+                    key: name,
+                });
+            } else if path.is_dir() {
+                // relative_to(path.parent): the directory's own name, then the rest. "." and
+                // ".." have no name of their own here (the original crashes on "..").
+                let prefix = match path.file_name() {
+                    Some(n) if n != ".." => format!("{}/", utf8(n)?),
+                    _ => String::new(),
+                };
+                walk(&path, &shown, &prefix, &mut out)?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn walk(
+        dir: &Path,
+        shown: &str,
+        key_prefix: &str,
+        out: &mut Vec<LocalFile>,
+    ) -> Result<(), Error> {
+        // The original ignores directories it may not read (PermissionError).
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        let entries: Vec<_> = entries.flatten().collect();
+        let join = |name: &str| {
+            if shown == "." {
+                name.to_string()
+            } else if shown.ends_with('/') {
+                format!("{shown}{name}")
+            } else {
+                format!("{shown}/{name}")
+            }
+        };
+        for entry in &entries {
+            let path = entry.path();
+            if path.is_file() {
+                let name = utf8(entry.file_name().as_os_str())?.to_string();
+                out.push(LocalFile {
+                    shown: join(&name),
+                    key: format!("{key_prefix}{name}"),
+                    path,
+                });
+            }
+        }
+        for entry in &entries {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let name = utf8(entry.file_name().as_os_str())?.to_string();
+                walk(
+                    &entry.path(),
+                    &join(&name),
+                    &format!("{key_prefix}{name}/"),
+                    out,
+                )?;
+            }
+        }
+        Ok(())
+    }
 
     #[test]
     fn walks_like_collect_uploads() {
@@ -180,7 +261,7 @@ mod tests {
             OsString::from(format!("{}//files/./sub/", dir.display())),
         ];
         let lazy: Vec<LocalFile> = uploads(&objects).map(Result::unwrap).collect();
-        let eager = super::super::paths::collect_uploads(&objects).unwrap();
+        let eager = collect_uploads(&objects).unwrap();
         assert_eq!(lazy, eager);
         assert_eq!(lazy.len(), 8);
         std::fs::remove_dir_all(&dir).unwrap();

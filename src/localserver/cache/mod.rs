@@ -72,10 +72,14 @@ impl fmt::Debug for TempCredentials {
     }
 }
 
+/// Why a [`Source`] could not make credentials: any error (the command's is the
+/// crate's `Error`, with its cause). Its text is a detail for the server's log (see
+/// [`Failure`]); clients never see it.
+pub type FetchError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Something that makes new credentials (AssumeRole in the server, a fake in tests).
-/// The error is a detail for the server's log (see [`Failure`]); clients never see it.
 pub trait Source: Send + Sync {
-    fn fetch(&self) -> Result<TempCredentials, String>;
+    fn fetch(&self) -> Result<TempCredentials, FetchError>;
 }
 
 /// A sink for log lines (stderr in the CLI, which redacts the secrets it knows).
@@ -222,9 +226,9 @@ impl CredentialCache {
         let result = self
             .source
             .fetch()
-            .map_err(|detail| Failure {
+            .map_err(|e| Failure {
                 cause: Cause::Fetch,
-                detail,
+                detail: e.to_string(),
             })
             .and_then(|creds| self.entry(creds, started));
         let mut state = self.lock();

@@ -52,7 +52,7 @@ struct Counter {
 }
 
 impl Source for Counter {
-    fn fetch(&self) -> Result<TempCredentials, String> {
+    fn fetch(&self) -> Result<TempCredentials, FetchError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if self.failing.load(Ordering::SeqCst) {
             return Err("network down".into());
@@ -207,7 +207,7 @@ fn a_set_already_expired_by_the_local_clock_is_refused() {
 
 struct Panics;
 impl Source for Panics {
-    fn fetch(&self) -> Result<TempCredentials, String> {
+    fn fetch(&self) -> Result<TempCredentials, FetchError> {
         panic!("boom")
     }
 }
