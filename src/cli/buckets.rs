@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use super::args::{Command, Matches, aws_options};
+use super::{CommandError, Failure};
 use super::{context, echo, echo_err, echo_err_lines, list_format, print_list};
 use crate::aws::AwsOptions;
 use crate::aws::s3::S3;
@@ -19,10 +20,10 @@ use crate::policies;
 
 /// `raise click.ClickException(e)` for a botocore `ClientError`: `Error: ` and
 /// botocore's message, without our request id suffix.
-fn click_error(e: Error) -> Error {
+fn click_error(e: Error) -> Failure {
     match e {
-        Error::Aws(aws) => Error::Msg(aws.to_string()),
-        other => other,
+        Error::Aws(aws) => CommandError::Service(aws).into(),
+        other => other.into(),
     }
 }
 
@@ -41,7 +42,7 @@ pub struct OneBucket {
 }
 
 impl OneBucket {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(OneBucket {
             bucket: m.arg("BUCKET")?,
             aws: aws_options(m)?,
@@ -58,7 +59,7 @@ pub struct ListBuckets {
 }
 
 impl Command for ListBuckets {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(ListBuckets {
             wanted: m.arg_list("BUCKETS")?,
             details: m.flag("details"),
@@ -67,7 +68,7 @@ impl Command for ListBuckets {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ListBuckets {
             wanted,
             details,
@@ -152,7 +153,7 @@ pub struct ListBucket {
 }
 
 impl Command for ListBucket {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(ListBucket {
             bucket: m.arg("BUCKET")?,
             prefix: m.text("prefix")?.filter(|p| !p.is_empty()),
@@ -162,7 +163,7 @@ impl Command for ListBucket {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ListBucket {
             bucket,
             prefix,
@@ -195,7 +196,7 @@ impl Command for ListBucket {
                     map.insert("URL".into(), Value::String(url));
                 }
             }
-            Ok(json)
+            Ok::<_, Failure>(json)
         });
         print_list(items, &headers, format)
     }
@@ -205,21 +206,19 @@ impl Command for ListBucket {
 pub struct GetCorsPolicy(OneBucket);
 
 impl Command for GetCorsPolicy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         OneBucket::from_matches(m).map(GetCorsPolicy)
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let OneBucket { bucket, aws } = self.0;
         let ctx = context(&aws)?;
         let cors = ctx.s3().get_bucket_cors(&bucket).map_err(click_error)?;
         // The original fails with a KeyError on a configuration without rules.
-        let rules = cors.rules_json().ok_or_else(|| {
-            Error::msg(format!(
-                "Bucket {bucket} has a CORS configuration without rules"
-            ))
-        })?;
-        echo(dumps(&rules, Some(4)))
+        let rules = cors
+            .rules_json()
+            .ok_or_else(|| CommandError::CorsWithoutRules(bucket.clone()))?;
+        Ok(echo(dumps(&rules, Some(4)))?)
     }
 }
 
@@ -232,7 +231,7 @@ pub struct SetCorsPolicy {
 }
 
 impl Command for SetCorsPolicy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(SetCorsPolicy {
             bucket: m.arg("BUCKET")?,
             rule: cors_rule(m)?,
@@ -240,19 +239,19 @@ impl Command for SetCorsPolicy {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let SetCorsPolicy { bucket, rule, aws } = self;
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
         if !s3.check_bucket(&bucket)? {
-            return Err(Error::msg(format!("Bucket {bucket} does not exists")));
+            return Err(CommandError::CorsBucketMissing(bucket).into());
         }
         s3.put_bucket_cors(&bucket, &rule).map_err(click_error)
     }
 }
 
 /// The one rule set-cors-policy sets, with the original's defaults.
-fn cors_rule(m: &Matches) -> Result<CorsRule, Error> {
+fn cors_rule(m: &Matches) -> Result<CorsRule, Failure> {
     let or_default = |v: Vec<String>, default: &str| {
         if v.is_empty() {
             vec![default.to_string()]
@@ -276,18 +275,18 @@ fn cors_rule(m: &Matches) -> Result<CorsRule, Error> {
 pub struct GetBucketPolicy(OneBucket);
 
 impl Command for GetBucketPolicy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         OneBucket::from_matches(m).map(GetBucketPolicy)
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let OneBucket { bucket, aws } = self.0;
         let ctx = context(&aws)?;
         let policy = ctx.s3().get_bucket_policy(&bucket).map_err(click_error)?;
         // The original crashes with a JSONDecodeError here.
-        let doc: Value = serde_json::from_str(&policy)
-            .map_err(|e| Error::msg(format!("The bucket policy is not valid JSON: {e}")))?;
-        echo(dumps(&doc, Some(4)))
+        let doc: Value =
+            serde_json::from_str(&policy).map_err(CommandError::BucketPolicyNotJson)?;
+        Ok(echo(dumps(&doc, Some(4)))?)
     }
 }
 
@@ -300,7 +299,7 @@ pub struct SetBucketPolicy {
 }
 
 impl Command for SetBucketPolicy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(SetBucketPolicy {
             bucket: m.arg("BUCKET")?,
             allow_all_get: m.flag("allow-all-get"),
@@ -309,7 +308,7 @@ impl Command for SetBucketPolicy {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let SetBucketPolicy {
             bucket,
             allow_all_get,
@@ -319,19 +318,15 @@ impl Command for SetBucketPolicy {
         // The original makes its client before it checks the options.
         let ctx = context(&aws)?;
         if allow_all_get && policy_file.is_some() {
-            return Err(Error::msg(
-                "Cannot pass both --allow-all-get and --policy-file",
-            ));
+            return Err(CommandError::AllowAllGetAndPolicyFile.into());
         }
         let policy = if allow_all_get {
             policies::bucket_policy_allow_all_get(&bucket)
         } else {
             // Without either option the original crashes reading a file it never got.
-            let text =
-                policy_file.ok_or_else(|| Error::msg("Pass --policy-file or --allow-all-get"))?;
+            let text = policy_file.ok_or(CommandError::NoPolicyGiven)?;
             // A file that is not JSON is a JSONDecodeError traceback in the original.
-            serde_json::from_str(&text)
-                .map_err(|e| Error::msg(format!("The policy file is not valid JSON: {e}")))?
+            serde_json::from_str(&text).map_err(CommandError::PolicyFileNotJson)?
         };
         ctx.s3()
             .put_bucket_policy(&bucket, &dumps(&policy, None))
@@ -345,11 +340,11 @@ impl Command for SetBucketPolicy {
 pub struct GetPublicAccessBlock(OneBucket);
 
 impl Command for GetPublicAccessBlock {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         OneBucket::from_matches(m).map(GetPublicAccessBlock)
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let OneBucket { bucket, aws } = self.0;
         let ctx = context(&aws)?;
         let out = ctx
@@ -357,7 +352,7 @@ impl Command for GetPublicAccessBlock {
             .get_public_access_block(&bucket)
             .map_err(click_error)?;
         let config = out.public_access_block_configuration.to_json();
-        echo(dumps(&config, Some(4)))
+        Ok(echo(dumps(&config, Some(4)))?)
     }
 }
 
@@ -370,7 +365,7 @@ pub struct SetPublicAccessBlock {
 }
 
 impl Command for SetPublicAccessBlock {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         let given = PublicAccessSettings {
             block_public_acls: m.bool("block-public-acls"),
             ignore_public_acls: m.bool("ignore-public-acls"),
@@ -389,7 +384,7 @@ impl Command for SetPublicAccessBlock {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let SetPublicAccessBlock {
             bucket,
             settings,
@@ -397,9 +392,7 @@ impl Command for SetPublicAccessBlock {
         } = self;
         let ctx = context(&aws)?;
         if settings.given().is_empty() {
-            return Err(Error::msg(
-                "No valid options provided. Use --help to see available options.",
-            ));
+            return Err(CommandError::NoPublicAccessSetting.into());
         }
         // The original lets a failure here escape as a traceback; ours is an Error line.
         ctx.s3().put_public_access_settings(&bucket, &settings)?;
@@ -416,11 +409,11 @@ impl Command for SetPublicAccessBlock {
 pub struct DebugBucket(OneBucket);
 
 impl Command for DebugBucket {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         OneBucket::from_matches(m).map(DebugBucket)
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let OneBucket { bucket, aws } = self.0;
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
@@ -451,7 +444,7 @@ fn report(title: &str, what: &str, result: Result<Value, Error>) -> Result<(), E
     match result {
         Ok(doc) => {
             echo(title)?;
-            echo(dumps(&doc, Some(4)))
+            Ok(echo(dumps(&doc, Some(4)))?)
         }
         Err(e) => echo(format!("Error checking {what}: {}", exception_text(&e))),
     }

@@ -7,13 +7,14 @@
 use std::ffi::OsString;
 
 use super::args::{Command, CommandSpec, Matches, aws_options};
+use super::{CommandError, Failure};
 use super::{context, echo, echo_err, print};
 use crate::assume;
 use crate::aws::AwsOptions;
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
-use crate::provision::{self, Failure, Issued, KeyOptions, Plan, Reporter, Request};
+use crate::provision::{self, Issued, KeyOptions, Plan, Reporter, Request};
 
 /// `create BUCKETS...`: the checked plan and what to do with it.
 pub struct Create {
@@ -29,13 +30,11 @@ pub struct Create {
 }
 
 impl Command for Create {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         let read_only = m.flag("read-only");
         let write_only = m.flag("write-only");
         if read_only && write_only {
-            return Err(Error::msg(
-                "Cannot use --read-only and --write-only at the same time",
-            ));
+            return Err(CommandError::ReadOnlyAndWriteOnly.into());
         }
         let request = Request {
             buckets: m.arg_list("BUCKETS")?,
@@ -61,9 +60,7 @@ impl Command for Create {
         if request.duration.is_some() {
             for option in ["deactivate-existing-keys", "delete-oldest-key", "wait"] {
                 if m.flag(option) {
-                    return Err(Error::msg(format!(
-                        "Cannot use --{option} with --duration: it makes no access key"
-                    )));
+                    return Err(CommandError::KeyOptionWithDuration(option).into());
                 }
             }
         }
@@ -78,9 +75,9 @@ impl Command for Create {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         if self.dry_run {
-            return print(dry_run(&self.plan));
+            return Ok(print(dry_run(&self.plan))?);
         }
         // Names S3 cannot take are refused before anything is created (the original
         // fails on the first request with a ParamValidationError traceback).
@@ -92,7 +89,7 @@ impl Command for Create {
             ini: self.ini,
             silent: self.silent,
         };
-        provision::carry_out(&self.plan, &ctx, &printer).map_err(left_in_place)
+        Ok(provision::carry_out(&self.plan, &ctx, &printer).map_err(left_in_place)?)
     }
 }
 
@@ -141,7 +138,7 @@ fn text(member: &Option<String>) -> &str {
 /// The run's error, saying what it made before and left in place (the original
 /// leaves it too, with a traceback): before `Aborted!` for an interrupt, as a line of
 /// its own otherwise, so that it can be used or cleaned up.
-fn left_in_place(Failure { error, created }: Failure) -> Error {
+fn left_in_place(provision::Failure { error, created }: provision::Failure) -> Error {
     if created.is_empty() {
         return error;
     }

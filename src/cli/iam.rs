@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::Failure;
 use super::args::{Command, Matches, aws_options};
 use super::{context, echo, list_format, print_list};
 use crate::aws::AwsOptions;
@@ -45,15 +46,18 @@ pub struct Whoami {
 }
 
 impl Command for Whoami {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(Whoami {
             aws: aws_options(m)?,
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ctx = context(&self.aws)?;
-        echo(dumps(&ctx.sts().get_caller_identity()?.to_json(), Some(4)))
+        Ok(echo(dumps(
+            &ctx.sts().get_caller_identity()?.to_json(),
+            Some(4),
+        ))?)
     }
 }
 
@@ -64,14 +68,14 @@ pub struct ListUsers {
 }
 
 impl Command for ListUsers {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(ListUsers {
             format: list_format(m),
             aws: aws_options(m)?,
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ctx = context(&self.aws)?;
         print_list(ctx.iam().users(), USER_HEADERS, self.format)
     }
@@ -86,7 +90,7 @@ pub struct ListRoles {
 }
 
 impl Command for ListRoles {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(ListRoles {
             format: list_format(m),
             names: m.arg_list("ROLE_NAMES")?,
@@ -95,7 +99,7 @@ impl Command for ListRoles {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ListRoles {
             names,
             details,
@@ -168,14 +172,14 @@ pub struct ListUserPolicies {
 }
 
 impl Command for ListUserPolicies {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(ListUserPolicies {
             usernames: m.arg_list("USERNAMES")?,
             aws: aws_options(m)?,
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let mut usernames = self.usernames;
         let ctx = context(&self.aws)?;
         let iam = ctx.iam();
@@ -203,14 +207,14 @@ pub struct DeleteUser {
 }
 
 impl Command for DeleteUser {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(DeleteUser {
             usernames: m.arg_list("USERNAMES")?,
             aws: aws_options(m)?,
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let ctx = context(&self.aws)?;
         let iam = ctx.iam();
         for username in &self.usernames {

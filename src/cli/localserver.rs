@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::args::{Command, Matches, aws_options, io_reason};
 use super::echo_err;
+use super::{CommandError, Failure};
 use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
-use crate::error::Error;
 use crate::localserver::server::{self, Server, log_time};
 use crate::localserver::{App, AssumeRoleSource, Cause, CredentialCache, Guard, Log, SystemClock};
 use crate::policies::Permission;
@@ -38,13 +38,11 @@ pub struct Localserver {
 }
 
 impl Command for Localserver {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         let bucket = m.arg("BUCKET")?;
         let (read_only, write_only) = (m.flag("read-only"), m.flag("write-only"));
         if read_only && write_only {
-            return Err(Error::msg(
-                "Cannot use --read-only and --write-only at the same time",
-            ));
+            return Err(CommandError::ReadOnlyAndWriteOnly.into());
         }
         let port = m.int("port").unwrap_or(DEFAULT_PORT);
         let host = m.text("host")?.unwrap_or_else(|| DEFAULT_HOST.to_string());
@@ -72,7 +70,7 @@ impl Command for Localserver {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let Localserver {
             bucket,
             permission,
@@ -90,7 +88,7 @@ impl Command for Localserver {
         };
         let ctx = crate::aws::Context::new(&options)?;
         if !ctx.s3().check_bucket(&bucket)? {
-            return Err(Error::msg(format!("Bucket does not exist: {bucket}")));
+            return Err(CommandError::LocalserverBucketMissing(bucket).into());
         }
 
         let stderr: Log = Arc::new(|line| echo_err(line));
@@ -112,7 +110,7 @@ impl Command for Localserver {
         echo_err("Generating initial credentials...");
         cache.get().map_err(|e| match crate::interrupt::check() {
             // Ctrl-C while fetching: click's Aborted!, not a failure to start.
-            Err(stop) => Error::from(stop),
+            Err(stop) => Failure::from(stop),
             // The command's own stderr: the detail, as the original shows it (redacted).
             Ok(()) if e.cause == Cause::Fetch => failed(e.detail),
             Ok(()) => failed(format!("{}: {}", e.public(), e.detail)),
@@ -176,12 +174,15 @@ const TOKEN_RULE: &str =
 
 /// Without `--token`: `S3_CREDENTIALS_TOKEN` (ignored when empty). One that cannot be
 /// used is an error, never "no token": the user meant the server to require one.
-fn token_from_env(env: &dyn Env) -> Result<Option<String>, Error> {
+fn token_from_env(env: &dyn Env) -> Result<Option<String>, CommandError> {
     match env.var_raw(TOKEN_ENV).map(OsString::into_string) {
         None => Ok(None),
         Some(Ok(t)) if t.is_empty() => Ok(None),
         Some(Ok(t)) if valid_token(&t) => Ok(Some(t)),
-        Some(_) => Err(Error::msg(format!("{TOKEN_ENV}: {TOKEN_RULE}"))),
+        Some(_) => Err(CommandError::BadTokenEnv {
+            var: TOKEN_ENV,
+            rule: TOKEN_RULE,
+        }),
     }
 }
 
@@ -194,21 +195,28 @@ fn url_host(host: &str) -> String {
     }
 }
 
-fn failed(message: impl std::fmt::Display) -> Error {
-    Error::msg(format!("Failed to start server: {message}"))
+fn failed(reason: impl std::fmt::Display) -> Failure {
+    CommandError::ServerStart {
+        reason: reason.to_string(),
+        source: None,
+    }
+    .into()
 }
 
 /// An OSError as Python shows it: `[Errno 98] Address already in use`.
-fn failed_io(e: std::io::Error) -> Error {
-    match e.raw_os_error() {
-        Some(n) => failed(format!("[Errno {n}] {}", io_reason(&e))),
+fn failed_io(e: std::io::Error) -> Failure {
+    let reason = match e.raw_os_error() {
+        Some(n) => format!("[Errno {n}] {}", io_reason(&e)),
         // A name that does not resolve: Python shows the resolver's reason alone.
-        None => failed(
-            io_reason(&e)
-                .trim_start_matches("failed to lookup address information: ")
-                .to_string(),
-        ),
+        None => io_reason(&e)
+            .trim_start_matches("failed to lookup address information: ")
+            .to_string(),
+    };
+    CommandError::ServerStart {
+        reason,
+        source: Some(e),
     }
+    .into()
 }
 
 #[cfg(test)]

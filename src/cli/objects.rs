@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::{Command, Matches, aws_options};
+use super::{CommandError, Failure};
 use super::{context, echo_err, stdout_error};
 use crate::aws::AwsOptions;
 use crate::error::Error;
@@ -22,7 +23,7 @@ use crate::transfer::walk;
 use crate::transfer::{MAX_WORKERS, Settings};
 
 /// `--workers`, checked like click's IntRange.
-fn workers(m: &Matches) -> Result<Option<usize>, Error> {
+fn workers(m: &Matches) -> Result<Option<usize>, Failure> {
     match m.int("workers") {
         Some(n) if (1..=MAX_WORKERS as i64).contains(&n) => Ok(Some(n as usize)),
         Some(n) => Err(m.usage_error(format!(
@@ -43,7 +44,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// A text option the original tests for truth (`if prefix:`): empty counts as absent.
-fn non_empty(m: &Matches, name: &str) -> Result<Option<String>, Error> {
+fn non_empty(m: &Matches, name: &str) -> Result<Option<String>, Failure> {
     Ok(m.text(name)?.filter(|s| !s.is_empty()))
 }
 
@@ -60,7 +61,7 @@ pub struct PutObject {
 }
 
 impl Command for PutObject {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(PutObject {
             bucket: m.arg("BUCKET")?,
             key: m.arg("KEY")?,
@@ -72,7 +73,7 @@ impl Command for PutObject {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let PutObject {
             bucket,
             key,
@@ -98,7 +99,7 @@ impl Command for PutObject {
             let mut stdin = crate::transfer::stdin::Stdin::start();
             let result = upload::upload_stream(t, &settings, &mut stdin, &progress);
             progress.finish();
-            return result;
+            return Ok(result?);
         }
         let path = PathBuf::from(path);
         let guessed = content_type
@@ -115,7 +116,7 @@ impl Command for PutObject {
         let progress = Progress::start("Uploading", Some(size), silent);
         let result = upload::upload_file(t, &settings, &path, size, &progress);
         progress.finish();
-        result
+        Ok(result?)
     }
 }
 
@@ -129,7 +130,7 @@ pub struct GetObject {
 }
 
 impl Command for GetObject {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(GetObject {
             bucket: m.arg("BUCKET")?,
             key: m.arg("KEY")?,
@@ -139,7 +140,7 @@ impl Command for GetObject {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let GetObject {
             bucket,
             key,
@@ -159,7 +160,7 @@ impl Command for GetObject {
             None => {
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                download::download_to_writer(src, &mut out)
+                Ok(download::download_to_writer(src, &mut out)?)
             }
             Some(dest) => {
                 let could_not_write =
@@ -176,7 +177,13 @@ impl Command for GetObject {
                     name,
                     shown: &dest,
                 };
-                download::download_to_file(src, &settings, to, None, &Progress::hidden())
+                Ok(download::download_to_file(
+                    src,
+                    &settings,
+                    to,
+                    None,
+                    &Progress::hidden(),
+                )?)
             }
         }
     }
@@ -195,7 +202,7 @@ pub struct PutObjects {
 }
 
 impl Command for PutObjects {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(PutObjects {
             bucket: m.arg("BUCKET")?,
             objects: m.arg_os("OBJECTS"),
@@ -211,7 +218,7 @@ impl Command for PutObjects {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let PutObjects {
             bucket,
             objects,
@@ -246,7 +253,7 @@ impl Command for PutObjects {
                 writeln!(out, "{} => s3://{bucket}/{prefix}{}", f.shown, f.key)
                     .map_err(stdout_error)?;
             }
-            return out.flush().map_err(stdout_error);
+            return Ok(out.flush().map_err(stdout_error)?);
         }
         let (mut total, mut count) = (0u64, 0usize);
         for f in walk::uploads(&objects) {
@@ -264,7 +271,7 @@ impl Command for PutObjects {
         let files = walk::uploads(&objects).map(|f| f.and_then(stat));
         let result = upload::upload_files_from(&s3, &settings, &bucket, files, &progress);
         progress.finish();
-        result
+        Ok(result?)
     }
 }
 
@@ -280,7 +287,7 @@ pub struct GetObjects {
 }
 
 impl Command for GetObjects {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(GetObjects {
             bucket: m.arg("BUCKET")?,
             keys: m.arg_list("KEYS")?,
@@ -292,7 +299,7 @@ impl Command for GetObjects {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let GetObjects {
             bucket,
             keys,
@@ -323,7 +330,7 @@ impl Command for GetObjects {
         if failures.is_empty() {
             Ok(())
         } else {
-            Err(Error::Failures(failures))
+            Err(Error::Failures(failures).into())
         }
     }
 }
@@ -339,7 +346,7 @@ pub struct DeleteObjects {
 }
 
 impl Command for DeleteObjects {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(DeleteObjects {
             bucket: m.arg("BUCKET")?,
             keys: m.arg_list("KEYS")?,
@@ -350,7 +357,7 @@ impl Command for DeleteObjects {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let DeleteObjects {
             bucket,
             keys,
@@ -360,10 +367,10 @@ impl Command for DeleteObjects {
             aws,
         } = self;
         if !keys.is_empty() && prefix.is_some() {
-            return Err(Error::msg("Cannot pass both keys and --prefix"));
+            return Err(CommandError::KeysAndPrefix.into());
         }
         if keys.is_empty() && prefix.is_none() {
-            return Err(Error::msg("Specify one or more keys or use --prefix"));
+            return Err(CommandError::NoKeysNorPrefix.into());
         }
         let ctx = context(&aws)?;
         let s3 = ctx.s3();
@@ -414,7 +421,7 @@ impl Command for DeleteObjects {
                 }
                 Ok(())
             })?;
-            return out.flush().map_err(stdout_error);
+            return Ok(out.flush().map_err(stdout_error)?);
         }
         // Ctrl-C lets the batch in flight finish (its answer says what it deleted), starts
         // no other, and says how far it got; a second Ctrl-C stops the batch too.
@@ -436,6 +443,7 @@ impl Command for DeleteObjects {
                     plural(total)
                 )
             })
+            .into()
         })
     }
 }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::args::{Command, Matches};
 use super::echo;
-use crate::error::Error;
+use super::{CommandError, Failure};
 use crate::output::dumps;
 use crate::policies::{self, Permission};
 
@@ -17,7 +17,7 @@ pub struct Policy {
 }
 
 impl Command for Policy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(Policy {
             buckets: m.arg_list("BUCKETS")?,
             public_bucket: m.flag("public-bucket"),
@@ -28,21 +28,19 @@ impl Command for Policy {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let buckets = self.buckets;
         if self.public_bucket {
             if buckets.len() != 1 {
-                return Err(Error::msg(
-                    "--public-bucket policy can only be generated for a single bucket",
-                ));
+                return Err(CommandError::PublicBucketNotSingle.into());
             }
-            return echo(dumps(
+            return Ok(echo(dumps(
                 &policies::bucket_policy_allow_all_get(&buckets[0]),
                 Some(4),
-            ));
+            ))?);
         }
         let policy =
             policies::buckets_policy(self.permission, &buckets, &self.prefixes, &self.statements);
-        echo(dumps(&policy, Some(4)))
+        Ok(echo(dumps(&policy, Some(4)))?)
     }
 }

@@ -3,10 +3,10 @@
 use time::OffsetDateTime;
 
 use super::args::{Command, Matches, aws_options};
+use super::{CommandError, Failure};
 use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
 use crate::aws::s3::presign::MAX_EXPIRES;
-use crate::error::Error;
 use crate::output::{parse_aws_timestamp, py_datetime};
 
 const DEFAULT_EXPIRES: i64 = 3600;
@@ -21,7 +21,7 @@ pub struct Presign {
 }
 
 impl Command for Presign {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
+    fn from_matches(m: &Matches) -> Result<Self, Failure> {
         Ok(Presign {
             expires_in: expires_in(m.int("expires-in").unwrap_or(DEFAULT_EXPIRES))?,
             method: m.text("method")?.unwrap_or_else(|| "GET".to_string()),
@@ -31,7 +31,7 @@ impl Command for Presign {
         })
     }
 
-    fn run(self) -> Result<(), Error> {
+    fn run(self) -> Result<(), Failure> {
         let Presign {
             expires_in: requested,
             method,
@@ -46,16 +46,16 @@ impl Command for Presign {
             None => requested,
         };
         let url = ctx.s3().presigned_url(&method, &bucket, &key, expires, now);
-        super::echo(url)
+        Ok(super::echo(url)?)
     }
 }
 
 /// click.IntRange(1, 604800)'s check, in its words.
-fn expires_in(seconds: i64) -> Result<u64, Error> {
+fn expires_in(seconds: i64) -> Result<u64, Failure> {
     match u64::try_from(seconds) {
         Ok(s) if (1..=MAX_EXPIRES).contains(&s) => Ok(s),
-        _ => Err(Error::usage(
-            Some("presign"),
+        _ => Err(Failure::usage(
+            "presign",
             format!(
                 "Invalid value for '--expires-in': {seconds} is not in the range 1<=x<={MAX_EXPIRES}."
             ),
@@ -96,13 +96,10 @@ fn within_credentials(
     requested: u64,
     expiry: OffsetDateTime,
     now: OffsetDateTime,
-) -> Result<u64, Error> {
+) -> Result<u64, CommandError> {
     let left = (expiry - now).whole_seconds();
     if left < 1 {
-        return Err(Error::msg(format!(
-            "the credentials expired at {}; a URL signed with them would not work",
-            py_datetime(expiry)
-        )));
+        return Err(CommandError::CredentialsExpired(expiry));
     }
     let left = left as u64;
     if left < requested {

@@ -2,8 +2,8 @@
 //! account owner can find (and clean up) what the tool made. Checked before any request
 //! against the rules IAM and S3 share, so a bad tag never leaves a half-made user.
 
+use super::Failure;
 use super::args::{Matches, py_str};
-use crate::error::Error;
 
 /// IAM allows 50 tags on a user or role (S3 allows 50 on a bucket too).
 const MAX_TAGS: usize = 50;
@@ -12,7 +12,7 @@ const MAX_VALUE: usize = 256;
 
 /// Every `--tag`, as (key, value) in command-line order; a usage error names the
 /// first bad one.
-pub fn from_matches(m: &Matches) -> Result<Vec<(String, String)>, Error> {
+pub fn from_matches(m: &Matches) -> Result<Vec<(String, String)>, Failure> {
     let given = m.texts("tag")?;
     parse(&given).map_err(|message| m.usage_error(format!("Invalid value for '--tag': {message}")))
 }

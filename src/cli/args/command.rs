@@ -9,33 +9,33 @@ use std::fmt;
 use super::Matches;
 use crate::aws::AwsOptions;
 use crate::aws::credentials::CliAuth;
-use crate::error::Error;
+use crate::cli::Failure;
 
 /// A command's arguments, as a struct of its own.
 pub trait Command: Sized {
     /// Read every option and argument of the command's spec, converted and checked
     /// as far as that needs no I/O. Usage errors are returned here, before any work.
-    fn from_matches(m: &Matches) -> Result<Self, Error>;
+    fn from_matches(m: &Matches) -> Result<Self, Failure>;
 
     /// Do the command's work.
-    fn run(self) -> Result<(), Error>;
+    fn run(self) -> Result<(), Failure>;
 }
 
 /// A [`Command`] with its type erased, as a [`super::CommandSpec`] holds it.
 #[derive(Clone, Copy)]
 pub struct Runner {
-    run: fn(&Matches) -> Result<(), Error>,
-    read: fn(&Matches) -> Result<(), Error>,
+    run: fn(&Matches) -> Result<(), Failure>,
+    read: fn(&Matches) -> Result<(), Failure>,
 }
 
 impl Runner {
     /// Build the arguments, then run the command.
-    pub fn run(&self, m: &Matches) -> Result<(), Error> {
+    pub fn run(&self, m: &Matches) -> Result<(), Failure> {
         (self.run)(m)
     }
 
     /// Build the arguments only (what the spec check and `--help`-free tests use).
-    pub fn read(&self, m: &Matches) -> Result<(), Error> {
+    pub fn read(&self, m: &Matches) -> Result<(), Failure> {
         (self.read)(m)
     }
 }
@@ -53,19 +53,19 @@ pub const fn runner<C: Command>() -> Runner {
     }
 }
 
-fn run_command<C: Command>(m: &Matches) -> Result<(), Error> {
+fn run_command<C: Command>(m: &Matches) -> Result<(), Failure> {
     C::from_matches(m)?.run()
 }
 
-fn read_command<C: Command>(m: &Matches) -> Result<(), Error> {
+fn read_command<C: Command>(m: &Matches) -> Result<(), Failure> {
     C::from_matches(m).map(drop)
 }
 
 /// The common AWS options (`--access-key`, `--secret-key`, `--session-token`,
 /// `--endpoint-url`, `--profile`, `--auth`) of a parsed command. Empty text counts
 /// as not given, as the original's `if access_key:` tests do.
-pub fn aws_options(m: &Matches) -> Result<AwsOptions, Error> {
-    let text = |name: &str| Ok::<_, Error>(m.text(name)?.filter(|s| !s.is_empty()));
+pub fn aws_options(m: &Matches) -> Result<AwsOptions, Failure> {
+    let text = |name: &str| Ok::<_, Failure>(m.text(name)?.filter(|s| !s.is_empty()));
     Ok(AwsOptions {
         auth: CliAuth {
             access_key: text("access-key")?,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::{CommandSpec, invalid_arg, invalid_opt};
-use crate::error::Error;
+use crate::cli::Failure;
 
 /// An option value after conversion.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +101,7 @@ impl Matches {
     }
 
     /// A text option as UTF-8.
-    pub fn text(&self, long: &str) -> Result<Option<String>, Error> {
+    pub fn text(&self, long: &str) -> Result<Option<String>, Failure> {
         match self.get(long) {
             Some(Val::Text(s)) => utf8(self.spec, long, s).map(Some),
             _ => Ok(None),
@@ -109,7 +109,7 @@ impl Matches {
     }
 
     /// Every value of a repeatable text option.
-    pub fn texts(&self, long: &str) -> Result<Vec<String>, Error> {
+    pub fn texts(&self, long: &str) -> Result<Vec<String>, Failure> {
         self.all(long)
             .filter_map(|v| match v {
                 Val::Text(s) => Some(utf8(self.spec, long, s)),
@@ -172,7 +172,7 @@ impl Matches {
     }
 
     /// A single positional, as UTF-8.
-    pub fn arg(&self, name: &str) -> Result<String, Error> {
+    pub fn arg(&self, name: &str) -> Result<String, Failure> {
         Ok(self.arg_list(name)?.into_iter().next().unwrap_or_default())
     }
 
@@ -193,7 +193,7 @@ impl Matches {
     }
 
     /// The values of a (variadic) positional, as UTF-8.
-    pub fn arg_list(&self, name: &str) -> Result<Vec<String>, Error> {
+    pub fn arg_list(&self, name: &str) -> Result<Vec<String>, Failure> {
         self.arg_os(name)
             .iter()
             .map(|s| {
@@ -205,16 +205,16 @@ impl Matches {
     }
 
     /// A usage error for this command (`Error: <message>` under the usage lines).
-    pub fn usage_error(&self, message: impl Into<String>) -> Error {
-        Error::usage(Some(self.spec.name), message)
+    pub fn usage_error(&self, message: impl Into<String>) -> Failure {
+        Failure::usage(self.spec.name, message)
     }
 }
 
-fn utf8(spec: &CommandSpec, long: &str, s: &OsStr) -> Result<String, Error> {
+fn utf8(spec: &CommandSpec, long: &str, s: &OsStr) -> Result<String, Failure> {
     s.to_str()
         .map(str::to_string)
         .ok_or_else(|| match spec.find_long(long) {
             Some(opt) => invalid_opt(spec, opt, "text is not valid UTF-8".to_string()),
-            None => Error::usage(Some(spec.name), "text is not valid UTF-8"),
+            None => Failure::usage(spec.name, "text is not valid UTF-8"),
         })
 }

@@ -9,7 +9,7 @@
 
 use std::ffi::{OsStr, OsString};
 
-use crate::error::Error;
+use crate::cli::Failure;
 
 mod command;
 mod matches;
@@ -147,27 +147,24 @@ fn opt_hint(opt: &OptSpec) -> String {
     }
 }
 
-pub(super) fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Error {
-    Error::usage(
-        Some(spec.name),
+pub(super) fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Failure {
+    Failure::usage(
+        spec.name,
         format!("Invalid value for {}: {message}", opt_hint(opt)),
     )
 }
 
-pub(super) fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Error {
-    Error::usage(
-        Some(spec.name),
-        format!("Invalid value for '{name}': {message}"),
-    )
+pub(super) fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Failure {
+    Failure::usage(spec.name, format!("Invalid value for '{name}': {message}"))
 }
 
 /// A usage error that click raises without the usage lines (it has no context yet).
-fn bare_usage(message: String) -> Error {
-    Error::UsageBare(message)
+fn bare_usage(message: String) -> Failure {
+    Failure::UsageBare(message)
 }
 
 /// Parse one command's arguments (everything after the command name).
-pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Error> {
+pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Failure> {
     let mut values: Vec<(&'static str, OsString, &'static OptSpec)> = Vec::new();
     let mut flags: Vec<&'static str> = Vec::new();
     let mut positionals: Vec<OsString> = Vec::new();
@@ -270,8 +267,8 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
     // Boolean flags given twice are still one flag; the last single value wins.
     for opt in spec.options() {
         if opt.required && !converted.iter().any(|(l, _)| *l == opt.long) {
-            return Err(Error::usage(
-                Some(spec.name),
+            return Err(Failure::usage(
+                spec.name,
                 format!("Missing option {}.", opt_hint(opt)),
             ));
         }
@@ -282,8 +279,8 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
         let s = if shown.len() == 1 { "" } else { "s" };
-        return Err(Error::usage(
-            Some(spec.name),
+        return Err(Failure::usage(
+            spec.name,
             format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
         ));
     }
@@ -315,7 +312,7 @@ type Assigned = (Vec<Vec<OsString>>, Vec<OsString>);
 fn assign_positionals(
     spec: &'static CommandSpec,
     mut positionals: Vec<OsString>,
-) -> Result<Assigned, Error> {
+) -> Result<Assigned, Failure> {
     let fixed_after_variadic = spec.args.iter().skip_while(|a| !a.variadic).skip(1).count();
     let mut out = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
@@ -333,8 +330,8 @@ fn assign_positionals(
             } else {
                 arg.name.to_string()
             };
-            return Err(Error::usage(
-                Some(spec.name),
+            return Err(Failure::usage(
+                spec.name,
                 format!("Missing argument {}.", py_str(&shown)),
             ));
         }
@@ -353,7 +350,7 @@ fn assign_positionals(
     Ok((out, positionals))
 }
 
-fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
+fn no_such_option(spec: &CommandSpec, name: &str) -> Failure {
     let mut message = format!("No such option {}.", py_str(name));
     if name.starts_with("--") {
         let longs: Vec<String> = spec
@@ -367,7 +364,7 @@ fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
             message.push_str(&format_possibilities(close));
         }
     }
-    Error::usage(Some(spec.name), message)
+    Failure::usage(spec.name, message)
 }
 
 #[cfg(test)]

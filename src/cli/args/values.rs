@@ -8,9 +8,10 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 use super::{CommandSpec, Conv, OptSpec, Val, invalid_arg, invalid_opt, py_str};
-use crate::error::{Error, io_reason};
+use crate::cli::Failure;
+use crate::error::io_reason;
 
-pub(super) fn convert(spec: &CommandSpec, opt: &OptSpec, raw: &OsStr) -> Result<Val, Error> {
+pub(super) fn convert(spec: &CommandSpec, opt: &OptSpec, raw: &OsStr) -> Result<Val, Failure> {
     let text = || raw.to_string_lossy().into_owned();
     let fail = |message: String| invalid_opt(spec, opt, message);
     match opt.conv {
@@ -191,7 +192,7 @@ pub fn valid_bucket_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Error> {
+pub fn check_bucket(spec: &CommandSpec, name: &str, value: &OsStr) -> Result<(), Failure> {
     let text = value.to_string_lossy();
     if valid_bucket_name(&text) {
         return Ok(());
@@ -209,7 +210,7 @@ pub(super) fn check_existing_file(
     spec: &CommandSpec,
     name: &str,
     value: &OsStr,
-) -> Result<(), Error> {
+) -> Result<(), Failure> {
     if value == "-" {
         return Ok(());
     }
