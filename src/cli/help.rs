@@ -1,6 +1,6 @@
 //! Help texts in click's layout, built from the option tables in `spec.rs`.
 
-use super::args::{CommandSpec, Conv, OptSpec};
+use super::args::{CommandSpec, OptSpec};
 use super::spec::COMMANDS;
 
 /// click formats help for 78 columns when stdout is not a terminal of another size.
@@ -50,7 +50,7 @@ fn option_row(opt: &OptSpec) -> (String, String) {
         Some(c) => format!("-{c}, --{}", opt.long),
         None => format!("--{}", opt.long),
     };
-    if opt.conv != Conv::Flag {
+    if !opt.set.is_flag() {
         term.push(' ');
         term.push_str(opt.metavar);
     }

@@ -20,7 +20,7 @@ pub mod presign;
 pub mod spec;
 pub mod tags;
 
-use args::{Matches, Parsed};
+use args::Parsed;
 pub use failure::{CommandError, Failure};
 
 /// Run the tool with these arguments (without the program name); returns the exit code.
@@ -77,7 +77,7 @@ fn dispatch(argv: &[OsString]) -> Result<(), Failure> {
     };
     match args::parse(spec, &argv[1..])? {
         Parsed::Help => Ok(print(help::command(spec))?),
-        Parsed::Run(m) => m.spec.command.run(&m),
+        Parsed::Run(args) => (spec.run)(*args),
     }
 }
 
@@ -177,23 +177,6 @@ pub fn context(options: &crate::aws::AwsOptions) -> Result<crate::aws::Context, 
     let ctx = crate::aws::Context::new(options)?;
     crate::interrupt::install();
     Ok(ctx)
-}
-
-/// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
-/// `--nl` wins, then `--tsv`, then `--csv`.
-pub fn list_format(m: &Matches) -> crate::output::Format {
-    use crate::output::Format;
-    // Each flag is read, so that the spec check sees all three.
-    let (nl, tsv, csv) = (m.flag("nl"), m.flag("tsv"), m.flag("csv"));
-    if nl {
-        Format::Nl
-    } else if tsv {
-        Format::Tsv
-    } else if csv {
-        Format::Csv
-    } else {
-        Format::Json
-    }
 }
 
 /// The original's `output()` to stdout: items printed as they arrive, stopping at

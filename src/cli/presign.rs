@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::args::{Command, Matches, aws_options};
+use super::args::Args;
 use super::{CommandError, Failure};
 use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
@@ -11,43 +11,21 @@ use crate::output::{parse_aws_timestamp, py_datetime};
 
 const DEFAULT_EXPIRES: i64 = 3600;
 
-pub struct Presign {
-    /// Seconds, checked.
-    expires_in: u64,
-    method: String,
-    bucket: String,
-    key: String,
-    aws: AwsOptions,
-}
-
-impl Command for Presign {
-    fn from_matches(m: &Matches) -> Result<Self, Failure> {
-        Ok(Presign {
-            expires_in: expires_in(m.int("expires-in").unwrap_or(DEFAULT_EXPIRES))?,
-            method: m.text("method")?.unwrap_or_else(|| "GET".to_string()),
-            bucket: m.arg("BUCKET")?,
-            key: m.arg("KEY")?,
-            aws: aws_options(m)?,
-        })
-    }
-
-    fn run(self) -> Result<(), Failure> {
-        let Presign {
-            expires_in: requested,
-            method,
-            bucket,
-            key,
-            aws,
-        } = self;
-        let ctx = super::context(&aws)?;
-        let now = ctx.http.now();
-        let expires = match credentials_expiry(&aws, &ProcessEnv) {
-            Some(at) => within_credentials(requested, at, now)?,
-            None => requested,
-        };
-        let url = ctx.s3().presigned_url(&method, &bucket, &key, expires, now);
-        Ok(super::echo(url)?)
-    }
+pub(super) fn run(args: Args) -> Result<(), Failure> {
+    let requested = expires_in(args.expires_in.unwrap_or(DEFAULT_EXPIRES))?;
+    let method = args.method.as_deref().unwrap_or("GET");
+    let Args {
+        bucket, key, aws, ..
+    } = &args;
+    let aws = aws.options();
+    let ctx = super::context(&aws)?;
+    let now = ctx.http.now();
+    let expires = match credentials_expiry(&aws, &ProcessEnv) {
+        Some(at) => within_credentials(requested, at, now)?,
+        None => requested,
+    };
+    let url = ctx.s3().presigned_url(method, bucket, key, expires, now);
+    Ok(super::echo(url)?)
 }
 
 /// click.IntRange(1, 604800)'s check, in its words.

@@ -1,32 +1,56 @@
 //! The option tables: every command, its positionals and options, defined once.
-//! The parser (`args/`), the help (`help.rs`) and completion (`complete/`) read these;
-//! each command's entry names its typed arguments, which carry its run function. Names, short
-//! flags, metavars, defaults and order are the original's; descriptions are ours.
+//! The parser (`args/`), the help (`help.rs`) and completion (`complete/`) read these.
+//! Each option and positional names the field of [`Args`] it writes (and, by its
+//! [`Set`] kind, how its value is converted); each command names the function that
+//! runs on those fields. Names, short flags, metavars, defaults and order are the
+//! original's; descriptions are ours.
 
-use super::args::{ArgConv, ArgSpec, CommandSpec, Conv, OptSpec, runner};
+use super::args::{ArgConv, ArgSet, ArgSpec, Args, CommandSpec, OptSpec, Set};
 
-const fn flag(long: &'static str, help: &'static str) -> OptSpec {
+/// An option that writes its value through `set` (whose kind is the conversion).
+const fn opt(long: &'static str, metavar: &'static str, help: &'static str, set: Set) -> OptSpec {
     OptSpec {
         short: None,
         long,
-        metavar: "",
+        metavar,
         help,
-        conv: Conv::Flag,
-        multiple: false,
+        set,
         required: false,
     }
 }
 
-const fn text(long: &'static str, help: &'static str) -> OptSpec {
-    OptSpec {
-        short: None,
-        long,
-        metavar: "TEXT",
-        help,
-        conv: Conv::Text,
-        multiple: false,
-        required: false,
-    }
+const fn flag(
+    long: &'static str,
+    help: &'static str,
+    field: fn(&mut Args) -> &mut bool,
+) -> OptSpec {
+    opt(long, "", help, Set::Flag(field))
+}
+
+const fn text(
+    long: &'static str,
+    help: &'static str,
+    field: fn(&mut Args) -> &mut Option<String>,
+) -> OptSpec {
+    opt(long, "TEXT", help, Set::Text(field))
+}
+
+/// Text the original tests for truth: empty is not given.
+const fn truthy(
+    long: &'static str,
+    help: &'static str,
+    field: fn(&mut Args) -> &mut Option<String>,
+) -> OptSpec {
+    opt(long, "TEXT", help, Set::Truthy(field))
+}
+
+/// Repeatable text.
+const fn texts(
+    long: &'static str,
+    help: &'static str,
+    field: fn(&mut Args) -> &mut Vec<String>,
+) -> OptSpec {
+    opt(long, "TEXT", help, Set::Texts(field))
 }
 
 const fn with_short(mut opt: OptSpec, short: char) -> OptSpec {
@@ -34,64 +58,65 @@ const fn with_short(mut opt: OptSpec, short: char) -> OptSpec {
     opt
 }
 
-const fn multiple(mut opt: OptSpec) -> OptSpec {
-    opt.multiple = true;
+const fn required(mut opt: OptSpec) -> OptSpec {
+    opt.required = true;
     opt
 }
 
-const fn typed(mut opt: OptSpec, metavar: &'static str, conv: Conv) -> OptSpec {
-    opt.metavar = metavar;
-    opt.conv = conv;
-    opt
-}
-
-const fn arg(name: &'static str) -> ArgSpec {
+const fn arg(name: &'static str, field: fn(&mut Args) -> &mut String) -> ArgSpec {
     ArgSpec {
         name,
-        variadic: false,
         required: true,
         conv: ArgConv::Text,
+        set: ArgSet::One(field),
     }
 }
 
 /// A bucket that requests will address: checked before anything is sent.
-const fn bucket() -> ArgSpec {
-    ArgSpec {
-        name: "BUCKET",
-        variadic: false,
-        required: true,
-        conv: ArgConv::Bucket,
-    }
-}
+const BUCKET: ArgSpec = ArgSpec {
+    name: "BUCKET",
+    required: true,
+    conv: ArgConv::Bucket,
+    set: ArgSet::One(|a| &mut a.bucket),
+};
 
-const fn many(name: &'static str, required: bool) -> ArgSpec {
+const fn many(
+    name: &'static str,
+    required: bool,
+    field: fn(&mut Args) -> &mut Vec<String>,
+) -> ArgSpec {
     ArgSpec {
         name,
-        variadic: true,
         required,
         conv: ArgConv::Text,
+        set: ArgSet::Many(field),
     }
 }
 
 /// The options every command that talks to AWS takes.
 pub const AWS: &[OptSpec] = &[
-    text("access-key", "AWS access key ID"),
-    text("secret-key", "AWS secret access key"),
-    text("session-token", "AWS session token"),
-    text("endpoint-url", "Custom endpoint URL"),
+    truthy("access-key", "AWS access key ID", |a| &mut a.aws.access_key),
+    truthy("secret-key", "AWS secret access key", |a| {
+        &mut a.aws.secret_key
+    }),
+    truthy("session-token", "AWS session token", |a| {
+        &mut a.aws.session_token
+    }),
+    truthy("endpoint-url", "Custom endpoint URL", |a| {
+        &mut a.aws.endpoint_url
+    }),
     // Not in the original (its users asked for it: upstream issue 73).
-    text(
+    truthy(
         "profile",
         "Profile from the shared AWS config and credentials files (instead of $AWS_PROFILE)",
+        |a| &mut a.aws.profile,
     ),
     with_short(
-        typed(
-            text(
-                "auth",
-                "Path to a JSON or INI file holding credentials (- for stdin)",
-            ),
+        opt(
+            "auth",
             "FILENAME",
-            Conv::FileText,
+            "Path to a JSON or INI file holding credentials (- for stdin)",
+            Set::FileText(|a| &mut a.aws.auth),
         ),
         'a',
     ),
@@ -99,32 +124,70 @@ pub const AWS: &[OptSpec] = &[
 
 /// The output format switches of the list commands.
 pub const OUTPUT: &[OptSpec] = &[
-    flag("nl", "Output newline-delimited JSON"),
-    flag("csv", "Output CSV"),
-    flag("tsv", "Output TSV"),
+    flag("nl", "Output newline-delimited JSON", |a| &mut a.nl),
+    flag("csv", "Output CSV", |a| &mut a.csv),
+    flag("tsv", "Output TSV", |a| &mut a.tsv),
 ];
 
-const READ_ONLY: OptSpec = flag("read-only", "Only allow reading from the bucket");
-const WRITE_ONLY: OptSpec = flag("write-only", "Only allow writing to the bucket");
-const STATEMENT: OptSpec = multiple(typed(
-    text("statement", "JSON statement to add to the policy"),
+const READ_ONLY: OptSpec = flag("read-only", "Only allow reading from the bucket", |a| {
+    &mut a.read_only
+});
+const WRITE_ONLY: OptSpec = flag("write-only", "Only allow writing to the bucket", |a| {
+    &mut a.write_only
+});
+const STATEMENT: OptSpec = opt(
+    "statement",
     "STATEMENT",
-    Conv::Statement,
-));
-const SILENT_S: OptSpec = with_short(flag("silent", "Don't show a progress bar"), 's');
-/// Not in the original: how many requests the transfer commands run at once.
-const WORKERS: OptSpec = typed(
-    text(
-        "workers",
-        "Number of parallel requests (default 8, or $S3_CREDENTIALS_WORKERS)",
-    ),
-    "INTEGER",
-    Conv::Int,
+    "JSON statement to add to the policy",
+    Set::Statements(|a| &mut a.statements),
 );
+const SILENT_S: OptSpec = with_short(
+    flag("silent", "Don't show a progress bar", |a| &mut a.silent),
+    's',
+);
+/// Not in the original: how many requests the transfer commands run at once.
+const WORKERS: OptSpec = opt(
+    "workers",
+    "INTEGER",
+    "Number of parallel requests (default 8, or $S3_CREDENTIALS_WORKERS)",
+    Set::Int(|a| &mut a.workers),
+);
+/// `create`'s and `localserver`'s `--prefix`, repeatable.
+const fn prefixes(help: &'static str) -> OptSpec {
+    texts("prefix", help, |a| &mut a.prefixes)
+}
+/// A single `--prefix`; empty counts as not given.
+const fn prefix(help: &'static str) -> OptSpec {
+    truthy("prefix", help, |a| &mut a.prefix)
+}
+const fn details(help: &'static str) -> OptSpec {
+    flag("details", help, |a| &mut a.details)
+}
+const fn dry_run(help: &'static str) -> OptSpec {
+    flag("dry-run", help, |a| &mut a.dry_run)
+}
+const fn duration(help: &'static str) -> OptSpec {
+    with_short(
+        opt(
+            "duration",
+            "DURATION",
+            help,
+            Set::Duration(|a| &mut a.duration),
+        ),
+        'd',
+    )
+}
+const fn public_access(
+    long: &'static str,
+    help: &'static str,
+    field: fn(&mut Args) -> &mut Option<bool>,
+) -> OptSpec {
+    opt(long, "BOOLEAN", help, Set::Bool(field))
+}
 
 const CREATE: CommandSpec = CommandSpec {
     name: "create",
-    command: runner::<super::create::Create>(),
+    run: super::create::run,
     summary: "Create credentials scoped to S3 buckets",
     help: "  Create AWS credentials scoped to the given S3 buckets, creating the buckets
   first if asked to.
@@ -142,86 +205,85 @@ const CREATE: CommandSpec = CommandSpec {
       s3-credentials create my-existing-bucket --write-only -d 15m",
     // Bucket names are checked in create itself: --dry-run prints any name, as the
     // original does.
-    args: &[many("BUCKETS", true)],
+    args: &[many("BUCKETS", true, |a| &mut a.buckets)],
     opts: &[
         &[
             with_short(
-                typed(
-                    text("format", "Output format for the credentials"),
+                opt(
+                    "format",
                     "[ini|json]",
-                    Conv::Choice(&["ini", "json"]),
+                    "Output format for the credentials",
+                    Set::Choice(&["ini", "json"], |a| &mut a.format),
                 ),
                 'f',
             ),
-            with_short(
-                typed(
-                    text(
-                        "duration",
-                        "How long the credentials should last; without it they never expire. 3600 or 3600s for seconds, 15m for minutes, 1h for hours",
-                    ),
-                    "DURATION",
-                    Conv::Duration,
-                ),
-                'd',
+            duration(
+                "How long the credentials should last; without it they never expire. 3600 or 3600s for seconds, 15m for minutes, 1h for hours",
             ),
-            text("username", "Username to create, or existing user to use"),
+            text(
+                "username",
+                "Username to create, or existing user to use",
+                |a| &mut a.username,
+            ),
             with_short(
                 flag(
                     "create-bucket",
                     "Create the buckets if they do not exist yet",
+                    |a| &mut a.create_bucket,
                 ),
                 'c',
             ),
-            multiple(text(
-                "prefix",
-                "Only allow keys starting with this prefix (repeatable: any of them)",
-            )),
+            prefixes("Only allow keys starting with this prefix (repeatable: any of them)"),
             flag(
                 "public",
                 "Make a created bucket public: anyone who knows a file's name can download it",
+                |a| &mut a.public,
             ),
             flag(
                 "website",
                 "Set up a created bucket as a website with index.html and error.html",
+                |a| &mut a.website,
             ),
             READ_ONLY,
             WRITE_ONLY,
-            typed(
-                text(
-                    "policy",
-                    "A policy.json file, - for stdin, or a literal JSON string; $!BUCKET_NAME!$ is replaced by each bucket's name",
-                ),
+            opt(
+                "policy",
                 "POLICY",
-                Conv::Policy,
+                "A policy.json file, - for stdin, or a literal JSON string; $!BUCKET_NAME!$ is replaced by each bucket's name",
+                Set::Policy(|a| &mut a.policy),
             ),
             STATEMENT,
-            text("bucket-region", "Region to create buckets in"),
-            flag("silent", "Don't print the steps taken"),
-            flag("dry-run", "Print the steps without taking them"),
+            text("bucket-region", "Region to create buckets in", |a| {
+                &mut a.bucket_region
+            }),
+            flag("silent", "Don't print the steps taken", |a| &mut a.silent),
+            dry_run("Print the steps without taking them"),
             text(
                 "user-permissions-boundary",
                 "Permissions boundary for created users, or 'none' for no boundary. By default S3 access matching --read-only and --write-only.",
+                |a| &mut a.user_permissions_boundary,
             ),
             // Not in the original (upstream issues 80, 60, 64 and new keys' propagation).
-            multiple(typed(
-                text(
-                    "tag",
-                    "Tag the user, role and buckets this creates (repeatable)",
-                ),
+            opt(
+                "tag",
                 "KEY=VALUE",
-                Conv::Text,
-            )),
+                "Tag the user, role and buckets this creates (repeatable)",
+                Set::Texts(|a| &mut a.tags),
+            ),
             flag(
                 "deactivate-existing-keys",
                 "Deactivate the user's other access keys once the new one is made",
+                |a| &mut a.deactivate_existing_keys,
             ),
             flag(
                 "delete-oldest-key",
                 "If the user already has two access keys, IAM's limit, delete the older one first",
+                |a| &mut a.delete_oldest_key,
             ),
             flag(
                 "wait",
                 "Print the new access key only once it works (IAM can take seconds to accept it)",
+                |a| &mut a.wait,
             ),
         ],
         AWS,
@@ -230,19 +292,19 @@ const CREATE: CommandSpec = CommandSpec {
 
 const DEBUG_BUCKET: CommandSpec = CommandSpec {
     name: "debug-bucket",
-    command: runner::<super::buckets::DebugBucket>(),
+    run: super::buckets::debug_bucket,
     summary: "Print diagnostics that help debug a bucket",
     help: "  Print a bucket's ACL, policy status and public access block, to help work out
   why it behaves as it does
 
      s3-credentials debug-bucket my-bucket",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[AWS],
 };
 
 const DELETE_OBJECTS: CommandSpec = CommandSpec {
     name: "delete-objects",
-    command: runner::<super::objects::DeleteObjects>(),
+    run: super::objects::delete_objects,
     summary: "Delete objects from an S3 bucket",
     help: "  Delete objects from an S3 bucket
 
@@ -253,16 +315,18 @@ const DELETE_OBJECTS: CommandSpec = CommandSpec {
   Or delete every key that starts with a prefix:
 
       s3-credentials delete-objects my-bucket --prefix my-folder/",
-    args: &[bucket(), many("KEYS", false)],
+    args: &[BUCKET, many("KEYS", false, |a| &mut a.keys)],
     opts: &[
         &[
-            text("prefix", "Delete every key starting with this prefix"),
-            with_short(flag("silent", "Don't print informational output"), 's'),
+            prefix("Delete every key starting with this prefix"),
             with_short(
-                flag(
-                    "dry-run",
-                    "List the keys that would be deleted, delete nothing",
-                ),
+                flag("silent", "Don't print informational output", |a| {
+                    &mut a.silent
+                }),
+                's',
+            ),
+            with_short(
+                dry_run("List the keys that would be deleted, delete nothing"),
                 'd',
             ),
         ],
@@ -272,44 +336,44 @@ const DELETE_OBJECTS: CommandSpec = CommandSpec {
 
 const DELETE_USER: CommandSpec = CommandSpec {
     name: "delete-user",
-    command: runner::<super::iam::DeleteUser>(),
+    run: super::iam::delete_user,
     summary: "Delete users with their access keys and policies",
     help: "  Delete users together with their access keys and inline policies
 
       s3-credentials delete-user username1 username2",
-    args: &[many("USERNAMES", true)],
+    args: &[many("USERNAMES", true, |a| &mut a.usernames)],
     opts: &[AWS],
 };
 
 const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "get-bucket-policy",
-    command: runner::<super::buckets::GetBucketPolicy>(),
+    run: super::buckets::get_bucket_policy,
     summary: "Print a bucket's policy",
     help: "  Print a bucket's policy
 
      s3-credentials get-bucket-policy my-bucket
 
   The policy is printed as JSON when the bucket has one",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[AWS],
 };
 
 const GET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "get-cors-policy",
-    command: runner::<super::buckets::GetCorsPolicy>(),
+    run: super::buckets::get_cors_policy,
     summary: "Print a bucket's CORS rules",
     help: "  Print a bucket's CORS rules
 
      s3-credentials get-cors-policy my-bucket
 
   The rules are printed as JSON when the bucket has any",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[AWS],
 };
 
 const GET_OBJECT: CommandSpec = CommandSpec {
     name: "get-object",
-    command: runner::<super::objects::GetObject>(),
+    run: super::objects::get_object,
     summary: "Download one object from an S3 bucket",
     help: "  Download one object from an S3 bucket
 
@@ -320,14 +384,15 @@ const GET_OBJECT: CommandSpec = CommandSpec {
   Save it to a file:
 
       s3-credentials get-object my-bucket hello.txt -o hello.txt",
-    args: &[bucket(), arg("KEY")],
+    args: &[BUCKET, arg("KEY", |a| &mut a.key)],
     opts: &[
         &[
             with_short(
-                typed(
-                    text("output", "Write to this file, not standard output"),
+                opt(
+                    "output",
                     "FILE",
-                    Conv::OutFile,
+                    "Write to this file, not standard output",
+                    Set::OutFile(|a| &mut a.output),
                 ),
                 'o',
             ),
@@ -339,7 +404,7 @@ const GET_OBJECT: CommandSpec = CommandSpec {
 
 const GET_OBJECTS: CommandSpec = CommandSpec {
     name: "get-objects",
-    command: runner::<super::objects::GetObjects>(),
+    run: super::objects::get_objects,
     summary: "Download many objects from an S3 bucket",
     help: "  Download many objects from an S3 bucket
 
@@ -357,22 +422,24 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
   Keys matching a glob-style pattern:
 
       s3-credentials get-objects my-bucket --pattern '*/*.js'",
-    args: &[bucket(), many("KEYS", false)],
+    args: &[BUCKET, many("KEYS", false, |a| &mut a.keys)],
     opts: &[
         &[
             with_short(
-                typed(
-                    text("output", "Write into this directory, not the current one"),
+                opt(
+                    "output",
                     "DIRECTORY",
-                    Conv::OutDir,
+                    "Write into this directory, not the current one",
+                    Set::OutDir(|a| &mut a.output),
                 ),
                 'o',
             ),
             with_short(
-                multiple(text(
+                texts(
                     "pattern",
                     "Glob pattern of keys to download, e.g. '*/*.js'",
-                )),
+                    |a| &mut a.patterns,
+                ),
                 'p',
             ),
             SILENT_S,
@@ -384,20 +451,20 @@ const GET_OBJECTS: CommandSpec = CommandSpec {
 
 const GET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "get-public-access-block",
-    command: runner::<super::buckets::GetPublicAccessBlock>(),
+    run: super::buckets::get_public_access_block,
     summary: "Print a bucket's public access block settings",
     help: "  Print a bucket's public access block settings
 
   For example:
 
       s3-credentials get-public-access-block my-bucket",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[AWS],
 };
 
 const LIST_BUCKET: CommandSpec = CommandSpec {
     name: "list-bucket",
-    command: runner::<super::buckets::ListBucket>(),
+    run: super::buckets::list_bucket,
     summary: "List the objects in a bucket",
     help: "  List the objects in a bucket
 
@@ -412,11 +479,11 @@ const LIST_BUCKET: CommandSpec = CommandSpec {
   With a URL for each key:
 
       s3-credentials list-bucket my-bucket --urls",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[
         &[
-            text("prefix", "Only list keys starting with this prefix"),
-            flag("urls", "Add a URL for each key"),
+            prefix("Only list keys starting with this prefix"),
+            flag("urls", "Add a URL for each key", |a| &mut a.urls),
         ],
         OUTPUT,
         AWS,
@@ -425,7 +492,7 @@ const LIST_BUCKET: CommandSpec = CommandSpec {
 
 const LIST_BUCKETS: CommandSpec = CommandSpec {
     name: "list-buckets",
-    command: runner::<super::buckets::ListBuckets>(),
+    run: super::buckets::list_buckets,
     summary: "List buckets",
     help: "  List buckets
 
@@ -440,9 +507,9 @@ const LIST_BUCKETS: CommandSpec = CommandSpec {
   With more details for each bucket (slower):
 
       s3-credentials list-buckets --details",
-    args: &[many("BUCKETS", false)],
+    args: &[many("BUCKETS", false, |a| &mut a.buckets)],
     opts: &[
-        &[flag("details", "Add more details for each bucket (slower)")],
+        &[details("Add more details for each bucket (slower)")],
         OUTPUT,
         AWS,
     ],
@@ -450,7 +517,7 @@ const LIST_BUCKETS: CommandSpec = CommandSpec {
 
 const LIST_ROLES: CommandSpec = CommandSpec {
     name: "list-roles",
-    command: runner::<super::iam::ListRoles>(),
+    run: super::iam::list_roles,
     summary: "List roles",
     help: "  List roles
 
@@ -465,9 +532,9 @@ const LIST_ROLES: CommandSpec = CommandSpec {
   With each role's policies (slower):
 
       s3-credentials list-roles --details",
-    args: &[many("ROLE_NAMES", false)],
+    args: &[many("ROLE_NAMES", false, |a| &mut a.role_names)],
     opts: &[
-        &[flag("details", "Add inline and attached policies (slower)")],
+        &[details("Add inline and attached policies (slower)")],
         OUTPUT,
         AWS,
     ],
@@ -475,20 +542,20 @@ const LIST_ROLES: CommandSpec = CommandSpec {
 
 const LIST_USER_POLICIES: CommandSpec = CommandSpec {
     name: "list-user-policies",
-    command: runner::<super::iam::ListUserPolicies>(),
+    run: super::iam::list_user_policies,
     summary: "Print the inline policies of users",
     help: "  Print the inline policies of users
 
       s3-credentials list-user-policies username
 
   With no usernames, every user's policies are printed.",
-    args: &[many("USERNAMES", false)],
+    args: &[many("USERNAMES", false, |a| &mut a.usernames)],
     opts: &[AWS],
 };
 
 const LIST_USERS: CommandSpec = CommandSpec {
     name: "list-users",
-    command: runner::<super::iam::ListUsers>(),
+    run: super::iam::list_users,
     summary: "List the account's users",
     help: "  List the account's users
 
@@ -503,7 +570,7 @@ const LIST_USERS: CommandSpec = CommandSpec {
 
 const LOCALSERVER: CommandSpec = CommandSpec {
     name: "localserver",
-    command: runner::<super::localserver::Localserver>(),
+    run: super::localserver::run,
     summary: "Serve temporary S3 credentials on localhost",
     help: "  Serve temporary S3 credentials over HTTP on localhost.
 
@@ -521,43 +588,32 @@ const LOCALSERVER: CommandSpec = CommandSpec {
   On another port:
 
       s3-credentials localserver my-bucket --duration 1h --port 9000",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[
         &[
             with_short(
-                typed(
-                    text("port", "Port to listen on (default: 8094)"),
+                opt(
+                    "port",
                     "INTEGER",
-                    Conv::Int,
+                    "Port to listen on (default: 8094)",
+                    Set::Int(|a| &mut a.port),
                 ),
                 'p',
             ),
-            text("host", "Address to listen on (default: localhost)"),
+            text("host", "Address to listen on (default: localhost)", |a| {
+                &mut a.host
+            }),
             READ_ONLY,
             WRITE_ONLY,
-            multiple(text(
-                "prefix",
-                "Only allow keys starting with this prefix (repeatable: any of them)",
-            )),
+            prefixes("Only allow keys starting with this prefix (repeatable: any of them)"),
             STATEMENT,
-            {
-                let mut d = with_short(
-                    typed(
-                        text(
-                            "duration",
-                            "How long each set of credentials lasts, e.g. 15m, 1h, 12h",
-                        ),
-                        "DURATION",
-                        Conv::Duration,
-                    ),
-                    'd',
-                );
-                d.required = true;
-                d
-            },
+            required(duration(
+                "How long each set of credentials lasts, e.g. 15m, 1h, 12h",
+            )),
             text(
                 "token",
                 "Require 'Authorization: TOKEN' on every request (also S3_CREDENTIALS_TOKEN)",
+                |a| &mut a.token,
             ),
         ],
         AWS,
@@ -566,7 +622,7 @@ const LOCALSERVER: CommandSpec = CommandSpec {
 
 const POLICY: CommandSpec = CommandSpec {
     name: "policy",
-    command: runner::<super::policy::Policy>(),
+    run: super::policy::run,
     summary: "Print the JSON policy for one or more buckets",
     help: "  Print the JSON policy that create would use for the buckets
 
@@ -575,25 +631,23 @@ const POLICY: CommandSpec = CommandSpec {
   A read-only policy for one bucket:
 
       s3-credentials policy my-bucket --read-only",
-    args: &[many("BUCKETS", true)],
+    args: &[many("BUCKETS", true, |a| &mut a.buckets)],
     opts: &[&[
         READ_ONLY,
         WRITE_ONLY,
-        multiple(text(
-            "prefix",
-            "Only allow keys starting with this prefix, e.g. foo/ (repeatable: any of them)",
-        )),
+        prefixes("Only allow keys starting with this prefix, e.g. foo/ (repeatable: any of them)"),
         STATEMENT,
         flag(
             "public-bucket",
             "Print a bucket policy that allows public reads",
+            |a| &mut a.public_bucket,
         ),
     ]],
 };
 
 const PUT_OBJECT: CommandSpec = CommandSpec {
     name: "put-object",
-    command: runner::<super::objects::PutObject>(),
+    run: super::objects::put_object,
     summary: "Upload one object to an S3 bucket",
     help: "  Upload one object to an S3 bucket
 
@@ -605,20 +659,21 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
 
       echo \"Hello\" | s3-credentials put-object my-bucket hello.txt -",
     args: &[
-        bucket(),
-        arg("KEY"),
+        BUCKET,
+        arg("KEY", |a| &mut a.key),
         ArgSpec {
             name: "PATH",
-            variadic: false,
             required: true,
             conv: ArgConv::ExistingFileOrDash,
+            set: ArgSet::Path(|a| &mut a.path),
         },
     ],
     opts: &[
         &[
-            text(
+            truthy(
                 "content-type",
                 "Content-Type to send (guessed from the file extension by default)",
+                |a| &mut a.content_type,
             ),
             SILENT_S,
             WORKERS,
@@ -629,7 +684,7 @@ const PUT_OBJECT: CommandSpec = CommandSpec {
 
 const PUT_OBJECTS: CommandSpec = CommandSpec {
     name: "put-objects",
-    command: runner::<super::objects::PutObjects>(),
+    run: super::objects::put_objects,
     summary: "Upload many files to an S3 bucket",
     help: "  Upload many files to an S3 bucket
 
@@ -652,12 +707,20 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
   To put a folder's files at the root of the bucket instead:
 
       s3-credentials put-objects my-bucket my-folder/*",
-    args: &[bucket(), many("OBJECTS", true)],
+    args: &[
+        BUCKET,
+        ArgSpec {
+            name: "OBJECTS",
+            required: true,
+            conv: ArgConv::Text,
+            set: ArgSet::Paths(|a| &mut a.objects),
+        },
+    ],
     opts: &[
         &[
-            text("prefix", "Prefix to put before the keys in the bucket"),
+            prefix("Prefix to put before the keys in the bucket"),
             SILENT_S,
-            flag("dry-run", "Print what would be uploaded, upload nothing"),
+            dry_run("Print what would be uploaded, upload nothing"),
             WORKERS,
         ],
         AWS,
@@ -666,7 +729,7 @@ const PUT_OBJECTS: CommandSpec = CommandSpec {
 
 const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "set-bucket-policy",
-    command: runner::<super::buckets::SetBucketPolicy>(),
+    run: super::buckets::set_bucket_policy,
     summary: "Set a bucket's policy",
     help: "  Set a bucket's policy
 
@@ -675,11 +738,18 @@ const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
   Or allow anyone to GET the bucket's objects:
 
       s3-credentials set-bucket-policy my-bucket --allow-all-get",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[
         &[
-            typed(text("policy-file", ""), "FILENAME", Conv::FileText),
-            flag("allow-all-get", "Allow GET requests from anyone"),
+            opt(
+                "policy-file",
+                "FILENAME",
+                "",
+                Set::FileText(|a| &mut a.policy_file),
+            ),
+            flag("allow-all-get", "Allow GET requests from anyone", |a| {
+                &mut a.allow_all_get
+            }),
         ],
         AWS,
     ],
@@ -687,7 +757,7 @@ const SET_BUCKET_POLICY: CommandSpec = CommandSpec {
 
 const SET_CORS_POLICY: CommandSpec = CommandSpec {
     name: "set-cors-policy",
-    command: runner::<super::buckets::SetCorsPolicy>(),
+    run: super::buckets::set_cors_policy,
     summary: "Set a bucket's CORS rules",
     help: "  Set a bucket's CORS rules
 
@@ -702,35 +772,40 @@ const SET_CORS_POLICY: CommandSpec = CommandSpec {
         --allowed-method PUT \\
         --allowed-origin https://www.example.com/ \\
         --expose-header ETag",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[
         &[
             with_short(
-                multiple(text("allowed-method", "Allowed method e.g. GET")),
+                texts("allowed-method", "Allowed method e.g. GET", |a| {
+                    &mut a.allowed_methods
+                }),
                 'm',
             ),
             with_short(
-                multiple(text("allowed-header", "Allowed header e.g. Authorization")),
+                texts("allowed-header", "Allowed header e.g. Authorization", |a| {
+                    &mut a.allowed_headers
+                }),
                 'h',
             ),
             with_short(
-                multiple(text(
+                texts(
                     "allowed-origin",
                     "Allowed origin e.g. https://www.example.com/",
-                )),
+                    |a| &mut a.allowed_origins,
+                ),
                 'o',
             ),
             with_short(
-                multiple(text("expose-header", "Header to expose e.g. ETag")),
+                texts("expose-header", "Header to expose e.g. ETag", |a| {
+                    &mut a.expose_headers
+                }),
                 'e',
             ),
-            typed(
-                text(
-                    "max-age-seconds",
-                    "How long browsers may cache preflight answers",
-                ),
+            opt(
+                "max-age-seconds",
                 "INTEGER",
-                Conv::Int,
+                "How long browsers may cache preflight answers",
+                Set::Int(|a| &mut a.max_age_seconds),
             ),
         ],
         AWS,
@@ -739,7 +814,7 @@ const SET_CORS_POLICY: CommandSpec = CommandSpec {
 
 const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
     name: "set-public-access-block",
-    command: runner::<super::buckets::SetPublicAccessBlock>(),
+    run: super::buckets::set_public_access_block,
     summary: "Change a bucket's public access block settings",
     help: "  Change a bucket's public access block settings.
 
@@ -751,48 +826,33 @@ const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
   --allow-public-access:
 
       s3-credentials set-public-access-block my-bucket --allow-public-access",
-    args: &[bucket()],
+    args: &[BUCKET],
     opts: &[
         &[
-            OptSpec {
-                short: None,
-                long: "block-public-acls",
-                metavar: "BOOLEAN",
-                help: "Block public ACLs on the bucket (true/false).",
-                conv: Conv::Bool,
-                multiple: false,
-                required: false,
-            },
-            OptSpec {
-                short: None,
-                long: "ignore-public-acls",
-                metavar: "BOOLEAN",
-                help: "Ignore public ACLs on the bucket (true/false).",
-                conv: Conv::Bool,
-                multiple: false,
-                required: false,
-            },
-            OptSpec {
-                short: None,
-                long: "block-public-policy",
-                metavar: "BOOLEAN",
-                help: "Block public bucket policies (true/false).",
-                conv: Conv::Bool,
-                multiple: false,
-                required: false,
-            },
-            OptSpec {
-                short: None,
-                long: "restrict-public-buckets",
-                metavar: "BOOLEAN",
-                help: "Restrict access to public buckets (true/false).",
-                conv: Conv::Bool,
-                multiple: false,
-                required: false,
-            },
+            public_access(
+                "block-public-acls",
+                "Block public ACLs on the bucket (true/false).",
+                |a| &mut a.block_public_acls,
+            ),
+            public_access(
+                "ignore-public-acls",
+                "Ignore public ACLs on the bucket (true/false).",
+                |a| &mut a.ignore_public_acls,
+            ),
+            public_access(
+                "block-public-policy",
+                "Block public bucket policies (true/false).",
+                |a| &mut a.block_public_policy,
+            ),
+            public_access(
+                "restrict-public-buckets",
+                "Restrict access to public buckets (true/false).",
+                |a| &mut a.restrict_public_buckets,
+            ),
             flag(
                 "allow-public-access",
                 "Turn all four settings off (allows full public access).",
+                |a| &mut a.allow_public_access,
             ),
         ],
         AWS,
@@ -801,7 +861,7 @@ const SET_PUBLIC_ACCESS_BLOCK: CommandSpec = CommandSpec {
 
 const WHOAMI: CommandSpec = CommandSpec {
     name: "whoami",
-    command: runner::<super::iam::Whoami>(),
+    run: super::iam::whoami,
     summary: "Show who the credentials belong to",
     help: "  Show which user or role the credentials belong to",
     args: &[],
@@ -811,7 +871,7 @@ const WHOAMI: CommandSpec = CommandSpec {
 /// Not in the original: a presigned URL for one object.
 const PRESIGN: CommandSpec = CommandSpec {
     name: "presign",
-    command: runner::<super::presign::Presign>(),
+    run: super::presign::run,
     summary: "Print a presigned URL for an object",
     help: "  Print a presigned URL: anyone holding it can download (or, with --method PUT,
   upload) that one object without credentials until it expires
@@ -827,21 +887,20 @@ const PRESIGN: CommandSpec = CommandSpec {
   The URL never outlasts the credentials that sign it: with temporary credentials
   (an --auth file with an Expiration, or $AWS_CREDENTIAL_EXPIRATION) it is cut
   short, with a warning, when they expire sooner.",
-    args: &[bucket(), arg("KEY")],
+    args: &[BUCKET, arg("KEY", |a| &mut a.key)],
     opts: &[
         &[
-            typed(
-                text(
-                    "expires-in",
-                    "Seconds the URL stays valid, 1 to 604800 (a week; default 3600)",
-                ),
+            opt(
+                "expires-in",
                 "SECONDS",
-                Conv::Int,
+                "Seconds the URL stays valid, 1 to 604800 (a week; default 3600)",
+                Set::Int(|a| &mut a.expires_in),
             ),
-            typed(
-                text("method", "The request the URL allows (default GET)"),
+            opt(
+                "method",
                 "[GET|PUT]",
-                Conv::Choice(&["GET", "PUT"]),
+                "The request the URL allows (default GET)",
+                Set::Choice(&["GET", "PUT"], |a| &mut a.method),
             ),
         ],
         AWS,

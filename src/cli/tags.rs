@@ -3,18 +3,18 @@
 //! against the rules IAM and S3 share, so a bad tag never leaves a half-made user.
 
 use super::Failure;
-use super::args::{Matches, py_str};
+use super::args::py_str;
 
 /// IAM allows 50 tags on a user or role (S3 allows 50 on a bucket too).
 const MAX_TAGS: usize = 50;
 const MAX_KEY: usize = 128;
 const MAX_VALUE: usize = 256;
 
-/// Every `--tag`, as (key, value) in command-line order; a usage error names the
-/// first bad one.
-pub fn from_matches(m: &Matches) -> Result<Vec<(String, String)>, Failure> {
-    let given = m.texts("tag")?;
-    parse(&given).map_err(|message| m.usage_error(format!("Invalid value for '--tag': {message}")))
+/// Every `--tag` of `command`, as (key, value) in command-line order; a usage error
+/// names the first bad one.
+pub fn checked(command: &'static str, given: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    parse(given)
+        .map_err(|message| Failure::usage(command, format!("Invalid value for '--tag': {message}")))
 }
 
 /// The checks, apart from the command line (message without the option name).

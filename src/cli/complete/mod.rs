@@ -15,7 +15,7 @@ mod tests;
 
 use std::io::Write;
 
-use super::args::{ArgConv, CommandSpec, Conv, OptSpec};
+use super::args::{ArgConv, CommandSpec, OptSpec, Set};
 use super::spec::{self, COMMANDS};
 
 /// The variable click derives from the program name: `_{PROG_NAME}_COMPLETE`.
@@ -353,7 +353,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
         if let Some(long) = name.strip_prefix("--") {
             let opt = spec.options().find(|o| o.long == long);
             match (opt, long == "help") {
-                (Some(o), _) if o.conv != Conv::Flag => {
+                (Some(o), _) if !o.set.is_flag() => {
                     if explicit.is_none() {
                         if i >= words.len() {
                             return parsed;
@@ -376,7 +376,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
                 return parsed;
             };
             parsed.given.push(o.long);
-            if o.conv != Conv::Flag {
+            if !o.set.is_flag() {
                 if n + 1 == chars.len() {
                     if i >= words.len() {
                         parsed.given.pop();
@@ -415,7 +415,7 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     };
     // The last complete word is an option waiting for its value.
     if let Some(last) = args.last().filter(|a| a.starts_with('-')) {
-        let takes_value = |o: &&OptSpec| o.conv != Conv::Flag;
+        let takes_value = |o: &&OptSpec| !o.set.is_flag();
         if let Some(opt) = spec.options().filter(takes_value).find(|o| {
             last.strip_prefix("--") == Some(o.long)
                 || o.short.is_some_and(|c| *last == format!("-{c}"))
@@ -426,7 +426,7 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     // The first argument that can still take a value.
     for (index, arg) in spec.args.iter().enumerate() {
         let filled = parsed.positionals.is_some_and(|n| n > index);
-        if arg.variadic || !filled {
+        if arg.variadic() || !filled {
             return match arg.conv {
                 ArgConv::ExistingFileOrDash => vec![Item::path("file", incomplete)],
                 ArgConv::Text | ArgConv::Bucket => Vec::new(),
@@ -437,16 +437,16 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
 }
 
 fn option_values(opt: &OptSpec, incomplete: &str) -> Vec<Item> {
-    match opt.conv {
-        Conv::Choice(choices) => choices
+    match opt.set {
+        Set::Choice(choices, _) => choices
             .iter()
             .filter(|c| c.starts_with(incomplete))
             .map(|c| Item::plain(c, ""))
             .collect(),
         // click.File and click.Path(dir_okay=False): the shell completes files.
-        Conv::FileText | Conv::OutFile => vec![Item::path("file", incomplete)],
+        Set::FileText(_) | Set::OutFile(_) => vec![Item::path("file", incomplete)],
         // click.Path(file_okay=False): directories only.
-        Conv::OutDir => vec![Item::path("dir", incomplete)],
+        Set::OutDir(_) => vec![Item::path("dir", incomplete)],
         _ => Vec::new(),
     }
 }
@@ -478,7 +478,7 @@ fn names(ctx: &Ctx, incomplete: &str) -> Vec<Item> {
         }
         Ctx::Command(spec, parsed) if with_options => {
             for opt in spec.options() {
-                if parsed.given.contains(&opt.long) && !opt.multiple {
+                if parsed.given.contains(&opt.long) && !opt.set.multiple() {
                     continue;
                 }
                 let short = opt.short.map(|c| format!("-{c}"));
