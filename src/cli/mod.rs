@@ -6,19 +6,21 @@ use std::io::Write;
 use crate::error::Error;
 pub use crate::error::stdout_error;
 
+// `args` and `spec` are public for the fuzz targets and the tests; the rest is the
+// binary's own, so the compiler reports what nothing uses.
 pub mod args;
-pub mod buckets;
-pub mod complete;
-pub mod create;
+mod buckets;
+mod complete;
+mod create;
 mod failure;
-pub mod help;
-pub mod iam;
-pub mod localserver;
-pub mod objects;
-pub mod policy;
-pub mod presign;
+mod help;
+mod iam;
+mod localserver;
+mod objects;
+mod policy;
+mod presign;
 pub mod spec;
-pub mod tags;
+mod tags;
 
 use args::Parsed;
 pub use failure::{CommandError, Failure};

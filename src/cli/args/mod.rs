@@ -19,11 +19,9 @@ pub use crate::error::io_reason;
 /// Python's repr() of a short str, as click quotes names in messages.
 pub use crate::output::py_repr_str as py_str;
 use set::Val;
-pub use set::{ArgSet, Args, AwsArgs, Set};
+pub use set::{ArgSet, Args, Set};
 pub use suggest::{close_matches, format_possibilities};
-pub use values::{
-    ValueError, check_bucket, parse_bool, parse_duration, parse_statement, valid_bucket_name,
-};
+pub use values::{ValueError, check_bucket, parse_bool, parse_duration, parse_statement};
 use values::{check_existing_file, convert};
 
 /// One option of a command.

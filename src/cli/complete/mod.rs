@@ -25,6 +25,8 @@ const HELP_HELP: &str = "Show this message and exit.";
 const VERSION_HELP: &str = "Show the version and exit.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// `PowerShell` is the shell's own name, not a repetition of the enum's.
+#[allow(clippy::enum_variant_names)]
 pub enum Shell {
     Bash,
     Zsh,
@@ -123,15 +125,37 @@ pub fn from_process_env() -> Option<i32> {
     Some(code)
 }
 
+/// Why a completion request could not be answered (printed as `Error: ...`, exit 1).
+#[derive(Debug, PartialEq, Eq)]
+pub enum CompletionError {
+    /// The shell function did not set this variable.
+    Unset(&'static str),
+    /// `COMP_CWORD` is not a number.
+    BadCword(String),
+}
+
+impl std::fmt::Display for CompletionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompletionError::Unset(var) => write!(f, "{var} is not set"),
+            CompletionError::BadCword(cword) => {
+                write!(f, "COMP_CWORD is not an integer: {cword:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CompletionError {}
+
 /// The text click prints for a `{shell}_complete` call: one formatted item per line,
 /// and a final newline even when there is nothing to suggest.
 pub fn respond(
     shell: Shell,
     comp_words: Option<String>,
     comp_cword: Option<String>,
-) -> Result<String, String> {
-    let words = comp_words.ok_or("COMP_WORDS is not set")?;
-    let cword = comp_cword.ok_or("COMP_CWORD is not set")?;
+) -> Result<String, CompletionError> {
+    let words = comp_words.ok_or(CompletionError::Unset("COMP_WORDS"))?;
+    let cword = comp_cword.ok_or(CompletionError::Unset("COMP_CWORD"))?;
     let (args, incomplete) = completion_args(shell, &words, &cword)?;
     let items = completions(args, &incomplete);
     let lines: Vec<String> = items.iter().map(|i| format_item(shell, i)).collect();
@@ -144,7 +168,7 @@ fn completion_args(
     shell: Shell,
     words: &str,
     cword: &str,
-) -> Result<(Vec<String>, String), String> {
+) -> Result<(Vec<String>, String), CompletionError> {
     let cwords = split_arg_string(words);
     if shell == Shell::Fish {
         // fish passes the current token itself, and it is also the last word.
@@ -165,7 +189,7 @@ fn completion_args(
     let index: i64 = cword
         .trim()
         .parse()
-        .map_err(|_| format!("COMP_CWORD is not an integer: {cword:?}"))?;
+        .map_err(|_| CompletionError::BadCword(cword.to_string()))?;
     // Python's cwords[1:cword] and cwords[cword], negative indexes included.
     let len = cwords.len() as i64;
     let resolve = |i: i64| if i < 0 { i + len } else { i };
