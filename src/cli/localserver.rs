@@ -17,7 +17,7 @@ use crate::policies::Permission;
 const DEFAULT_PORT: i64 = 8094;
 const DEFAULT_HOST: &str = "localhost";
 /// Where the token comes from when `--token` is not given.
-pub const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
+pub(super) const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
 /// Tests only: the time a client has to send its request head, in ms (default 5 s).
 const READ_TIMEOUT_ENV: &str = "S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS";
 

@@ -1,4 +1,5 @@
 //! The command line: parse argv, run one command, map errors to exit codes.
+#![warn(unreachable_pub)]
 
 use std::ffi::OsString;
 use std::io::Write;

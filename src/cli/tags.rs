@@ -14,14 +14,17 @@ const MAX_VALUE: usize = 256;
 
 /// Every `--tag` of `command`, as (key, value) in command-line order; a usage error
 /// names the first bad one.
-pub fn checked(command: &'static str, given: &[String]) -> Result<Vec<(String, String)>, Failure> {
+pub(super) fn checked(
+    command: &'static str,
+    given: &[String],
+) -> Result<Vec<(String, String)>, Failure> {
     parse(given)
         .map_err(|message| Failure::usage(command, format!("Invalid value for '--tag': {message}")))
 }
 
 /// Why a `--tag` was refused (shown after `Invalid value for '--tag': `).
 #[derive(Debug, PartialEq, Eq)]
-pub enum TagError {
+pub(super) enum TagError {
     TooMany(usize),
     /// Not `KEY=VALUE` (the tag as given).
     NotKeyValue(String),
@@ -30,7 +33,7 @@ pub enum TagError {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum TagProblem {
+pub(super) enum TagProblem {
     EmptyKey,
     KeyTooLong,
     ValueTooLong,
@@ -71,7 +74,7 @@ impl fmt::Display for TagProblem {
 impl std::error::Error for TagError {}
 
 /// The checks, apart from the command line.
-pub fn parse(given: &[String]) -> Result<Vec<(String, String)>, TagError> {
+pub(super) fn parse(given: &[String]) -> Result<Vec<(String, String)>, TagError> {
     if given.len() > MAX_TAGS {
         return Err(TagError::TooMany(given.len()));
     }

@@ -257,7 +257,7 @@ fn read_stdin() -> std::io::Result<String> {
 }
 
 /// botocore's bucket-name rule: `^[a-zA-Z0-9.\-_]{1,255}$`.
-pub fn valid_bucket_name(name: &str) -> bool {
+pub(super) fn valid_bucket_name(name: &str) -> bool {
     (1..=255).contains(&name.len())
         && name
             .bytes()

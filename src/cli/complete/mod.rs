@@ -19,7 +19,7 @@ use super::args::{ArgConv, CommandSpec, OptSpec, Set};
 use super::spec::{self, COMMANDS};
 
 /// The variable click derives from the program name: `_{PROG_NAME}_COMPLETE`.
-pub const COMPLETE_VAR: &str = "_S3_CREDENTIALS_COMPLETE";
+pub(super) const COMPLETE_VAR: &str = "_S3_CREDENTIALS_COMPLETE";
 
 const HELP_HELP: &str = "Show this message and exit.";
 const VERSION_HELP: &str = "Show the version and exit.";
@@ -27,7 +27,7 @@ const VERSION_HELP: &str = "Show the version and exit.";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 // `PowerShell` is the shell's own name, not a repetition of the enum's.
 #[allow(clippy::enum_variant_names)]
-pub enum Shell {
+pub(super) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -45,7 +45,7 @@ impl Shell {
         }
     }
 
-    pub fn script(self) -> &'static str {
+    pub(super) fn script(self) -> &'static str {
         match self {
             Shell::Bash => scripts::BASH,
             Shell::Zsh => scripts::ZSH,
@@ -58,7 +58,7 @@ impl Shell {
 /// One suggestion: click's CompletionItem. `kind` is `plain`, or `file` / `dir` to ask
 /// the shell for its own path completion.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(super) struct Item {
     pub kind: &'static str,
     pub value: String,
     pub help: Option<String>,
@@ -84,7 +84,7 @@ impl Item {
 
 /// When `_S3_CREDENTIALS_COMPLETE` is set (and not empty), answer it and return the exit
 /// code, as click does before it looks at the command line at all.
-pub fn from_process_env() -> Option<i32> {
+pub(super) fn from_process_env() -> Option<i32> {
     use crate::aws::config::{Env, ProcessEnv};
     let instruction = ProcessEnv.var(COMPLETE_VAR)?;
     // Set but empty is not unset here: fish completes an empty word.
@@ -127,7 +127,7 @@ pub fn from_process_env() -> Option<i32> {
 
 /// Why a completion request could not be answered (printed as `Error: ...`, exit 1).
 #[derive(Debug, PartialEq, Eq)]
-pub enum CompletionError {
+pub(super) enum CompletionError {
     /// The shell function did not set this variable.
     Unset(&'static str),
     /// `COMP_CWORD` is not a number.
@@ -149,7 +149,7 @@ impl std::error::Error for CompletionError {}
 
 /// The text click prints for a `{shell}_complete` call: one formatted item per line,
 /// and a final newline even when there is nothing to suggest.
-pub fn respond(
+pub(super) fn respond(
     shell: Shell,
     comp_words: Option<String>,
     comp_cword: Option<String>,
@@ -242,7 +242,7 @@ fn format_item(shell: Shell, item: &Item) -> String {
 
 /// click's `split_arg_string`: `shlex.split` in POSIX mode that keeps a partial last
 /// token (an open quote or a trailing backslash) instead of failing.
-pub fn split_arg_string(s: &str) -> Vec<String> {
+pub(super) fn split_arg_string(s: &str) -> Vec<String> {
     #[derive(PartialEq, Clone, Copy)]
     enum State {
         Space,
@@ -417,7 +417,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
 }
 
 /// click's `_resolve_incomplete` and then the chosen object's `shell_complete`.
-pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
+pub(super) fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     let ctx = resolve_context(&args);
     let mut incomplete = incomplete.to_string();
     // `--opt=value`: complete the value of --opt.
