@@ -1,4 +1,4 @@
-//! Help texts in click's layout, built from the option tables in `spec.rs`.
+//! Help texts in click's layout, built from the option tables in `spec/`.
 
 use super::args::{CommandSpec, OptSpec};
 use super::spec::COMMANDS;

@@ -1,5 +1,5 @@
 //! Typed arguments, ripgrep's way: every command's options and positionals land in
-//! one plain struct, [`Args`], and each entry of the option table (`spec.rs`) says
+//! one plain struct, [`Args`], and each entry of the option table (`spec/`) says
 //! which field it writes through a [`Set`]. The kind of a `Set` is the conversion the
 //! parser applies *and* the type of the field it writes, so an option whose value
 //! does not fit its field cannot compile, and a command reads `args.silent`, never

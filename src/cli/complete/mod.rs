@@ -1,4 +1,4 @@
-//! Shell completion with click 8's protocol, answered from the option tables in `spec.rs`.
+//! Shell completion with click 8's protocol, answered from the option tables in `spec/`.
 //!
 //! `_S3_CREDENTIALS_COMPLETE=bash_source s3-credentials` (or `zsh_source`, `fish_source`,
 //! `powershell_source`) prints the script a shell sources; the script calls back with
