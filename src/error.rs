@@ -1,8 +1,11 @@
-//! The errors a command can end with, and how each is shown to the user.
+//! The library's failures: what an AWS call, a transfer or a local file operation can
+//! end with, each a variant whose `Display` keeps the words the original prints and
+//! whose `source()` keeps the cause (ureq's way).
 //!
-//! Every failure reaches `cli::run` as an [`Error`]; it prints one line on stderr
-//! (or click's three-line usage block) and picks the exit code: 2 for usage errors,
-//! as click does, 1 for everything else.
+//! How a failure is shown (click's usage block, exit codes) is the CLI's business:
+//! `cli::Failure` wraps an [`Error`] next to the command line's own outcomes (usage
+//! errors, a chosen exit code). Each module's own error enum joins here as one variant
+//! wrapping it.
 
 use std::fmt;
 
@@ -53,18 +56,9 @@ impl fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
-/// Everything that can end a command.
+/// Everything the library can fail with.
 #[derive(Debug)]
 pub enum Error {
-    /// Bad command line: printed in click's usage format and exits 2.
-    /// `command` is the subcommand name (None for the top level).
-    Usage {
-        command: Option<String>,
-        message: String,
-    },
-    /// A usage error click reports before it knows the command's usage line
-    /// (`Option '-f' requires an argument.`): only `Error: ...`, exit 2.
-    UsageBare(String),
     /// An AWS service said no. Printed as botocore words it, plus the request id.
     Aws(AwsError),
     /// Moving objects failed on S3's limits, a checksum or the transfer settings.
@@ -78,6 +72,9 @@ pub enum Error {
     /// A bucket could not be checked (HeadBucket said 400 or 403): why, in one line.
     BucketCheck(BucketCheckError),
     /// A plain message, printed as `Error: <message>` (click's ClickException).
+    ///
+    /// Deprecated: being replaced by typed variants (issue 24); no new uses. It goes
+    /// once the last site is gone.
     Msg(String),
     /// A failure of the work above the clients (`create`'s plan and steps), typed by
     /// the module that knows it: printed as it words itself, and kept as the source.
@@ -92,8 +89,9 @@ pub enum Error {
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
     Failures(Vec<String>),
-    /// Exit with this code without printing anything more (output already written).
-    Exit(i32),
+    /// Standard output was closed by its reader (`| head`): nothing more is worth
+    /// printing, and the command exits 1 quietly.
+    OutputClosed,
     /// Stopped by Ctrl-C or SIGTERM: the lines say what could not be cleaned up or what
     /// is left; then click's `Aborted!`, exit 1.
     Interrupted(Vec<String>),
@@ -121,15 +119,9 @@ impl Error {
         })
     }
 
+    /// Deprecated with [`Error::Msg`]: no new uses.
     pub fn msg(message: impl Into<String>) -> Self {
         Error::Msg(message.into())
-    }
-
-    pub fn usage(command: Option<&str>, message: impl Into<String>) -> Self {
-        Error::Usage {
-            command: command.map(str::to_string),
-            message: message.into(),
-        }
     }
 
     /// The AWS error, when this is one.
@@ -144,20 +136,11 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         self.aws().map(|e| e.code.as_str())
     }
-
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Usage { .. } | Error::UsageBare(_) => 2,
-            Error::Exit(code) => *code,
-            _ => 1,
-        }
-    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage { message, .. } => f.write_str(message),
             Error::Aws(e) => {
                 write!(f, "{e}")?;
                 match &e.request_id {
@@ -169,11 +152,11 @@ impl fmt::Display for Error {
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
             Error::BucketCheck(e) => write!(f, "{e}"),
-            Error::Msg(m) | Error::UsageBare(m) => f.write_str(m),
+            Error::Msg(m) => f.write_str(m),
             Error::Task(e) => write!(f, "{e}"),
             Error::Setup(e) => write!(f, "{e}"),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
-            Error::Exit(code) => write!(f, "exit {code}"),
+            Error::OutputClosed => f.write_str("standard output was closed"),
             Error::Interrupted(notes) => {
                 for note in notes {
                     writeln!(f, "{note}")?;
@@ -291,7 +274,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// An error writing to stdout: a reader that went away is not worth a message.
 pub fn stdout_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::Exit(1)
+        Error::OutputClosed
     } else {
         Error::io("could not write output", e)
     }
@@ -312,6 +295,5 @@ mod tests {
         );
         let source = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
         assert_eq!(source.and_then(std::io::Error::raw_os_error), Some(2));
-        assert_eq!(e.exit_code(), 1);
     }
 }

@@ -4,96 +4,69 @@
 //! prints the steps and sends nothing. The work itself is `crate::provision`; this
 //! file reads the command line and prints.
 
-use std::ffi::OsString;
-
-use super::args::{Command, CommandSpec, Matches, aws_options};
+use super::args::{Args, check_bucket};
+use super::{CommandError, Failure};
 use super::{context, echo, echo_err, print};
 use crate::assume;
-use crate::aws::AwsOptions;
 use crate::error::Error;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
-use crate::provision::{self, Failure, Issued, KeyOptions, Plan, Reporter, Request};
+use crate::provision::{self, Issued, KeyOptions, Plan, Reporter, Request};
 
-/// `create BUCKETS...`: the checked plan and what to do with it.
-pub struct Create {
-    plan: Plan,
-    dry_run: bool,
-    ini: bool,
-    silent: bool,
-    /// The names as given, checked as bucket names only when the plan is carried out
-    /// (`--dry-run` prints any name, as the original does).
-    bucket_names: Vec<OsString>,
-    spec: &'static CommandSpec,
-    aws: AwsOptions,
-}
-
-impl Command for Create {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        let read_only = m.flag("read-only");
-        let write_only = m.flag("write-only");
-        if read_only && write_only {
-            return Err(Error::msg(
-                "Cannot use --read-only and --write-only at the same time",
-            ));
-        }
-        let request = Request {
-            buckets: m.arg_list("BUCKETS")?,
-            permission: Permission::from_flags(read_only, write_only),
-            policy: m.policy_text("policy"),
-            statements: m.statements("statement"),
-            prefixes: m.texts("prefix")?,
-            boundary: m.text("user-permissions-boundary")?,
-            username: m.text("username")?,
-            duration: m.seconds("duration"),
-            create_bucket: m.flag("create-bucket"),
-            public: m.flag("public"),
-            website: m.flag("website"),
-            bucket_region: m.text("bucket-region")?,
-            tags: super::tags::from_matches(m)?,
-            keys: KeyOptions {
-                deactivate_existing: m.flag("deactivate-existing-keys"),
-                delete_oldest: m.flag("delete-oldest-key"),
-                wait: m.flag("wait"),
-            },
-        };
-        // Temporary credentials are no access key: these would silently do nothing.
-        if request.duration.is_some() {
-            for option in ["deactivate-existing-keys", "delete-oldest-key", "wait"] {
-                if m.flag(option) {
-                    return Err(Error::msg(format!(
-                        "Cannot use --{option} with --duration: it makes no access key"
-                    )));
-                }
-            }
-        }
-        Ok(Create {
-            plan: Plan::new(request)?,
-            dry_run: m.flag("dry-run"),
-            ini: m.text("format")?.as_deref() == Some("ini"),
-            silent: m.flag("silent"),
-            bucket_names: m.arg_os("BUCKETS"),
-            spec: m.spec,
-            aws: aws_options(m)?,
-        })
+/// `create BUCKETS...`: check everything, then carry out the plan (or print it).
+pub(super) fn run(args: Args) -> Result<(), Failure> {
+    if args.read_only && args.write_only {
+        return Err(CommandError::ReadOnlyAndWriteOnly.into());
     }
-
-    fn run(self) -> Result<(), Error> {
-        if self.dry_run {
-            return print(dry_run(&self.plan));
+    let tags = super::tags::checked("create", &args.tags)?;
+    // Temporary credentials are no access key: these would silently do nothing.
+    if args.duration.is_some() {
+        let key_options = [
+            ("deactivate-existing-keys", args.deactivate_existing_keys),
+            ("delete-oldest-key", args.delete_oldest_key),
+            ("wait", args.wait),
+        ];
+        if let Some((option, _)) = key_options.iter().find(|(_, given)| *given) {
+            return Err(CommandError::KeyOptionWithDuration(option).into());
         }
-        // Names S3 cannot take are refused before anything is created (the original
-        // fails on the first request with a ParamValidationError traceback).
-        for bucket in &self.bucket_names {
-            super::args::check_bucket(self.spec, "BUCKETS", bucket)?;
-        }
-        let ctx = context(&self.aws)?;
-        let printer = Printer {
-            ini: self.ini,
-            silent: self.silent,
-        };
-        provision::carry_out(&self.plan, &ctx, &printer).map_err(left_in_place)
     }
+    let request = Request {
+        // The names as given, checked as bucket names only when the plan is carried
+        // out (`--dry-run` prints any name, as the original does).
+        buckets: args.buckets.clone(),
+        permission: Permission::from_flags(args.read_only, args.write_only),
+        policy: args.policy,
+        statements: args.statements,
+        prefixes: args.prefixes,
+        boundary: args.user_permissions_boundary,
+        username: args.username,
+        duration: args.duration,
+        create_bucket: args.create_bucket,
+        public: args.public,
+        website: args.website,
+        bucket_region: args.bucket_region,
+        tags,
+        keys: KeyOptions {
+            deactivate_existing: args.deactivate_existing_keys,
+            delete_oldest: args.delete_oldest_key,
+            wait: args.wait,
+        },
+    };
+    let plan = Plan::new(request)?;
+    if args.dry_run {
+        return Ok(print(dry_run(&plan))?);
+    }
+    // Names S3 cannot take are refused before anything is created (the original
+    // fails on the first request with a ParamValidationError traceback).
+    for bucket in &args.buckets {
+        check_bucket("create", "BUCKETS", bucket.as_ref())?;
+    }
+    let ctx = context(&args.aws.options())?;
+    let printer = Printer {
+        ini: args.format.as_deref() == Some("ini"),
+        silent: args.silent,
+    };
+    Ok(provision::carry_out(&plan, &ctx, &printer).map_err(left_in_place)?)
 }
 
 /// The run's words on the terminal: progress on stderr (unless `--silent`), the
@@ -141,7 +114,7 @@ fn text(member: &Option<impl AsRef<str>>) -> &str {
 /// The run's error, saying what it made before and left in place (the original
 /// leaves it too, with a traceback): before `Aborted!` for an interrupt, as a line of
 /// its own otherwise, so that it can be used or cleaned up.
-fn left_in_place(Failure { error, created }: Failure) -> Error {
+fn left_in_place(provision::Failure { error, created }: provision::Failure) -> Error {
     if created.is_empty() {
         return error;
     }

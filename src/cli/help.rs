@@ -1,6 +1,6 @@
-//! Help texts in click's layout, built from the option tables in `spec.rs`.
+//! Help texts in click's layout, built from the option tables in `spec/`.
 
-use super::args::{CommandSpec, Conv, OptSpec};
+use super::args::{CommandSpec, OptSpec};
 use super::spec::COMMANDS;
 
 /// click formats help for 78 columns when stdout is not a terminal of another size.
@@ -10,10 +10,10 @@ const COL_MAX: usize = 30;
 const COL_SPACING: usize = 2;
 const INDENT: usize = 2;
 
-pub const VERSION_LINE: &str = "s3-credentials, version 0.17";
+pub(super) const VERSION_LINE: &str = "s3-credentials, version 0.17";
 
 /// `s3-credentials --help`.
-pub fn top_level() -> String {
+pub(super) fn top_level() -> String {
     let mut out = String::from(
         "Usage: s3-credentials [OPTIONS] COMMAND [ARGS]...\n\n  A tool for creating credentials for accessing S3 buckets\n\n  Documentation: https://s3-credentials.readthedocs.io/\n\nOptions:\n",
     );
@@ -34,7 +34,7 @@ pub fn top_level() -> String {
 }
 
 /// `s3-credentials COMMAND --help`.
-pub fn command(spec: &CommandSpec) -> String {
+pub(super) fn command(spec: &CommandSpec) -> String {
     let mut out = spec.usage_line();
     out.push_str("\n\n");
     out.push_str(spec.help);
@@ -50,7 +50,7 @@ fn option_row(opt: &OptSpec) -> (String, String) {
         Some(c) => format!("-{c}, --{}", opt.long),
         None => format!("--{}", opt.long),
     };
-    if opt.conv != Conv::Flag {
+    if !opt.set.is_flag() {
         term.push(' ');
         term.push_str(opt.metavar);
     }

@@ -3,12 +3,11 @@
 
 use serde_json::Value;
 
-use super::args::{Command, Matches, aws_options};
-use super::{context, echo, list_format, print_list};
-use crate::aws::AwsOptions;
+use super::Failure;
+use super::args::Args;
+use super::{context, echo, print_list};
 use crate::aws::iam::Iam;
 use crate::error::Error;
-use crate::output::Format;
 use crate::output::dumps;
 
 /// The CSV/TSV columns of `list-users`, as the original lists them.
@@ -40,89 +39,49 @@ const ROLE_HEADERS: &[&str] = &[
 const ROLE_DETAIL_HEADERS: &[&str] = &["inline_policies", "attached_policies"];
 
 /// `whoami`: GetCallerIdentity, printed as the original prints it.
-pub struct Whoami {
-    aws: AwsOptions,
-}
-
-impl Command for Whoami {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(Whoami {
-            aws: aws_options(m)?,
-        })
-    }
-
-    fn run(self) -> Result<(), Error> {
-        let ctx = context(&self.aws)?;
-        echo(dumps(&ctx.sts().get_caller_identity()?.to_json(), Some(4)))
-    }
+pub(super) fn whoami(args: Args) -> Result<(), Failure> {
+    let ctx = context(&args.aws.options())?;
+    Ok(echo(dumps(
+        &ctx.sts().get_caller_identity()?.to_json(),
+        Some(4),
+    ))?)
 }
 
 /// `list-users`: every user, through every page.
-pub struct ListUsers {
-    format: Format,
-    aws: AwsOptions,
-}
-
-impl Command for ListUsers {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(ListUsers {
-            format: list_format(m),
-            aws: aws_options(m)?,
-        })
-    }
-
-    fn run(self) -> Result<(), Error> {
-        let ctx = context(&self.aws)?;
-        print_list(ctx.iam().users(), USER_HEADERS, self.format)
-    }
+pub(super) fn list_users(args: Args) -> Result<(), Failure> {
+    let ctx = context(&args.aws.options())?;
+    print_list(ctx.iam().users(), USER_HEADERS, args.list_format())
 }
 
 /// `list-roles [ROLE_NAMES...] [--details]`.
-pub struct ListRoles {
-    names: Vec<String>,
-    details: bool,
-    format: Format,
-    aws: AwsOptions,
-}
-
-impl Command for ListRoles {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(ListRoles {
-            format: list_format(m),
-            names: m.arg_list("ROLE_NAMES")?,
-            details: m.flag("details"),
-            aws: aws_options(m)?,
-        })
+pub(super) fn list_roles(args: Args) -> Result<(), Failure> {
+    let format = args.list_format();
+    let Args {
+        role_names: names,
+        details,
+        aws,
+        ..
+    } = args;
+    let ctx = context(&aws.options())?;
+    let iam = ctx.iam();
+    let mut headers = ROLE_HEADERS.to_vec();
+    if details {
+        headers.extend_from_slice(ROLE_DETAIL_HEADERS);
     }
-
-    fn run(self) -> Result<(), Error> {
-        let ListRoles {
-            names,
-            details,
-            format,
-            aws,
-        } = self;
-        let ctx = context(&aws)?;
-        let iam = ctx.iam();
-        let mut headers = ROLE_HEADERS.to_vec();
-        if details {
-            headers.extend_from_slice(ROLE_DETAIL_HEADERS);
+    let roles = iam.roles().filter_map(|role| {
+        let role = match role {
+            Ok(role) => role,
+            Err(e) => return Some(Err(e)),
+        };
+        if !names.is_empty() && !names.contains(&role.name) {
+            return None;
         }
-        let roles = iam.roles().filter_map(|role| {
-            let role = match role {
-                Ok(role) => role,
-                Err(e) => return Some(Err(e)),
-            };
-            if !names.is_empty() && !names.contains(&role.name) {
-                return None;
-            }
-            if !details {
-                return Some(Ok(role.json));
-            }
-            Some(add_details(&iam, role.json, &role.name))
-        });
-        print_list(roles, &headers, format)
-    }
+        if !details {
+            return Some(Ok(role.json));
+        }
+        Some(add_details(&iam, role.json, &role.name))
+    });
+    print_list(roles, &headers, format)
 }
 
 /// `--details`: the role's inline policies (with documents) and its attached
@@ -162,72 +121,46 @@ fn add_details(iam: &Iam<'_>, mut role: Value, name: &str) -> Result<Value, Erro
 
 /// `list-user-policies [USERNAMES...]`: each user's inline policies, documents
 /// decoded; every user when none is named.
-pub struct ListUserPolicies {
-    usernames: Vec<String>,
-    aws: AwsOptions,
-}
-
-impl Command for ListUserPolicies {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(ListUserPolicies {
-            usernames: m.arg_list("USERNAMES")?,
-            aws: aws_options(m)?,
-        })
+pub(super) fn list_user_policies(args: Args) -> Result<(), Failure> {
+    let Args {
+        mut usernames, aws, ..
+    } = args;
+    let ctx = context(&aws.options())?;
+    let iam = ctx.iam();
+    if usernames.is_empty() {
+        usernames = iam.list_user_names()?;
     }
-
-    fn run(self) -> Result<(), Error> {
-        let mut usernames = self.usernames;
-        let ctx = context(&self.aws)?;
-        let iam = ctx.iam();
-        if usernames.is_empty() {
-            usernames = iam.list_user_names()?;
+    for username in &usernames {
+        echo(format!("User: {username}"))?;
+        for policy_name in iam.list_user_policies(username)? {
+            echo(format!("PolicyName: {policy_name}"))?;
+            let policy = iam.get_user_policy(username, &policy_name)?;
+            echo(dumps(&policy.document_json(), Some(4)))?;
         }
-        for username in &usernames {
-            echo(format!("User: {username}"))?;
-            for policy_name in iam.list_user_policies(username)? {
-                echo(format!("PolicyName: {policy_name}"))?;
-                let policy = iam.get_user_policy(username, &policy_name)?;
-                echo(dumps(&policy.document_json(), Some(4)))?;
-            }
-        }
-        Ok(())
     }
+    Ok(())
 }
 
 /// `delete-user USERNAMES...`: inline policies, then access keys, then the user.
 /// The original stops with a traceback at the first failure (a missing user
 /// fails ListUserPolicies); this stops there too, with one `Error:` line.
-pub struct DeleteUser {
-    usernames: Vec<String>,
-    aws: AwsOptions,
-}
-
-impl Command for DeleteUser {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(DeleteUser {
-            usernames: m.arg_list("USERNAMES")?,
-            aws: aws_options(m)?,
-        })
-    }
-
-    fn run(self) -> Result<(), Error> {
-        let ctx = context(&self.aws)?;
-        let iam = ctx.iam();
-        for username in &self.usernames {
-            echo(format!("User: {username}"))?;
-            for policy_name in iam.list_user_policies(username)? {
-                iam.delete_user_policy(username, &policy_name)?;
-                echo(format!("  Deleted policy: {policy_name}"))?;
-            }
-            let keys = iam.list_access_keys(username)?;
-            for key in &keys {
-                let id = key.access_key_id.as_deref().unwrap_or_default();
-                iam.delete_access_key(username, id)?;
-                echo(format!("  Deleted access key: {id}"))?;
-            }
-            iam.delete_user(username)?;
-            echo("  Deleted user")?;
+pub(super) fn delete_user(args: Args) -> Result<(), Failure> {
+    let ctx = context(&args.aws.options())?;
+    let iam = ctx.iam();
+    for username in &args.usernames {
+        echo(format!("User: {username}"))?;
+        for policy_name in iam.list_user_policies(username)? {
+            iam.delete_user_policy(username, &policy_name)?;
+            echo(format!("  Deleted policy: {policy_name}"))?;
         }
-        Ok(())
+        let keys = iam.list_access_keys(username)?;
+        for key in &keys {
+            let id = key.access_key_id.as_deref().unwrap_or_default();
+            iam.delete_access_key(username, id)?;
+            echo(format!("  Deleted access key: {id}"))?;
+        }
+        iam.delete_user(username)?;
+        echo("  Deleted user")?;
     }
+    Ok(())
 }

@@ -1,4 +1,5 @@
 //! The command line: parse argv, run one command, map errors to exit codes.
+#![warn(unreachable_pub)]
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -6,20 +7,24 @@ use std::io::Write;
 use crate::error::Error;
 pub use crate::error::stdout_error;
 
+// `args` and `spec` are public for the fuzz targets and the tests; the rest is the
+// binary's own, so the compiler reports what nothing uses.
 pub mod args;
-pub mod buckets;
-pub mod complete;
-pub mod create;
-pub mod help;
-pub mod iam;
-pub mod localserver;
-pub mod objects;
-pub mod policy;
-pub mod presign;
+mod buckets;
+mod complete;
+mod create;
+mod failure;
+mod help;
+mod iam;
+mod localserver;
+mod objects;
+mod policy;
+mod presign;
 pub mod spec;
-pub mod tags;
+mod tags;
 
-use args::{Matches, Parsed};
+use args::Parsed;
+pub use failure::{CommandError, Failure};
 
 /// Run the tool with these arguments (without the program name); returns the exit code.
 pub fn run(argv: Vec<OsString>) -> i32 {
@@ -33,21 +38,21 @@ pub fn run(argv: Vec<OsString>) -> i32 {
     }
 }
 
-fn dispatch(argv: &[OsString]) -> Result<(), Error> {
+fn dispatch(argv: &[OsString]) -> Result<(), Failure> {
     let Some(first) = argv.first() else {
         // click prints the help on stderr and exits 2 when no command is given.
         eprint!("{}", help::top_level());
-        return Err(Error::Exit(2));
+        return Err(Failure::Exit(2));
     };
     let first = first.to_string_lossy();
     match first.as_ref() {
-        "--version" => return print(format!("{}\n", help::VERSION_LINE)),
-        "--help" => return print(help::top_level()),
+        "--version" => return Ok(print(format!("{}\n", help::VERSION_LINE))?),
+        "--help" => return Ok(print(help::top_level())?),
         _ => {}
     }
     if first.starts_with('-') && first.len() > 1 {
         if argv.iter().any(|a| a == "--version") {
-            return print(format!("{}\n", help::VERSION_LINE));
+            return Ok(print(format!("{}\n", help::VERSION_LINE))?);
         }
         let mut message = format!("No such option {}.", args::py_str(&first));
         let close = args::close_matches(&first, &["--version".into(), "--help".into()]);
@@ -55,7 +60,10 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
             message.push(' ');
             message.push_str(&args::format_possibilities(close));
         }
-        return Err(Error::usage(None, message));
+        return Err(Failure::Usage {
+            command: None,
+            message,
+        });
     }
     let Some(spec) = spec::find(&first) else {
         let names: Vec<String> = spec::COMMANDS.iter().map(|c| c.name.to_string()).collect();
@@ -65,11 +73,14 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
             message.push(' ');
             message.push_str(&args::format_possibilities(close));
         }
-        return Err(Error::usage(None, message));
+        return Err(Failure::Usage {
+            command: None,
+            message,
+        });
     };
     match args::parse(spec, &argv[1..])? {
-        Parsed::Help => print(help::command(spec)),
-        Parsed::Run(m) => m.spec.command.run(&m),
+        Parsed::Help => Ok(print(help::command(spec))?),
+        Parsed::Run(args) => (spec.run)(*args),
     }
 }
 
@@ -78,21 +89,21 @@ fn dispatch(argv: &[OsString]) -> Result<(), Error> {
 /// Every line goes through [`stderr_line`]: a server's message, a key or a path in it
 /// cannot repeat a secret or drive the terminal. Line breaks are only those of the
 /// error's shape (click's usage block, one line per failure or note).
-fn report(e: &Error) -> i32 {
+fn report(e: &Failure) -> i32 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let mut lines = Vec::new();
     match e {
-        Error::Exit(_) => {}
+        Failure::Exit(_) | Failure::Error(Error::OutputClosed) => {}
         // click's KeyboardInterrupt handling: a blank line (it ends the terminal's `^C`
         // echo), then `Aborted!`; here with what was left said in between.
-        Error::Interrupted(notes) => {
+        Failure::Error(Error::Interrupted(notes)) => {
             lines.push(String::new());
             lines.extend(notes.iter().cloned());
             lines.push("Aborted!".to_string());
         }
-        Error::Usage { command, message } => {
-            let (usage, try_cmd) = match command.as_deref().and_then(spec::find) {
+        Failure::Usage { command, message } => {
+            let (usage, try_cmd) = match command.and_then(spec::find) {
                 Some(spec) => (spec.usage_line(), format!("s3-credentials {}", spec.name)),
                 None => (
                     "Usage: s3-credentials [OPTIONS] COMMAND [ARGS]...".to_string(),
@@ -105,7 +116,7 @@ fn report(e: &Error) -> i32 {
             lines.push(format!("Error: {message}"));
         }
         // click's ClickException of lines joined by newlines: `Error: ` before the first.
-        Error::Failures(failures) => {
+        Failure::Error(Error::Failures(failures)) => {
             for (i, failure) in failures.iter().enumerate() {
                 let prefix = if i == 0 { "Error: " } else { "" };
                 lines.push(format!("{prefix}{failure}"));
@@ -171,35 +182,18 @@ pub fn context(options: &crate::aws::AwsOptions) -> Result<crate::aws::Context, 
     Ok(ctx)
 }
 
-/// The list format from `--nl`, `--csv`, `--tsv`, with the original's precedence:
-/// `--nl` wins, then `--tsv`, then `--csv`.
-pub fn list_format(m: &Matches) -> crate::output::Format {
-    use crate::output::Format;
-    // Each flag is read, so that the spec check sees all three.
-    let (nl, tsv, csv) = (m.flag("nl"), m.flag("tsv"), m.flag("csv"));
-    if nl {
-        Format::Nl
-    } else if tsv {
-        Format::Tsv
-    } else if csv {
-        Format::Csv
-    } else {
-        Format::Json
-    }
-}
-
 /// The original's `output()` to stdout: items printed as they arrive, stopping at
 /// the first one that fails (a page that could not be fetched).
-pub fn print_list(
-    items: impl Iterator<Item = Result<serde_json::Value, Error>>,
+pub fn print_list<E: Into<Failure>>(
+    items: impl Iterator<Item = Result<serde_json::Value, E>>,
     headers: &[&str],
     format: crate::output::Format,
-) -> Result<(), Error> {
+) -> Result<(), Failure> {
     use crate::output::{ListError, write_list_fallible};
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     write_list_fallible(&mut out, items, headers, format).map_err(|e| match e {
-        ListError::Io(io) => stdout_error(io),
-        ListError::Item(e) => e,
+        ListError::Io(io) => stdout_error(io).into(),
+        ListError::Item(e) => e.into(),
     })
 }

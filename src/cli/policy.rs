@@ -1,48 +1,24 @@
 //! `policy`: print the policy `create` would attach, without touching AWS.
 
-use serde_json::Value;
-
-use super::args::{Command, Matches};
+use super::args::Args;
 use super::echo;
-use crate::error::Error;
+use super::{CommandError, Failure};
 use crate::output::dumps;
 use crate::policies::{self, Permission};
 
-pub struct Policy {
-    buckets: Vec<String>,
-    public_bucket: bool,
-    permission: Permission,
-    prefixes: Vec<String>,
-    statements: Vec<Value>,
-}
-
-impl Command for Policy {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(Policy {
-            buckets: m.arg_list("BUCKETS")?,
-            public_bucket: m.flag("public-bucket"),
-            // Unlike `create`, the original lets --write-only win when both flags are given.
-            permission: Permission::from_flags(m.flag("read-only"), m.flag("write-only")),
-            prefixes: m.texts("prefix")?,
-            statements: m.statements("statement"),
-        })
-    }
-
-    fn run(self) -> Result<(), Error> {
-        let buckets = self.buckets;
-        if self.public_bucket {
-            if buckets.len() != 1 {
-                return Err(Error::msg(
-                    "--public-bucket policy can only be generated for a single bucket",
-                ));
-            }
-            return echo(dumps(
-                &policies::bucket_policy_allow_all_get(&buckets[0]),
-                Some(4),
-            ));
+pub(super) fn run(args: Args) -> Result<(), Failure> {
+    // Unlike `create`, the original lets --write-only win when both flags are given.
+    let permission = Permission::from_flags(args.read_only, args.write_only);
+    let buckets = args.buckets;
+    if args.public_bucket {
+        if buckets.len() != 1 {
+            return Err(CommandError::PublicBucketNotSingle.into());
         }
-        let policy =
-            policies::buckets_policy(self.permission, &buckets, &self.prefixes, &self.statements);
-        echo(dumps(&policy, Some(4)))
+        return Ok(echo(dumps(
+            &policies::bucket_policy_allow_all_get(&buckets[0]),
+            Some(4),
+        ))?);
     }
+    let policy = policies::buckets_policy(permission, &buckets, &args.prefixes, &args.statements);
+    Ok(echo(dumps(&policy, Some(4)))?)
 }

@@ -2,60 +2,38 @@
 
 use time::OffsetDateTime;
 
-use super::args::{Command, Matches, aws_options};
+use super::args::Args;
+use super::{CommandError, Failure};
 use crate::aws::AwsOptions;
 use crate::aws::config::{Env, ProcessEnv};
 use crate::aws::s3::presign::MAX_EXPIRES;
-use crate::error::Error;
 use crate::output::{parse_aws_timestamp, py_datetime};
 
 const DEFAULT_EXPIRES: i64 = 3600;
 
-pub struct Presign {
-    /// Seconds, checked.
-    expires_in: u64,
-    method: String,
-    bucket: String,
-    key: String,
-    aws: AwsOptions,
-}
-
-impl Command for Presign {
-    fn from_matches(m: &Matches) -> Result<Self, Error> {
-        Ok(Presign {
-            expires_in: expires_in(m.int("expires-in").unwrap_or(DEFAULT_EXPIRES))?,
-            method: m.text("method")?.unwrap_or_else(|| "GET".to_string()),
-            bucket: m.arg("BUCKET")?,
-            key: m.arg("KEY")?,
-            aws: aws_options(m)?,
-        })
-    }
-
-    fn run(self) -> Result<(), Error> {
-        let Presign {
-            expires_in: requested,
-            method,
-            bucket,
-            key,
-            aws,
-        } = self;
-        let ctx = super::context(&aws)?;
-        let now = ctx.session().http.now();
-        let expires = match credentials_expiry(&aws, &ProcessEnv) {
-            Some(at) => within_credentials(requested, at, now)?,
-            None => requested,
-        };
-        let url = ctx.s3().presigned_url(&method, &bucket, &key, expires, now);
-        super::echo(url)
-    }
+pub(super) fn run(args: Args) -> Result<(), Failure> {
+    let requested = expires_in(args.expires_in.unwrap_or(DEFAULT_EXPIRES))?;
+    let method = args.method.as_deref().unwrap_or("GET");
+    let Args {
+        bucket, key, aws, ..
+    } = &args;
+    let aws = aws.options();
+    let ctx = super::context(&aws)?;
+    let now = ctx.session().http.now();
+    let expires = match credentials_expiry(&aws, &ProcessEnv) {
+        Some(at) => within_credentials(requested, at, now)?,
+        None => requested,
+    };
+    let url = ctx.s3().presigned_url(method, bucket, key, expires, now);
+    Ok(super::echo(url)?)
 }
 
 /// click.IntRange(1, 604800)'s check, in its words.
-fn expires_in(seconds: i64) -> Result<u64, Error> {
+fn expires_in(seconds: i64) -> Result<u64, Failure> {
     match u64::try_from(seconds) {
         Ok(s) if (1..=MAX_EXPIRES).contains(&s) => Ok(s),
-        _ => Err(Error::usage(
-            Some("presign"),
+        _ => Err(Failure::usage(
+            "presign",
             format!(
                 "Invalid value for '--expires-in': {seconds} is not in the range 1<=x<={MAX_EXPIRES}."
             ),
@@ -96,13 +74,10 @@ fn within_credentials(
     requested: u64,
     expiry: OffsetDateTime,
     now: OffsetDateTime,
-) -> Result<u64, Error> {
+) -> Result<u64, CommandError> {
     let left = (expiry - now).whole_seconds();
     if left < 1 {
-        return Err(Error::msg(format!(
-            "the credentials expired at {}; a URL signed with them would not work",
-            py_datetime(expiry)
-        )));
+        return Err(CommandError::CredentialsExpired(expiry));
     }
     let left = left as u64;
     if left < requested {

@@ -2,55 +2,105 @@
 //! account owner can find (and clean up) what the tool made. Checked before any request
 //! against the rules IAM and S3 share, so a bad tag never leaves a half-made user.
 
-use super::args::{Matches, py_str};
-use crate::error::Error;
+use std::fmt;
+
+use super::Failure;
+use super::args::py_str;
 
 /// IAM allows 50 tags on a user or role (S3 allows 50 on a bucket too).
 const MAX_TAGS: usize = 50;
 const MAX_KEY: usize = 128;
 const MAX_VALUE: usize = 256;
 
-/// Every `--tag`, as (key, value) in command-line order; a usage error names the
-/// first bad one.
-pub fn from_matches(m: &Matches) -> Result<Vec<(String, String)>, Error> {
-    let given = m.texts("tag")?;
-    parse(&given).map_err(|message| m.usage_error(format!("Invalid value for '--tag': {message}")))
+/// Every `--tag` of `command`, as (key, value) in command-line order; a usage error
+/// names the first bad one.
+pub(super) fn checked(
+    command: &'static str,
+    given: &[String],
+) -> Result<Vec<(String, String)>, Failure> {
+    parse(given)
+        .map_err(|message| Failure::usage(command, format!("Invalid value for '--tag': {message}")))
 }
 
-/// The checks, apart from the command line (message without the option name).
-pub fn parse(given: &[String]) -> Result<Vec<(String, String)>, String> {
+/// Why a `--tag` was refused (shown after `Invalid value for '--tag': `).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum TagError {
+    TooMany(usize),
+    /// Not `KEY=VALUE` (the tag as given).
+    NotKeyValue(String),
+    /// The tag as given, and what is wrong with it.
+    Bad(String, TagProblem),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum TagProblem {
+    EmptyKey,
+    KeyTooLong,
+    ValueTooLong,
+    NotAllowed(char),
+    Reserved,
+    KeyTwice,
+}
+
+impl fmt::Display for TagError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TagError::TooMany(n) => write!(f, "{n} tags given, at most {MAX_TAGS} are allowed"),
+            TagError::NotKeyValue(text) => write!(f, "{} is not KEY=VALUE", py_str(text)),
+            TagError::Bad(text, problem) => write!(f, "{}: {problem}", py_str(text)),
+        }
+    }
+}
+
+impl fmt::Display for TagProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TagProblem::EmptyKey => f.write_str("the key is empty"),
+            TagProblem::KeyTooLong => write!(f, "the key is longer than {MAX_KEY} characters"),
+            TagProblem::ValueTooLong => {
+                write!(f, "the value is longer than {MAX_VALUE} characters")
+            }
+            TagProblem::NotAllowed(c) => write!(
+                f,
+                "{} is not allowed (letters, digits, spaces and _.:/=+-@ are)",
+                py_str(&c.to_string())
+            ),
+            TagProblem::Reserved => f.write_str("keys starting with aws: are reserved for AWS"),
+            TagProblem::KeyTwice => f.write_str("the key is given twice"),
+        }
+    }
+}
+
+impl std::error::Error for TagError {}
+
+/// The checks, apart from the command line.
+pub(super) fn parse(given: &[String]) -> Result<Vec<(String, String)>, TagError> {
     if given.len() > MAX_TAGS {
-        return Err(format!(
-            "{} tags given, at most {MAX_TAGS} are allowed",
-            given.len()
-        ));
+        return Err(TagError::TooMany(given.len()));
     }
     let mut tags: Vec<(String, String)> = Vec::with_capacity(given.len());
     for text in given {
         let Some((key, value)) = text.split_once('=') else {
-            return Err(format!("{} is not KEY=VALUE", py_str(text)));
+            return Err(TagError::NotKeyValue(text.clone()));
         };
         let problem = if key.is_empty() {
-            Some("the key is empty".to_string())
+            Some(TagProblem::EmptyKey)
         } else if key.chars().count() > MAX_KEY {
-            Some(format!("the key is longer than {MAX_KEY} characters"))
+            Some(TagProblem::KeyTooLong)
         } else if value.chars().count() > MAX_VALUE {
-            Some(format!("the value is longer than {MAX_VALUE} characters"))
+            Some(TagProblem::ValueTooLong)
         } else if let Some(c) = key.chars().chain(value.chars()).find(|c| !allowed(*c)) {
-            Some(format!(
-                "{} is not allowed (letters, digits, spaces and _.:/=+-@ are)",
-                py_str(&c.to_string())
-            ))
+            Some(TagProblem::NotAllowed(c))
         } else if key.to_ascii_lowercase().starts_with("aws:") {
-            Some("keys starting with aws: are reserved for AWS".to_string())
+            Some(TagProblem::Reserved)
         } else if tags.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
             // IAM compares tag keys without regard to case.
-            Some("the key is given twice".to_string())
+            Some(TagProblem::KeyTwice)
         } else {
             None
         };
         if let Some(problem) = problem {
-            return Err(format!("{}: {problem}", py_str(text)));
+            return Err(TagError::Bad(text.clone(), problem));
         }
         tags.push((key.to_string(), value.to_string()));
     }
@@ -85,7 +135,7 @@ mod tests {
 
     #[test]
     fn bad_tags_are_named() {
-        let err = |items: &[&str]| parse(&strings(items)).unwrap_err();
+        let err = |items: &[&str]| parse(&strings(items)).unwrap_err().to_string();
         assert_eq!(err(&["owner"]), "'owner' is not KEY=VALUE");
         assert_eq!(err(&["=x"]), "'=x': the key is empty");
         assert_eq!(
@@ -109,7 +159,7 @@ mod tests {
         assert_eq!(err(&["a=1", "A=2"]), "'A=2': the key is given twice");
         let many: Vec<String> = (0..51).map(|i| format!("k{i}=v")).collect();
         assert_eq!(
-            parse(&many).unwrap_err(),
+            parse(&many).unwrap_err().to_string(),
             "51 tags given, at most 50 are allowed"
         );
         assert!(parse(&many[..50]).is_ok());

@@ -242,7 +242,7 @@ pub fn fetch_span(
     sink: &mut Sink,
     progress: &Progress,
 ) -> Result<ObjectInfo, Error> {
-    let max_failures = src.s3.ctx.http.max_attempts();
+    let max_failures = src.s3.max_attempts();
     let mut failures = 0;
     let mut pos = span.first;
     let mut info: Option<ObjectInfo> = None;

@@ -404,10 +404,8 @@ pub fn cli_args(data: &[u8]) {
         return;
     }
     match args::parse(spec, &argv) {
-        Ok(args::Parsed::Run(m)) => {
-            let _ = m.texts("statement");
-            let _ = m.arg_list("BUCKETS");
-            let _ = args::aws_options(&m);
+        Ok(args::Parsed::Run(parsed)) => {
+            let _ = parsed.aws.options();
         }
         Ok(args::Parsed::Help) => {}
         Err(e) => {

@@ -9,60 +9,31 @@
 
 use std::ffi::{OsStr, OsString};
 
-use crate::error::Error;
+use crate::cli::Failure;
 
-mod command;
-mod matches;
+mod set;
 mod suggest;
 mod values;
 
 pub use crate::error::io_reason;
 /// Python's repr() of a short str, as click quotes names in messages.
 pub use crate::output::py_repr_str as py_str;
-pub use command::{Command, Runner, aws_options, runner};
-pub use matches::{Matches, Val};
+use set::Val;
+pub use set::{ArgSet, Args, Set};
 pub use suggest::{close_matches, format_possibilities};
-pub use values::{check_bucket, parse_bool, parse_duration, parse_statement, valid_bucket_name};
+pub use values::{ValueError, check_bucket, parse_bool, parse_duration, parse_statement};
 use values::{check_existing_file, convert};
 
-/// How an option's value is checked and converted, as click's parameter types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Conv {
-    /// A flag: no value.
-    Flag,
-    /// Any text (click's TEXT).
-    Text,
-    /// An integer (click's INTEGER).
-    Int,
-    /// click's BOOLEAN: 1/0, true/false, t/f, yes/no, y/n, on/off, and "" as false.
-    Bool,
-    /// One of a fixed list (click.Choice).
-    Choice(&'static [&'static str]),
-    /// `3600`, `3600s`, `15m`, `1h`; between 15 minutes and 12 hours.
-    Duration,
-    /// A JSON object with Effect, Action and Resource.
-    Statement,
-    /// A policy: literal JSON (starting with `{`), a file path, or `-` for stdin.
-    Policy,
-    /// click.File("r"): the file's text (or stdin for `-`) is read while parsing.
-    FileText,
-    /// A path to a file that may not exist yet, and is not a directory.
-    OutFile,
-    /// A path to a directory that may not exist yet, and is not a file.
-    OutDir,
-}
-
 /// One option of a command.
-#[derive(Debug)]
+#[derive(Clone, Copy)]
 pub struct OptSpec {
     pub short: Option<char>,
     pub long: &'static str,
     /// Shown after the option in help (`TEXT`, `DURATION`, `[ini|json]`); empty for flags.
     pub metavar: &'static str,
     pub help: &'static str,
-    pub conv: Conv,
-    /// May be given several times; every value is kept.
-    pub multiple: bool,
+    /// The field of [`Args`] it writes, and so how its value is converted.
+    pub set: Set,
     pub required: bool,
 }
 
@@ -78,22 +49,28 @@ pub enum ArgConv {
 }
 
 /// One positional argument.
-#[derive(Debug)]
+#[derive(Clone, Copy)]
 pub struct ArgSpec {
     /// Upper-case name as shown in usage (`BUCKET`, `KEYS`).
     pub name: &'static str,
-    /// Takes every remaining positional (nargs=-1).
-    pub variadic: bool,
     pub required: bool,
     pub conv: ArgConv,
+    /// The field of [`Args`] it writes; a list field takes every remaining positional.
+    pub set: ArgSet,
 }
 
-/// A command: its name, help and the options it takes.
-#[derive(Debug)]
+impl ArgSpec {
+    /// Takes every remaining positional (nargs=-1).
+    pub fn variadic(&self) -> bool {
+        self.set.variadic()
+    }
+}
+
+/// A command: its name, help, the options it takes and what it does with them.
 pub struct CommandSpec {
     pub name: &'static str,
-    /// The command's typed arguments and what it does with them.
-    pub command: Runner,
+    /// The command itself, on the typed arguments.
+    pub run: fn(Args) -> Result<(), Failure>,
     /// One line for the top-level command list.
     pub summary: &'static str,
     /// The help text shown after the usage line, already laid out (indented 2).
@@ -113,7 +90,7 @@ impl CommandSpec {
         let mut line = format!("Usage: s3-credentials {} [OPTIONS]", self.name);
         for arg in self.args {
             line.push(' ');
-            match (arg.variadic, arg.required) {
+            match (arg.variadic(), arg.required) {
                 (true, true) => line.push_str(&format!("{}...", arg.name)),
                 (true, false) => line.push_str(&format!("[{}]...", arg.name)),
                 (false, true) => line.push_str(arg.name),
@@ -134,7 +111,8 @@ impl CommandSpec {
 
 /// What `parse` found.
 pub enum Parsed {
-    Run(Matches),
+    /// The typed arguments (boxed: they are large, and `Help` is not).
+    Run(Box<Args>),
     /// `--help` was given: print this command's help.
     Help,
 }
@@ -147,29 +125,25 @@ fn opt_hint(opt: &OptSpec) -> String {
     }
 }
 
-pub(super) fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Error {
-    Error::usage(
-        Some(spec.name),
+pub(super) fn invalid_opt(spec: &CommandSpec, opt: &OptSpec, message: String) -> Failure {
+    Failure::usage(
+        spec.name,
         format!("Invalid value for {}: {message}", opt_hint(opt)),
     )
 }
 
-pub(super) fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Error {
-    Error::usage(
-        Some(spec.name),
-        format!("Invalid value for '{name}': {message}"),
-    )
+pub(super) fn invalid_arg(spec: &CommandSpec, name: &str, message: String) -> Failure {
+    Failure::usage(spec.name, format!("Invalid value for '{name}': {message}"))
 }
 
 /// A usage error that click raises without the usage lines (it has no context yet).
-fn bare_usage(message: String) -> Error {
-    Error::UsageBare(message)
+fn bare_usage(message: String) -> Failure {
+    Failure::UsageBare(message)
 }
 
 /// Parse one command's arguments (everything after the command name).
-pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Error> {
-    let mut values: Vec<(&'static str, OsString, &'static OptSpec)> = Vec::new();
-    let mut flags: Vec<&'static str> = Vec::new();
+pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Failure> {
+    let mut values: Vec<(OsString, &'static OptSpec)> = Vec::new();
     let mut positionals: Vec<OsString> = Vec::new();
     let mut help = false;
     let mut i = 0;
@@ -197,14 +171,14 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             let Some(opt) = spec.find_long(name) else {
                 return Err(no_such_option(spec, &format!("--{name}")));
             };
-            if opt.conv == Conv::Flag {
+            if opt.set.is_flag() {
                 if attached.is_some() {
                     return Err(bare_usage(format!(
                         "Option {} does not take a value.",
                         py_str(&format!("--{name}"))
                     )));
                 }
-                flags.push(opt.long);
+                values.push((OsString::new(), opt));
             } else {
                 let value = match attached {
                     // Keep the raw bytes after '=' (the lossy copy is only for matching).
@@ -220,7 +194,7 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
                         v.clone()
                     }
                 };
-                values.push((opt.long, value, opt));
+                values.push((value, opt));
             }
             continue;
         }
@@ -233,8 +207,8 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             let Some(opt) = spec.find_short(c) else {
                 return Err(no_such_option(spec, &format!("-{c}")));
             };
-            if opt.conv == Conv::Flag {
-                flags.push(opt.long);
+            if opt.set.is_flag() {
+                values.push((OsString::new(), opt));
                 continue;
             }
             let value = if j < chars.len() {
@@ -249,7 +223,7 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
                     py_str(&format!("-{c}"))
                 )));
             };
-            values.push((opt.long, value, opt));
+            values.push((value, opt));
             break;
         }
     }
@@ -259,8 +233,8 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
 
     // Convert option values in command-line order, as click processes them.
     let mut converted = Vec::with_capacity(values.len());
-    for (long, raw, opt) in values {
-        converted.push((long, convert(spec, opt, &raw)?));
+    for (raw, opt) in values {
+        converted.push((opt, convert(spec, opt, &raw)?));
     }
     // click checks the parameters that are absent in declaration order, and every
     // command declares its arguments before its options: a missing argument is reported
@@ -269,9 +243,9 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
     let (args, extra) = assign_positionals(spec, positionals)?;
     // Boolean flags given twice are still one flag; the last single value wins.
     for opt in spec.options() {
-        if opt.required && !converted.iter().any(|(l, _)| *l == opt.long) {
-            return Err(Error::usage(
-                Some(spec.name),
+        if opt.required && !converted.iter().any(|(o, _)| o.long == opt.long) {
+            return Err(Failure::usage(
+                spec.name,
                 format!("Missing option {}.", opt_hint(opt)),
             ));
         }
@@ -282,13 +256,28 @@ pub fn parse(spec: &'static CommandSpec, argv: &[OsString]) -> Result<Parsed, Er
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
         let s = if shown.len() == 1 { "" } else { "s" };
-        return Err(Error::usage(
-            Some(spec.name),
+        return Err(Failure::usage(
+            spec.name,
             format!("Got unexpected extra argument{s} ({})", shown.join(" ")),
         ));
     }
-    Ok(Parsed::Run(Matches::new(spec, converted, flags, args)))
+    // Only now is each value stored in its field: text that is not UTF-8 is refused
+    // after every check above, options in command-line order, then positionals.
+    let mut typed = Args::default();
+    for (opt, val) in converted {
+        opt.set
+            .store(&mut typed, val)
+            .map_err(|()| invalid_opt(spec, opt, NOT_UTF8.to_string()))?;
+    }
+    for (arg, values) in spec.args.iter().zip(args) {
+        arg.set
+            .apply(&mut typed, values)
+            .map_err(|()| invalid_arg(spec, arg.name, NOT_UTF8.to_string()))?;
+    }
+    Ok(Parsed::Run(Box::new(typed)))
 }
+
+const NOT_UTF8: &str = "text is not valid UTF-8";
 
 /// The bytes after the first '=' of `--name=value`.
 fn split_attached(raw: &OsStr) -> OsString {
@@ -315,11 +304,16 @@ type Assigned = (Vec<Vec<OsString>>, Vec<OsString>);
 fn assign_positionals(
     spec: &'static CommandSpec,
     mut positionals: Vec<OsString>,
-) -> Result<Assigned, Error> {
-    let fixed_after_variadic = spec.args.iter().skip_while(|a| !a.variadic).skip(1).count();
+) -> Result<Assigned, Failure> {
+    let fixed_after_variadic = spec
+        .args
+        .iter()
+        .skip_while(|a| !a.variadic())
+        .skip(1)
+        .count();
     let mut out = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
-        let taken: Vec<OsString> = if arg.variadic {
+        let taken: Vec<OsString> = if arg.variadic() {
             let keep = positionals.len().saturating_sub(fixed_after_variadic);
             positionals.drain(..keep).collect()
         } else if positionals.is_empty() {
@@ -328,19 +322,19 @@ fn assign_positionals(
             vec![positionals.remove(0)]
         };
         if taken.is_empty() && arg.required {
-            let shown = if arg.variadic {
+            let shown = if arg.variadic() {
                 format!("{}...", arg.name)
             } else {
                 arg.name.to_string()
             };
-            return Err(Error::usage(
-                Some(spec.name),
+            return Err(Failure::usage(
+                spec.name,
                 format!("Missing argument {}.", py_str(&shown)),
             ));
         }
         if arg.conv == ArgConv::Bucket {
             for value in &taken {
-                check_bucket(spec, arg.name, value)?;
+                check_bucket(spec.name, arg.name, value)?;
             }
         }
         if arg.conv == ArgConv::ExistingFileOrDash {
@@ -353,7 +347,7 @@ fn assign_positionals(
     Ok((out, positionals))
 }
 
-fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
+fn no_such_option(spec: &CommandSpec, name: &str) -> Failure {
     let mut message = format!("No such option {}.", py_str(name));
     if name.starts_with("--") {
         let longs: Vec<String> = spec
@@ -367,7 +361,7 @@ fn no_such_option(spec: &CommandSpec, name: &str) -> Error {
             message.push_str(&format_possibilities(close));
         }
     }
-    Error::usage(Some(spec.name), message)
+    Failure::usage(spec.name, message)
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 use super::*;
 
+/// The value's message, as the user sees it after `Invalid value for '--x': `.
+fn shown<T>(r: Result<T, ValueError>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())
+}
+
 #[test]
 fn durations_follow_the_original() {
+    let parse_duration = |s: &str| shown(parse_duration(s));
     assert_eq!(parse_duration("900"), Ok(900));
     assert_eq!(parse_duration("15m"), Ok(900));
     assert_eq!(parse_duration("1200s"), Ok(1200));
@@ -30,6 +36,7 @@ fn durations_follow_the_original() {
 
 #[test]
 fn statements_need_three_keys() {
+    let parse_statement = |s: &str| shown(parse_statement(s));
     assert_eq!(parse_statement("x"), Err("Invalid JSON string".into()));
     assert_eq!(parse_statement("[1]"), Err("JSON must be an object".into()));
     assert_eq!(
@@ -69,66 +76,158 @@ fn click_booleans() {
     assert_eq!(parse_bool("maybe"), None);
 }
 
-#[test]
-#[cfg(debug_assertions)]
-fn a_misspelt_option_name_is_caught() {
-    let spec = crate::cli::spec::find("policy").unwrap();
-    let Ok(Parsed::Run(m)) = parse(spec, &["b".into(), "--read-only".into()]) else {
-        panic!("policy b --read-only parses");
-    };
-    assert!(m.flag("read-only"));
-    let misspelt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.flag("readonly")));
-    assert!(misspelt.is_err(), "a name the command lacks is refused");
-    let missing_arg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.arg_os("KEY")));
-    assert!(missing_arg.is_err());
+fn run(command: &str, argv: &[&str]) -> Result<Args, Failure> {
+    let spec = crate::cli::spec::find(command).unwrap();
+    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
+    match parse(spec, &argv)? {
+        Parsed::Run(args) => Ok(*args),
+        Parsed::Help => panic!("{command} {argv:?} asks for help"),
+    }
 }
 
-/// Each command's typed arguments read every option and argument its spec declares, so
-/// none is parsed and then ignored (and, in debug builds, none read is misspelt).
+/// A value of the kind each `Set` takes, as the parser would make it.
+fn sample(set: Set) -> Val {
+    match set {
+        Set::Flag(_) => Val::Flag,
+        Set::Text(_) | Set::Truthy(_) | Set::Texts(_) => Val::Text("v".into()),
+        Set::Choice(choices, _) => Val::Text(choices[0].into()),
+        Set::Int(_) => Val::Int(7),
+        Set::Bool(_) => Val::Bool(true),
+        Set::Duration(_) => Val::Seconds(900),
+        Set::Statements(_) => Val::Json(serde_json::json!({"Effect": "Allow"})),
+        Set::Policy(_) | Set::FileText(_) => Val::Read("{}".into()),
+        Set::OutFile(_) | Set::OutDir(_) => Val::Path("out".into()),
+    }
+}
+
+/// The one spec test: in every command, each option and each positional writes a
+/// field (its value is not dropped) and no two write the same one (one would hide
+/// the other). That a value fits its field is the compiler's check.
 #[test]
-fn every_command_reads_its_whole_spec() {
+fn every_option_and_argument_writes_a_field_of_its_own() {
     for spec in crate::cli::spec::COMMANDS {
-        let mut argv: Vec<OsString> = spec
-            .args
-            .iter()
-            .filter(|a| a.required)
-            .map(|a| match a.conv {
-                ArgConv::ExistingFileOrDash => OsString::from("-"),
-                _ => OsString::from("example-bucket"),
-            })
-            .collect();
-        for opt in spec.options().filter(|o| o.required) {
-            assert_eq!(
-                opt.conv,
-                Conv::Duration,
-                "a sample value for --{}",
-                opt.long
+        let mut written: Vec<(String, Args)> = Vec::new();
+        for opt in spec.options() {
+            let mut args = Args::default();
+            opt.set.store(&mut args, sample(opt.set)).unwrap();
+            written.push((format!("--{}", opt.long), args));
+        }
+        for arg in spec.args {
+            let mut args = Args::default();
+            arg.set.apply(&mut args, vec!["v".into()]).unwrap();
+            written.push((arg.name.to_string(), args));
+        }
+        for (i, (name, args)) in written.iter().enumerate() {
+            assert_ne!(
+                args,
+                &Args::default(),
+                "{} {name} writes nothing",
+                spec.name
             );
-            argv.extend([format!("--{}", opt.long).into(), "900".into()]);
+            for (other, other_args) in &written[..i] {
+                assert_ne!(
+                    args, other_args,
+                    "{}: {name} and {other} write the same field",
+                    spec.name
+                );
+            }
         }
-        let Ok(Parsed::Run(m)) = parse(spec, &argv) else {
-            panic!("{}: the minimal command line does not parse", spec.name);
-        };
-        if let Err(e) = spec.command.read(&m) {
-            panic!("{}: {e}", spec.name);
+        // And the names themselves: a long or short name given twice would shadow.
+        let longs: Vec<&str> = spec.options().map(|o| o.long).collect();
+        let shorts: Vec<char> = spec.options().filter_map(|o| o.short).collect();
+        for (i, long) in longs.iter().enumerate() {
+            assert!(!longs[..i].contains(long), "{}: --{long} twice", spec.name);
         }
-        assert_eq!(
-            m.unread(),
-            Vec::<&str>::new(),
-            "{} leaves these unread",
-            spec.name
-        );
+        for (i, short) in shorts.iter().enumerate() {
+            assert!(
+                !shorts[..i].contains(short),
+                "{}: -{short} twice",
+                spec.name
+            );
+        }
     }
 }
 
 #[test]
-fn unread_names_are_found() {
-    let spec = crate::cli::spec::find("policy").unwrap();
-    let Ok(Parsed::Run(m)) = parse(spec, &[OsString::from("b")]) else {
-        panic!("policy b does not parse");
+fn parsed_values_land_in_their_fields() {
+    let args = run(
+        "create",
+        &[
+            "b1",
+            "--read-only",
+            "--prefix",
+            "a/",
+            "b2",
+            "--prefix=c/",
+            "-d",
+            "15m",
+            "-f",
+            "ini",
+            "--tag",
+            "k=v",
+            "-c",
+            "--username",
+            "first",
+            "--username",
+            "last",
+        ],
+    )
+    .unwrap();
+    assert_eq!(args.buckets, ["b1", "b2"]);
+    assert!(args.read_only && args.create_bucket && !args.write_only);
+    assert_eq!(args.prefixes, ["a/", "c/"]);
+    assert_eq!(args.duration, Some(900));
+    assert_eq!(args.format.as_deref(), Some("ini"));
+    assert_eq!(args.tags, ["k=v"]);
+    // The last of a repeated single-value option wins, as in click.
+    assert_eq!(args.username.as_deref(), Some("last"));
+
+    // Text the original tests for truth: empty is not given.
+    let args = run("delete-objects", &["b", "--prefix", "", "--access-key", ""]).unwrap();
+    assert_eq!((args.prefix, args.aws.access_key), (None, None));
+    let args = run("list-bucket", &["b", "--prefix", "p/", "--csv", "--tsv"]).unwrap();
+    assert_eq!(args.prefix.as_deref(), Some("p/"));
+    assert_eq!(args.list_format(), crate::output::Format::Tsv);
+
+    let args = run(
+        "set-public-access-block",
+        &[
+            "b",
+            "--block-public-acls",
+            "no",
+            "--restrict-public-buckets",
+            "1",
+        ],
+    )
+    .unwrap();
+    assert_eq!(args.bucket, "b");
+    assert_eq!(args.block_public_acls, Some(false));
+    assert_eq!(args.restrict_public_buckets, Some(true));
+    assert_eq!(args.ignore_public_acls, None);
+}
+
+#[cfg(unix)]
+#[test]
+fn text_that_is_not_utf8_is_a_usage_error_naming_the_parameter() {
+    use std::os::unix::ffi::OsStringExt;
+    let spec = crate::cli::spec::find("list-bucket").unwrap();
+    let bad = OsString::from_vec(vec![b'a', 0xff]);
+    let refused = |argv: Vec<OsString>| match parse(spec, &argv) {
+        Err(e @ Failure::Usage { .. }) => e.to_string(),
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("{argv:?} parses"),
     };
-    assert!(m.flag("read-only") || m.arg_list("BUCKETS").is_ok());
-    let unread = m.unread();
-    assert!(unread.contains(&"write-only") && !unread.contains(&"read-only"));
-    assert!(!unread.contains(&"BUCKETS"), "{unread:?}");
+    assert_eq!(
+        refused(vec!["b".into(), "--prefix".into(), bad.clone()]),
+        "Invalid value for '--prefix': text is not valid UTF-8"
+    );
+    let spec = crate::cli::spec::find("delete-user").unwrap();
+    let refused = match parse(spec, &[bad]) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("parses"),
+    };
+    assert_eq!(
+        refused,
+        "Invalid value for 'USERNAMES': text is not valid UTF-8"
+    );
 }

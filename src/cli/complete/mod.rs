@@ -1,4 +1,4 @@
-//! Shell completion with click 8's protocol, answered from the option tables in `spec.rs`.
+//! Shell completion with click 8's protocol, answered from the option tables in `spec/`.
 //!
 //! `_S3_CREDENTIALS_COMPLETE=bash_source s3-credentials` (or `zsh_source`, `fish_source`,
 //! `powershell_source`) prints the script a shell sources; the script calls back with
@@ -15,17 +15,19 @@ mod tests;
 
 use std::io::Write;
 
-use super::args::{ArgConv, CommandSpec, Conv, OptSpec};
+use super::args::{ArgConv, CommandSpec, OptSpec, Set};
 use super::spec::{self, COMMANDS};
 
 /// The variable click derives from the program name: `_{PROG_NAME}_COMPLETE`.
-pub const COMPLETE_VAR: &str = "_S3_CREDENTIALS_COMPLETE";
+pub(super) const COMPLETE_VAR: &str = "_S3_CREDENTIALS_COMPLETE";
 
 const HELP_HELP: &str = "Show this message and exit.";
 const VERSION_HELP: &str = "Show the version and exit.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shell {
+// `PowerShell` is the shell's own name, not a repetition of the enum's.
+#[allow(clippy::enum_variant_names)]
+pub(super) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -43,7 +45,7 @@ impl Shell {
         }
     }
 
-    pub fn script(self) -> &'static str {
+    pub(super) fn script(self) -> &'static str {
         match self {
             Shell::Bash => scripts::BASH,
             Shell::Zsh => scripts::ZSH,
@@ -56,7 +58,7 @@ impl Shell {
 /// One suggestion: click's CompletionItem. `kind` is `plain`, or `file` / `dir` to ask
 /// the shell for its own path completion.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(super) struct Item {
     pub kind: &'static str,
     pub value: String,
     pub help: Option<String>,
@@ -82,7 +84,7 @@ impl Item {
 
 /// When `_S3_CREDENTIALS_COMPLETE` is set (and not empty), answer it and return the exit
 /// code, as click does before it looks at the command line at all.
-pub fn from_process_env() -> Option<i32> {
+pub(super) fn from_process_env() -> Option<i32> {
     use crate::aws::config::{Env, ProcessEnv};
     let instruction = ProcessEnv.var(COMPLETE_VAR)?;
     // Set but empty is not unset here: fish completes an empty word.
@@ -123,15 +125,37 @@ pub fn from_process_env() -> Option<i32> {
     Some(code)
 }
 
+/// Why a completion request could not be answered (printed as `Error: ...`, exit 1).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum CompletionError {
+    /// The shell function did not set this variable.
+    Unset(&'static str),
+    /// `COMP_CWORD` is not a number.
+    BadCword(String),
+}
+
+impl std::fmt::Display for CompletionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompletionError::Unset(var) => write!(f, "{var} is not set"),
+            CompletionError::BadCword(cword) => {
+                write!(f, "COMP_CWORD is not an integer: {cword:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CompletionError {}
+
 /// The text click prints for a `{shell}_complete` call: one formatted item per line,
 /// and a final newline even when there is nothing to suggest.
-pub fn respond(
+pub(super) fn respond(
     shell: Shell,
     comp_words: Option<String>,
     comp_cword: Option<String>,
-) -> Result<String, String> {
-    let words = comp_words.ok_or("COMP_WORDS is not set")?;
-    let cword = comp_cword.ok_or("COMP_CWORD is not set")?;
+) -> Result<String, CompletionError> {
+    let words = comp_words.ok_or(CompletionError::Unset("COMP_WORDS"))?;
+    let cword = comp_cword.ok_or(CompletionError::Unset("COMP_CWORD"))?;
     let (args, incomplete) = completion_args(shell, &words, &cword)?;
     let items = completions(args, &incomplete);
     let lines: Vec<String> = items.iter().map(|i| format_item(shell, i)).collect();
@@ -144,7 +168,7 @@ fn completion_args(
     shell: Shell,
     words: &str,
     cword: &str,
-) -> Result<(Vec<String>, String), String> {
+) -> Result<(Vec<String>, String), CompletionError> {
     let cwords = split_arg_string(words);
     if shell == Shell::Fish {
         // fish passes the current token itself, and it is also the last word.
@@ -165,7 +189,7 @@ fn completion_args(
     let index: i64 = cword
         .trim()
         .parse()
-        .map_err(|_| format!("COMP_CWORD is not an integer: {cword:?}"))?;
+        .map_err(|_| CompletionError::BadCword(cword.to_string()))?;
     // Python's cwords[1:cword] and cwords[cword], negative indexes included.
     let len = cwords.len() as i64;
     let resolve = |i: i64| if i < 0 { i + len } else { i };
@@ -218,7 +242,7 @@ fn format_item(shell: Shell, item: &Item) -> String {
 
 /// click's `split_arg_string`: `shlex.split` in POSIX mode that keeps a partial last
 /// token (an open quote or a trailing backslash) instead of failing.
-pub fn split_arg_string(s: &str) -> Vec<String> {
+pub(super) fn split_arg_string(s: &str) -> Vec<String> {
     #[derive(PartialEq, Clone, Copy)]
     enum State {
         Space,
@@ -353,7 +377,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
         if let Some(long) = name.strip_prefix("--") {
             let opt = spec.options().find(|o| o.long == long);
             match (opt, long == "help") {
-                (Some(o), _) if o.conv != Conv::Flag => {
+                (Some(o), _) if !o.set.is_flag() => {
                     if explicit.is_none() {
                         if i >= words.len() {
                             return parsed;
@@ -376,7 +400,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
                 return parsed;
             };
             parsed.given.push(o.long);
-            if o.conv != Conv::Flag {
+            if !o.set.is_flag() {
                 if n + 1 == chars.len() {
                     if i >= words.len() {
                         parsed.given.pop();
@@ -393,7 +417,7 @@ fn parse_command(spec: &'static CommandSpec, words: &[String]) -> Parsed {
 }
 
 /// click's `_resolve_incomplete` and then the chosen object's `shell_complete`.
-pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
+pub(super) fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     let ctx = resolve_context(&args);
     let mut incomplete = incomplete.to_string();
     // `--opt=value`: complete the value of --opt.
@@ -415,7 +439,7 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     };
     // The last complete word is an option waiting for its value.
     if let Some(last) = args.last().filter(|a| a.starts_with('-')) {
-        let takes_value = |o: &&OptSpec| o.conv != Conv::Flag;
+        let takes_value = |o: &&OptSpec| !o.set.is_flag();
         if let Some(opt) = spec.options().filter(takes_value).find(|o| {
             last.strip_prefix("--") == Some(o.long)
                 || o.short.is_some_and(|c| *last == format!("-{c}"))
@@ -426,7 +450,7 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
     // The first argument that can still take a value.
     for (index, arg) in spec.args.iter().enumerate() {
         let filled = parsed.positionals.is_some_and(|n| n > index);
-        if arg.variadic || !filled {
+        if arg.variadic() || !filled {
             return match arg.conv {
                 ArgConv::ExistingFileOrDash => vec![Item::path("file", incomplete)],
                 ArgConv::Text | ArgConv::Bucket => Vec::new(),
@@ -437,16 +461,16 @@ pub fn completions(mut args: Vec<String>, incomplete: &str) -> Vec<Item> {
 }
 
 fn option_values(opt: &OptSpec, incomplete: &str) -> Vec<Item> {
-    match opt.conv {
-        Conv::Choice(choices) => choices
+    match opt.set {
+        Set::Choice(choices, _) => choices
             .iter()
             .filter(|c| c.starts_with(incomplete))
             .map(|c| Item::plain(c, ""))
             .collect(),
         // click.File and click.Path(dir_okay=False): the shell completes files.
-        Conv::FileText | Conv::OutFile => vec![Item::path("file", incomplete)],
+        Set::FileText(_) | Set::OutFile(_) => vec![Item::path("file", incomplete)],
         // click.Path(file_okay=False): directories only.
-        Conv::OutDir => vec![Item::path("dir", incomplete)],
+        Set::OutDir(_) => vec![Item::path("dir", incomplete)],
         _ => Vec::new(),
     }
 }
@@ -478,7 +502,7 @@ fn names(ctx: &Ctx, incomplete: &str) -> Vec<Item> {
         }
         Ctx::Command(spec, parsed) if with_options => {
             for opt in spec.options() {
-                if parsed.given.contains(&opt.long) && !opt.multiple {
+                if parsed.given.contains(&opt.long) && !opt.set.multiple() {
                     continue;
                 }
                 let short = opt.short.map(|c| format!("-{c}"));

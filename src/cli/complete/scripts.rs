@@ -4,7 +4,7 @@
 //! `_S3_CREDENTIALS_COMPLETE`). Byte for byte what the original prints, so scripts users
 //! already installed keep calling back with the same protocol.
 
-pub const BASH: &str = r#"_s3_credentials_completion() {
+pub(super) const BASH: &str = r#"_s3_credentials_completion() {
     local IFS=$'\n'
     local response
 
@@ -34,7 +34,7 @@ _s3_credentials_completion_setup() {
 _s3_credentials_completion_setup;
 "#;
 
-pub const ZSH: &str = r#"#compdef s3-credentials
+pub(super) const ZSH: &str = r#"#compdef s3-credentials
 
 _s3_credentials_completion() {
     local -a completions
@@ -76,7 +76,7 @@ else
 fi
 "#;
 
-pub const FISH: &str = r#"function _s3_credentials_completion;
+pub(super) const FISH: &str = r#"function _s3_credentials_completion;
     set -l response (env _S3_CREDENTIALS_COMPLETE=fish_complete COMP_WORDS=(commandline -cp) COMP_CWORD=(commandline -t) s3-credentials);
 
     for completion in $response;
@@ -95,7 +95,7 @@ end;
 complete --no-files --command s3-credentials --arguments "(_s3_credentials_completion)";
 "#;
 
-pub const POWERSHELL: &str = r#"Register-ArgumentCompleter -Native -CommandName s3-credentials -ScriptBlock {
+pub(super) const POWERSHELL: &str = r#"Register-ArgumentCompleter -Native -CommandName s3-credentials -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
 
     $prev_complete = $env:_S3_CREDENTIALS_COMPLETE

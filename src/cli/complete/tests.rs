@@ -159,9 +159,20 @@ fn words_split_as_shlex_does_keeping_a_partial_last_token() {
 
 #[test]
 fn comp_cword_must_be_an_integer_and_both_variables_set() {
-    assert!(respond(Bash, Some("s3-credentials".into()), Some("x".into())).is_err());
-    assert!(respond(Bash, None, Some("1".into())).is_err());
-    assert!(respond(Zsh, Some("s3-credentials".into()), None).is_err());
+    let refused = |words: Option<&str>, cword: Option<&str>| {
+        respond(Bash, words.map(String::from), cword.map(String::from))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(Some("s3-credentials"), Some("x")),
+        "COMP_CWORD is not an integer: \"x\""
+    );
+    assert_eq!(refused(None, Some("1")), "COMP_WORDS is not set");
+    assert_eq!(
+        respond(Zsh, Some("s3-credentials".into()), None),
+        Err(CompletionError::Unset("COMP_CWORD"))
+    );
     // fish's COMP_CWORD is the current token, so any text will do.
     assert_eq!(answer(Fish, "s3-credentials cre", "cre").lines().count(), 1);
 }

@@ -1,0 +1,76 @@
+//! The IAM and identity commands' tables.
+
+use super::*;
+
+pub(super) const DELETE_USER: CommandSpec = CommandSpec {
+    name: "delete-user",
+    run: crate::cli::iam::delete_user,
+    summary: "Delete users with their access keys and policies",
+    help: "  Delete users together with their access keys and inline policies
+
+      s3-credentials delete-user username1 username2",
+    args: &[many("USERNAMES", true, |a| &mut a.usernames)],
+    opts: &[AWS],
+};
+
+pub(super) const LIST_ROLES: CommandSpec = CommandSpec {
+    name: "list-roles",
+    run: crate::cli::iam::list_roles,
+    summary: "List roles",
+    help: "  List roles
+
+  Every role in the account:
+
+      s3-credentials list-roles
+
+  As CSV (or TSV with --tsv):
+
+      s3-credentials list-roles --csv
+
+  With each role's policies (slower):
+
+      s3-credentials list-roles --details",
+    args: &[many("ROLE_NAMES", false, |a| &mut a.role_names)],
+    opts: &[
+        &[details("Add inline and attached policies (slower)")],
+        OUTPUT,
+        AWS,
+    ],
+};
+
+pub(super) const LIST_USER_POLICIES: CommandSpec = CommandSpec {
+    name: "list-user-policies",
+    run: crate::cli::iam::list_user_policies,
+    summary: "Print the inline policies of users",
+    help: "  Print the inline policies of users
+
+      s3-credentials list-user-policies username
+
+  With no usernames, every user's policies are printed.",
+    args: &[many("USERNAMES", false, |a| &mut a.usernames)],
+    opts: &[AWS],
+};
+
+pub(super) const LIST_USERS: CommandSpec = CommandSpec {
+    name: "list-users",
+    run: crate::cli::iam::list_users,
+    summary: "List the account's users",
+    help: "  List the account's users
+
+      s3-credentials list-users
+
+  As CSV (or TSV with --tsv):
+
+      s3-credentials list-users --csv",
+    args: &[],
+    opts: &[OUTPUT, AWS],
+};
+
+pub(super) const WHOAMI: CommandSpec = CommandSpec {
+    name: "whoami",
+    run: crate::cli::iam::whoami,
+    summary: "Show who the credentials belong to",
+    help: "  Show which user or role the credentials belong to",
+    args: &[],
+    opts: &[AWS],
+};
