@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::output::dumps;
 use crate::policies;
 
-pub const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
+pub(crate) const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
 const ROLE_DESCRIPTION: &str = "Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets";
 const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 /// The role allows sessions of up to 12 hours, the longest `--duration` accepts.
@@ -19,7 +19,7 @@ const MAX_SESSION: u64 = 12 * 60 * 60;
 /// The role's ARN, creating the role (trusting the account root, with
 /// AmazonS3FullAccess attached) when it does not exist. Returns whether it was
 /// created just now.
-pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
+pub(crate) fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
     ensure_role_noting(ctx, &[], &mut |_| {})
 }
 
@@ -27,7 +27,7 @@ pub fn ensure_role(ctx: &Context) -> Result<(String, bool), Error> {
 /// (`"role NAME"`, `"policy ARN attached to role NAME"`), so that a caller can say
 /// what was left behind when a later step fails. `tags` go on the role only when it
 /// is created here; an existing role keeps its own.
-pub fn ensure_role_noting(
+pub(crate) fn ensure_role_noting(
     ctx: &Context,
     tags: &[(String, String)],
     created: &mut dyn FnMut(String),
@@ -58,7 +58,7 @@ fn first_retry_delay() -> Duration {
 }
 
 /// `2s`, or `250ms` for waits that are not whole seconds.
-pub fn show_delay(d: Duration) -> String {
+pub(crate) fn show_delay(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{}s", d.as_secs())
     } else {
@@ -69,7 +69,7 @@ pub fn show_delay(d: Duration) -> String {
 /// AssumeRole, retrying with backoff while IAM has not yet propagated a new role
 /// (AWS answers AccessDenied for some seconds after CreateRole). `log` receives
 /// the waiting messages (stderr in the CLI).
-pub fn assume(
+pub(crate) fn assume(
     ctx: &Context,
     role_arn: &str,
     session_name: &str,
@@ -112,7 +112,7 @@ pub fn assume(
 /// A longer one keeps its first 55 characters and ends in `-` and 8 hex digits of
 /// the SHA-256 of the whole name: the same buckets always give the same name, and
 /// different lists sharing a beginning still get different names.
-pub fn session_name(name: &str) -> String {
+pub(crate) fn session_name(name: &str) -> String {
     const LIMIT: usize = 64;
     let cleaned: String = name
         .chars()

@@ -71,20 +71,14 @@ pub enum Error {
     Local(LocalError),
     /// A bucket could not be checked (HeadBucket said 400 or 403): why, in one line.
     BucketCheck(BucketCheckError),
-    /// A plain message, printed as `Error: <message>` (click's ClickException).
-    ///
-    /// Deprecated: being replaced by typed variants (issue 24); no new uses. It goes
-    /// once the last site is gone.
-    Msg(String),
-    /// A failure of the work above the clients (`create`'s plan and steps), typed by
-    /// the module that knows it: printed as it words itself, and kept as the source.
-    Task(Box<dyn std::error::Error + Send + Sync>),
-    /// A setting, a credentials source or the transport's set-up failed: the typed
-    /// error of the layer that failed (`aws::config::ConfigError`,
-    /// `aws::credentials::CredentialsError`, `aws::http::AgentError`), printed in its
-    /// own words; it is this error's source, and its cause is its own source. Boxed
-    /// because those layers sit above this module.
-    Setup(Box<dyn std::error::Error + Send + Sync>),
+    /// The typed error of a layer above this module, printed in its own words and kept
+    /// as this error's source (its cause is its own source): a setting
+    /// (`aws::config::ConfigError`), a credentials source
+    /// (`aws::credentials::CredentialsError`), the transport's set-up
+    /// (`aws::http::AgentError`), `create`'s plan and steps
+    /// (`provision::ProvisionError`). Boxed because those layers sit above this module
+    /// (`tests/layers.rs`); callers that care downcast it.
+    Layer(Box<dyn std::error::Error + Send + Sync>),
     /// Several failures reported together, one line each, `Error: ` before the first
     /// (click's ClickException of the lines joined by newlines). Kept apart so that a
     /// line break inside one (a key holding `\n`) is shown escaped, not as a new line.
@@ -119,11 +113,6 @@ impl Error {
         })
     }
 
-    /// Deprecated with [`Error::Msg`]: no new uses.
-    pub fn msg(message: impl Into<String>) -> Self {
-        Error::Msg(message.into())
-    }
-
     /// The AWS error, when this is one.
     pub fn aws(&self) -> Option<&AwsError> {
         match self {
@@ -152,9 +141,7 @@ impl fmt::Display for Error {
             Error::Transport(t) => write!(f, "{t}"),
             Error::Local(l) => write!(f, "{l}"),
             Error::BucketCheck(e) => write!(f, "{e}"),
-            Error::Msg(m) => f.write_str(m),
-            Error::Task(e) => write!(f, "{e}"),
-            Error::Setup(e) => write!(f, "{e}"),
+            Error::Layer(e) => write!(f, "{e}"),
             Error::Failures(lines) => f.write_str(&lines.join("\n")),
             Error::OutputClosed => f.write_str("standard output was closed"),
             Error::Interrupted(notes) => {
@@ -175,8 +162,7 @@ impl std::error::Error for Error {
             Error::Transport(t) => Some(t),
             Error::Local(l) => Some(&l.source),
             Error::BucketCheck(e) => Some(e),
-            Error::Task(e) => Some(e.as_ref()),
-            Error::Setup(e) => Some(e.as_ref()),
+            Error::Layer(e) => Some(e.as_ref()),
             _ => None,
         }
     }

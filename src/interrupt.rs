@@ -34,7 +34,7 @@ use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
 /// How often blocking waits look at the count: a signal is noticed within this time.
-pub const POLL: Duration = Duration::from_millis(100);
+pub(crate) const POLL: Duration = Duration::from_millis(100);
 
 /// The work stopped because of a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,36 +91,40 @@ thread_local! {
 /// does), or a test's own, raised by hand, so that a unit test sets up and drops its
 /// interrupts without touching the process's or another test's.
 #[derive(Clone, Default)]
-pub struct Handle(Option<Arc<Signals>>);
+pub(crate) struct Handle(Option<Arc<Signals>>);
 
 impl Handle {
     /// What the current thread reads.
-    pub fn current() -> Handle {
+    pub(crate) fn current() -> Handle {
         Handle(CURRENT.with(|c| c.borrow().clone()))
     }
 
+    #[cfg(test)]
     /// A state of its own, which no real signal reaches.
-    pub fn detached() -> Handle {
+    pub(crate) fn detached() -> Handle {
         Handle(Some(Arc::new(Signals::new())))
     }
 
+    #[cfg(test)]
     fn signals(&self) -> &Signals {
         self.0.as_deref().unwrap_or(&PROCESS)
     }
 
+    #[cfg(test)]
     /// Counts a signal, as the handler does (but never ends the process); the count.
-    pub fn raise(&self) -> usize {
+    pub(crate) fn raise(&self) -> usize {
         self.signals().deliver()
     }
 
+    #[cfg(test)]
     /// Signals counted so far.
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.signals().received.load(Ordering::Relaxed)
     }
 
     /// Runs `f` on this thread with this state, in the normal scope; the thread's
     /// previous state and scope come back afterwards (also on panic).
-    pub fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
         struct Restore(Option<Arc<Signals>>);
         impl Drop for Restore {
             fn drop(&mut self) {
@@ -139,29 +143,29 @@ fn with_current<T>(f: impl FnOnce(&Signals) -> T) -> T {
 }
 
 /// Installs the handlers for SIGINT and SIGTERM; once per process, later calls do nothing.
-pub fn install() {
+pub(crate) fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(imp::install);
 }
 
 /// The flag the process's first signal sets.
-pub fn flag() -> &'static AtomicBool {
+pub(crate) fn flag() -> &'static AtomicBool {
     &PROCESS.requested
 }
 
 /// From now on every signal to the process also writes a byte to `fd` (a non-blocking
 /// socket or pipe that stays open for the rest of the process), after setting [`flag`].
-pub fn wake_on_signal(fd: i32) {
+pub(crate) fn wake_on_signal(fd: i32) {
     PROCESS.wake_fd.store(fd, Ordering::SeqCst);
 }
 
 /// Whether any signal has arrived (in this thread's state).
-pub fn requested() -> bool {
+pub(crate) fn requested() -> bool {
     count() > 0
 }
 
 /// Signals received so far (in this thread's state).
-pub fn signals() -> usize {
+pub(crate) fn signals() -> usize {
     count()
 }
 
@@ -192,7 +196,7 @@ thread_local! {
 }
 
 /// Err once a signal means no new request or wait may start on this thread.
-pub fn check() -> Result<(), Interrupted> {
+pub(crate) fn check() -> Result<(), Interrupted> {
     if count() > SCOPE.with(|s| s.get().new) {
         Err(Interrupted)
     } else {
@@ -201,22 +205,22 @@ pub fn check() -> Result<(), Interrupted> {
 }
 
 /// Whether I/O under way on this thread (a read or write waiting on a socket) must stop.
-pub fn stops_io() -> bool {
+pub(crate) fn stops_io() -> bool {
     count() > SCOPE.with(|s| s.get().in_flight)
 }
 
 /// The deadline of the [`cleanup`] this thread is in, if any.
-pub fn deadline() -> Option<Instant> {
+pub(crate) fn deadline() -> Option<Instant> {
     SCOPE.with(|s| s.get().deadline)
 }
 
 /// Whether the [`cleanup`] this thread is in has used up its time.
-pub fn out_of_time() -> bool {
+pub(crate) fn out_of_time() -> bool {
     deadline().is_some_and(|d| Instant::now() >= d)
 }
 
 /// Sleeps for `d`, or less when a signal stops it ([`check`]).
-pub fn sleep(d: Duration) -> Result<(), Interrupted> {
+pub(crate) fn sleep(d: Duration) -> Result<(), Interrupted> {
     let end = Instant::now() + d;
     loop {
         check()?;
@@ -244,7 +248,7 @@ fn within<T>(scope: Scope, f: impl FnOnce() -> T) -> T {
 /// Runs `f` so that the next signal lets a request already in flight finish (its answer
 /// says what was made or deleted) while no new request starts; a second signal stops
 /// that request too.
-pub fn finishing<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn finishing<T>(f: impl FnOnce() -> T) -> T {
     let now = count();
     let outer = SCOPE.with(|s| s.get());
     within(
@@ -259,7 +263,7 @@ pub fn finishing<T>(f: impl FnOnce() -> T) -> T {
 
 /// Runs the clean-up `f` (done because of a signal or a failure): the signals received
 /// so far no longer stop anything, a new one does, and I/O gives up at `limit` from now.
-pub fn cleanup<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
+pub(crate) fn cleanup<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
     let now = count();
     within(
         Scope {
@@ -309,7 +313,7 @@ mod imp {
         }
     }
 
-    pub fn install() {
+    pub(super) fn install() {
         for signum in [SIGINT, SIGTERM] {
             // SAFETY: `signal` is the C library's, called with a valid signal number and
             // either SIG_IGN or the address of an `extern "C" fn(i32)` that only does

@@ -8,18 +8,21 @@
 // Errors are the cold path and carry the AWS error's fields for messages; boxing
 // them would add noise at every call site for no measurable gain.
 #![allow(clippy::result_large_err)]
+// The crate's surface is what main, the integration tests and the fuzz targets use; the
+// rest is pub(crate), so that rustc reports what nothing uses (issue 24).
+#![warn(unreachable_pub)]
 
-pub mod assume;
+pub(crate) mod assume;
 pub mod aws;
 pub mod cli;
 pub mod error;
-pub mod interrupt;
+pub(crate) mod interrupt;
 pub mod localserver;
-pub mod mime;
+pub(crate) mod mime;
 pub mod output;
 pub mod policies;
 pub(crate) mod pool;
-pub mod provision;
+pub(crate) mod provision;
 #[cfg(test)]
 mod testutil;
-pub mod transfer;
+pub(crate) mod transfer;

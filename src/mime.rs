@@ -327,7 +327,7 @@ fn splitext(path: &str) -> (&str, &str) {
 }
 
 /// The type Python's `mimetypes.guess_type(path)[0]` gives on Debian, if any.
-pub fn guess_type(path: &str) -> Option<&'static str> {
+pub(crate) fn guess_type(path: &str) -> Option<&'static str> {
     let (base, ext) = splitext(path);
     // Python loops over suffix_map, but no expansion yields another expandable suffix.
     let expanded;

@@ -45,18 +45,18 @@ const DEFAULT_SECTION: &str = "DEFAULT";
 
 /// Python's `str.isspace()`: Rust's White_Space plus the information separators
 /// `\x1c`-`\x1f`, which Python counts as whitespace and Rust does not.
-pub fn is_py_space(c: char) -> bool {
+pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// Python's `str.strip()` with no argument.
-pub fn py_strip(s: &str) -> &str {
+pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
 }
 
 /// Lines as Python's text files give them (universal newlines: `\n`, `\r\n` and a
 /// lone `\r` each end a line), without their terminators.
-pub fn universal_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn universal_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let s = rest?;
@@ -127,7 +127,7 @@ impl Section {
 
 /// A parsed INI document.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Ini {
+pub(crate) struct Ini {
     sections: Vec<Section>,
     defaults: Section,
 }
@@ -146,24 +146,24 @@ impl fmt::Debug for Ini {
 
 impl Ini {
     /// Section names in file order, without `DEFAULT`.
-    pub fn sections(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn sections(&self) -> impl Iterator<Item = &str> {
         self.sections.iter().map(|s| s.name.as_str())
     }
 
-    pub fn has_section(&self, section: &str) -> bool {
+    pub(crate) fn has_section(&self, section: &str) -> bool {
         self.section(section).is_some()
     }
 
     /// A value: the section's own, else the `[DEFAULT]` one (as configparser does).
     /// `None` when the section does not exist.
-    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, section: &str, key: &str) -> Option<&str> {
         let s = self.section(section)?;
         let key = key.to_lowercase();
         s.get(&key).or_else(|| self.defaults.get(&key))
     }
 
     /// The keys of a section, its own first, then inherited `[DEFAULT]` ones.
-    pub fn keys(&self, section: &str) -> Vec<&str> {
+    pub(crate) fn keys(&self, section: &str) -> Vec<&str> {
         let Some(s) = self.section(section) else {
             return Vec::new();
         };
@@ -180,14 +180,14 @@ impl Ini {
     /// line is empty and whose other lines are `key = value` (stripped, keys keep
     /// their case, a later key wins). `None` if the value is absent, a plain value,
     /// or a block with a line that has no `=` (which [`Ini::nested_blocks_ok`] reports).
-    pub fn nested(&self, section: &str, key: &str) -> Option<Vec<(String, String)>> {
+    pub(crate) fn nested(&self, section: &str, key: &str) -> Option<Vec<(String, String)>> {
         parse_nested(self.get(section, key)?)?.ok()
     }
 
     /// botocore parses every indented block of every section when it loads a file,
     /// and a block with a line that is not `key = value` makes the whole file
     /// unreadable (`ConfigParseError`), even in a profile nobody uses.
-    pub fn nested_blocks_ok(&self) -> bool {
+    pub(crate) fn nested_blocks_ok(&self) -> bool {
         self.sections().all(|section| {
             self.keys(section)
                 .into_iter()
@@ -228,7 +228,7 @@ fn parse_nested(value: &str) -> Option<Result<Vec<(String, String)>, ()>> {
 type Pending = Vec<(String, Vec<String>)>;
 
 /// Parse INI text (configparser's `_read`, strict mode).
-pub fn parse(text: &str) -> Result<Ini, IniError> {
+pub(crate) fn parse(text: &str) -> Result<Ini, IniError> {
     let mut names: Vec<String> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut defaults: Pending = Vec::new();

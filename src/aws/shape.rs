@@ -106,14 +106,14 @@ impl FromXml for PolicyDocument {
 
 /// IAM returns policy documents URL-encoded; decode and parse them, keeping the text as
 /// a string when it is not JSON (as botocore does).
-pub fn decode_policy(text: &str) -> serde_json::Value {
+pub(crate) fn decode_policy(text: &str) -> serde_json::Value {
     let decoded = percent_decode(text);
     serde_json::from_str(&decoded).unwrap_or(serde_json::Value::String(decoded))
 }
 
 /// `urllib.parse.unquote`: %XX sequences decoded as UTF-8, everything else kept (a `+`
 /// stays a `+`).
-pub fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -6,7 +6,7 @@ use super::query::sts::{AssumeRole, GetCallerIdentity};
 use super::session::Session;
 use crate::error::Error;
 
-pub use super::query::sts::{AssumedRole, CallerIdentity};
+pub(crate) use super::query::sts::{AssumedRole, CallerIdentity};
 
 pub struct Sts<'a> {
     pub(crate) ctx: &'a Session,

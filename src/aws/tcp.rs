@@ -22,7 +22,7 @@ use ureq::unversioned::transport::{
 
 /// Connects like ureq's `TcpConnector`, yielding a [`QuickAck`] transport.
 #[derive(Debug, Default)]
-pub struct QuickAckTcp;
+pub(crate) struct QuickAckTcp;
 
 impl<In: Transport> Connector<In> for QuickAckTcp {
     type Out = Either<In, QuickAck>;
@@ -121,7 +121,7 @@ fn connect_interruptibly(
 
 /// A TCP transport as ureq's own (which it does not export), ACKing promptly.
 #[derive(Debug)]
-pub struct QuickAck {
+pub(crate) struct QuickAck {
     buffers: LazyBuffers,
     socket: Arc<TcpStream>,
     /// Bytes sent since the last answer began to arrive: beyond a request head, an upload.

@@ -2,7 +2,7 @@
 //! limit; the deadline is the caller's), write one response with Content-Length, close.
 
 /// The longest request head accepted (request line and headers).
-pub const MAX_HEAD: usize = 8 * 1024;
+pub(super) const MAX_HEAD: usize = 8 * 1024;
 
 /// One request head.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Request {
 
 /// Why no request could be read.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ReadError {
+pub(super) enum ReadError {
     /// The client closed or sent nothing before the deadline: nothing to answer.
     Nothing,
     /// Something arrived but it is not a request we can read; the text is the request
@@ -48,14 +48,14 @@ pub enum ReadError {
 /// what was read until it says the head is complete; at end of stream or at the
 /// deadline, [`HeadBuffer::unfinished`] says what to answer.
 #[derive(Debug, Default)]
-pub struct HeadBuffer {
+pub(super) struct HeadBuffer {
     buf: Vec<u8>,
 }
 
 impl HeadBuffer {
     /// Adds bytes; `Some` once the head is complete (or can no longer be one: too long).
     /// Bytes after the head (a body) are kept out of it.
-    pub fn push(&mut self, bytes: &[u8]) -> Option<Result<Request, ReadError>> {
+    pub(super) fn push(&mut self, bytes: &[u8]) -> Option<Result<Request, ReadError>> {
         // Only the new bytes (and the 3 before them) can complete the blank line.
         let from = self.buf.len().saturating_sub(3);
         self.buf.extend_from_slice(bytes);
@@ -69,7 +69,7 @@ impl HeadBuffer {
     }
 
     /// The stream ended, or the time ran out, before the head was complete.
-    pub fn unfinished(&self) -> ReadError {
+    pub(super) fn unfinished(&self) -> ReadError {
         incomplete(&self.buf)
     }
 }
@@ -100,7 +100,7 @@ fn first_line(buf: &[u8]) -> String {
 }
 
 /// Parses `METHOD TARGET HTTP/x.y` and the header lines.
-pub fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
+pub(super) fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
     let line = first_line(head);
     let bad = || ReadError::Bad(line.clone());
     let text = std::str::from_utf8(head).map_err(|_| bad())?;

@@ -30,9 +30,9 @@ use crate::pool::Feeder;
 
 /// Connections open at once. Each costs a descriptor and at most a request head's worth
 /// of memory (8 KiB); 512 stays well inside the usual limit of 1024 descriptors.
-pub const MAX_OPEN: usize = 512;
+pub(super) const MAX_OPEN: usize = 512;
 /// Time a client has, from its connection being accepted, to send its whole request head.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time a body we never wanted may take to arrive (and be dropped) after the answer.
 const DRAIN_TIME: Duration = Duration::from_secs(1);
 /// At most this much of such a body is read before closing.

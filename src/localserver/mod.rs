@@ -11,12 +11,12 @@
 //! The command itself (`cli::localserver`) ties these together and prints; Ctrl-C and
 //! SIGTERM reach the intake as `crate::interrupt`'s flag plus a byte on its self-pipe.
 
-pub mod cache;
-pub mod http;
+mod cache;
+mod http;
 mod intake;
-pub mod routes;
-pub mod server;
-pub mod source;
+mod routes;
+pub(crate) mod server;
+mod source;
 mod sys;
 
 pub use cache::{

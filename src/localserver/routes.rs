@@ -148,7 +148,7 @@ impl App {
 /// The original's answer: `json.dumps(..., indent=2)` with `Expiration` as Python's
 /// `datetime.isoformat()` (`2026-11-28T23:12:40.847396+00:00`), which credential_process
 /// accepts.
-pub fn credential_process_json(creds: &TempCredentials) -> String {
+pub(super) fn credential_process_json(creds: &TempCredentials) -> String {
     let expiration = py_datetime(creds.expiration).replacen(' ', "T", 1);
     dumps(
         &json!({
@@ -165,7 +165,7 @@ pub fn credential_process_json(creds: &TempCredentials) -> String {
 /// The shape of the ECS container credentials endpoint, which every AWS SDK reads from
 /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`. Expiration as that endpoint sends it:
 /// `2026-11-28T23:12:40Z`, whole seconds (rounded down, so never later than the truth).
-pub fn container_json(creds: &TempCredentials) -> String {
+pub(super) fn container_json(creds: &TempCredentials) -> String {
     let expiration = format!("{}Z", crate::output::utc_seconds(creds.expiration, 'T'));
     dumps(
         &json!({

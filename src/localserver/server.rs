@@ -34,14 +34,14 @@ use super::sys::{self, WakeReceiver};
 pub use super::sys::Waker;
 
 /// Worker threads: requests are tiny, but one may wait on AssumeRole.
-pub const WORKERS: usize = 8;
+pub(crate) const WORKERS: usize = 8;
 /// Connections the kernel may hold for us before we accept them (std's is 128).
 const BACKLOG: i32 = 1024;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The address to listen on for `--host`: the first IPv4 address the name has, as the
 /// original's IPv4-only HTTPServer binds, else the first IPv6 one (`--host ::1`).
-pub fn resolve(host: &str, port: u16) -> io::Result<SocketAddr> {
+pub(crate) fn resolve(host: &str, port: u16) -> io::Result<SocketAddr> {
     let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs()?.collect();
     addrs
         .iter()
@@ -191,14 +191,14 @@ fn now_utc() -> OffsetDateTime {
 
 /// `2026-11-28 22:57:41`, the original's log timestamp (which is local time there; UTC
 /// here, as a thread-safe local offset is not available on every platform).
-pub fn log_time(t: OffsetDateTime) -> String {
+pub(crate) fn log_time(t: OffsetDateTime) -> String {
     crate::output::utc_seconds(t, ' ')
 }
 
 /// The original's request log line: `2026-11-28 22:57:41 - "GET / HTTP/1.1" 200 -`.
 /// Control characters and non-ASCII in the request line are escaped (`\x1b`), so a client
 /// cannot write terminal escapes or fake lines into the log.
-pub fn request_log_line(t: OffsetDateTime, request_line: &str, status: u16) -> String {
+pub(crate) fn request_log_line(t: OffsetDateTime, request_line: &str, status: u16) -> String {
     let mut line = String::with_capacity(request_line.len());
     for c in request_line.chars() {
         if c.is_ascii_graphic() || c == ' ' {

@@ -16,7 +16,7 @@ use crate::policies::{self, Permission};
 
 /// How to resolve the server's own credentials again (the same options and
 /// environment as at start).
-pub type Reopen = Box<dyn Fn() -> Result<Context, Error> + Send + Sync>;
+pub(super) type Reopen = Box<dyn Fn() -> Result<Context, Error> + Send + Sync>;
 
 /// What to ask AWS for.
 pub struct AssumeRoleSource {

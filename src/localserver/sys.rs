@@ -16,20 +16,20 @@ use std::time::Duration;
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct PollFd {
+pub(super) struct PollFd {
     pub fd: RawFd,
     pub events: i16,
     pub revents: i16,
 }
 
-pub const POLLIN: i16 = 0x1;
+pub(super) const POLLIN: i16 = 0x1;
 const POLLERR: i16 = 0x8;
 const POLLHUP: i16 = 0x10;
 const POLLNVAL: i16 = 0x20;
 
 impl PollFd {
     /// Interest in reading `fd` (errors and hang-ups are always reported).
-    pub fn readable(fd: RawFd) -> Self {
+    pub(super) fn readable(fd: RawFd) -> Self {
         PollFd {
             fd,
             events: POLLIN,
@@ -38,7 +38,7 @@ impl PollFd {
     }
 
     /// Something to do: data, end of stream or an error (a read will tell which).
-    pub fn ready(&self) -> bool {
+    pub(super) fn ready(&self) -> bool {
         self.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL) != 0
     }
 }
@@ -55,7 +55,7 @@ unsafe extern "C" {
 
 /// Waits until one of `fds` is ready or `timeout` has passed (`None`: no limit). A signal
 /// arriving meanwhile ends the wait early (`Ok(0)`), which callers treat as a timeout.
-pub fn wait(fds: &mut [PollFd], timeout: Option<Duration>) -> io::Result<usize> {
+pub(super) fn wait(fds: &mut [PollFd], timeout: Option<Duration>) -> io::Result<usize> {
     let ms = match timeout {
         None => -1,
         // Rounded up: a wait rounded down to 0 ms would spin until the deadline.
@@ -79,7 +79,7 @@ pub fn wait(fds: &mut [PollFd], timeout: Option<Duration>) -> io::Result<usize> 
 /// a few hundred clients overflows (the kernel then drops their SYNs, and each waits a
 /// second or more to retry); calling listen(2) again on a listening socket only changes
 /// the backlog (the kernel still caps it at its own limit, `somaxconn`).
-pub fn set_backlog(listener: &TcpListener, backlog: i32) -> io::Result<()> {
+pub(super) fn set_backlog(listener: &TcpListener, backlog: i32) -> io::Result<()> {
     // SAFETY: a valid socket descriptor owned by `listener` for the call's duration.
     if unsafe { listen(listener.as_raw_fd(), backlog) } == 0 {
         Ok(())
@@ -89,7 +89,7 @@ pub fn set_backlog(listener: &TcpListener, backlog: i32) -> io::Result<()> {
 }
 
 /// The receiving end of a self-pipe: readable once someone called [`Waker::wake`].
-pub struct WakeReceiver(UnixStream);
+pub(super) struct WakeReceiver(UnixStream);
 
 /// Wakes the poll loop holding the matching [`WakeReceiver`]; cheap to clone.
 #[derive(Clone)]
@@ -97,7 +97,7 @@ pub struct Waker(Arc<UnixStream>);
 
 /// A connected pair, both ends non-blocking: a wake never blocks the waker (a full pipe
 /// already holds a wake-up), and draining never blocks the loop.
-pub fn wake_pair() -> io::Result<(Waker, WakeReceiver)> {
+pub(super) fn wake_pair() -> io::Result<(Waker, WakeReceiver)> {
     let (tx, rx) = UnixStream::pair()?;
     tx.set_nonblocking(true)?;
     rx.set_nonblocking(true)?;
@@ -117,12 +117,12 @@ impl Waker {
 }
 
 impl WakeReceiver {
-    pub fn fd(&self) -> RawFd {
+    pub(super) fn fd(&self) -> RawFd {
         self.0.as_raw_fd()
     }
 
     /// Reads every pending wake-up, so the next poll sleeps again.
-    pub fn drain(&self) {
+    pub(super) fn drain(&self) {
         let mut buf = [0u8; 64];
         while matches!((&self.0).read(&mut buf), Ok(n) if n > 0) {}
     }

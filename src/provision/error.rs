@@ -81,6 +81,6 @@ impl std::error::Error for ProvisionError {
 
 impl From<ProvisionError> for Error {
     fn from(e: ProvisionError) -> Self {
-        Error::Task(Box::new(e))
+        Error::Layer(Box::new(e))
     }
 }

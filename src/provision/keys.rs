@@ -13,7 +13,7 @@ use crate::error::Error;
 
 /// What the key options asked for.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct KeyOptions {
+pub(crate) struct KeyOptions {
     pub deactivate_existing: bool,
     pub delete_oldest: bool,
     pub wait: bool,

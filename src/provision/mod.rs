@@ -9,9 +9,9 @@ mod keys;
 mod plan;
 mod run;
 
-pub use keys::KeyOptions;
-pub use plan::{Plan, Request};
-pub use run::{Failure, Issued, Reporter, carry_out};
+pub(crate) use keys::KeyOptions;
+pub(crate) use plan::{Plan, Request};
+pub(crate) use run::{Failure, Issued, Reporter, carry_out};
 
 #[cfg(test)]
 mod tests;

@@ -11,14 +11,14 @@ use crate::output::dumps;
 use crate::policies::{self, Permission};
 
 /// Replaced by each bucket's name in a `--policy` document.
-pub const BUCKET_PLACEHOLDER: &str = "$!BUCKET_NAME!$";
+pub(super) const BUCKET_PLACEHOLDER: &str = "$!BUCKET_NAME!$";
 const BOUNDARY_READ_ONLY: &str = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 const BOUNDARY_FULL: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 
 /// What was asked for, as the command line gives it (already converted, not yet
 /// combined).
 #[derive(Default)]
-pub struct Request {
+pub(crate) struct Request {
     pub buckets: Vec<String>,
     pub permission: Permission,
     /// A `--policy` document's text, with [`BUCKET_PLACEHOLDER`] in it.
@@ -40,7 +40,7 @@ pub struct Request {
 }
 
 /// A checked request with every policy document built.
-pub struct Plan {
+pub(crate) struct Plan {
     pub buckets: Vec<String>,
     pub duration: Option<u64>,
     pub username: String,
@@ -63,7 +63,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(request: Request) -> Result<Plan, Error> {
+    pub(crate) fn new(request: Request) -> Result<Plan, Error> {
         let Request {
             buckets,
             permission,
@@ -131,7 +131,7 @@ impl Plan {
     }
 
     /// `user: 'NAME' with permissions boundary: 'ARN'`, after "Created " / "Would create".
-    pub fn user_info(&self) -> String {
+    pub(crate) fn user_info(&self) -> String {
         let mut info = format!(" user: '{}'", self.username);
         if let Some(b) = &self.boundary {
             info.push_str(&format!(" with permissions boundary: '{b}'"));
@@ -140,7 +140,7 @@ impl Plan {
     }
 
     /// The tags as `--dry-run` and the progress lines show them: `{"key": "value"}`.
-    pub fn tags_json(&self) -> String {
+    pub(crate) fn tags_json(&self) -> String {
         let mut map = Map::new();
         for (key, value) in &self.tags {
             map.insert(key.clone(), Value::String(value.clone()));
@@ -148,7 +148,7 @@ impl Plan {
         dumps(&Value::Object(map), None)
     }
 
-    pub fn session_name(&self) -> String {
+    pub(crate) fn session_name(&self) -> String {
         assume::session_name(&format!("s3.{}.{}", self.name_word, self.buckets.join(",")))
     }
 }

@@ -17,7 +17,7 @@ const INDEX_DOCUMENT: &str = "index.html";
 const ERROR_DOCUMENT: &str = "error.html";
 
 /// Where a run's words go; the command decides how they look.
-pub trait Reporter {
+pub(crate) trait Reporter {
     /// A step done (`Created bucket: NAME`); `--silent` drops these.
     fn progress(&self, line: &str);
     /// A wait, shown even with `--silent`: a silent minute would look like a hang.
@@ -28,7 +28,7 @@ pub trait Reporter {
 }
 
 /// What a run hands out.
-pub enum Issued<'a> {
+pub(crate) enum Issued<'a> {
     /// `--duration`: AssumeRole's credentials.
     Temporary(&'a AssumedRole),
     /// The user's new access key.
@@ -37,14 +37,18 @@ pub enum Issued<'a> {
 
 /// A run that stopped: the error, and what it made before (`bucket NAME`, `user
 /// NAME`, ...), still in place.
-pub struct Failure {
+pub(crate) struct Failure {
     pub error: Error,
     pub created: Vec<String>,
 }
 
 /// Every step of `plan`. Ctrl-C lets the request in flight finish, so that what it
 /// made is known and listed in the [`Failure`]; no later step starts.
-pub fn carry_out(plan: &Plan, ctx: &Context, reporter: &dyn Reporter) -> Result<(), Failure> {
+pub(crate) fn carry_out(
+    plan: &Plan,
+    ctx: &Context,
+    reporter: &dyn Reporter,
+) -> Result<(), Failure> {
     let mut run = Run {
         plan,
         ctx,

@@ -11,18 +11,18 @@ use crate::aws::md5::base64;
 
 /// Read buffer for hashing and copying: big enough for few system calls, small
 /// enough to keep many workers' memory low.
-pub const BUF: usize = 256 * 1024;
+pub(crate) const BUF: usize = 256 * 1024;
 
 /// What an upload's request needs to know about its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Digests {
+pub(crate) struct Digests {
     pub crc32: u32,
     /// Hex SHA-256, when asked for.
     pub sha256: Option<String>,
 }
 
 /// Digests of bytes in memory.
-pub fn of_bytes(bytes: &[u8], sha256: bool) -> Digests {
+pub(crate) fn of_bytes(bytes: &[u8], sha256: bool) -> Digests {
     Digests {
         crc32: crc32fast::hash(bytes),
         sha256: sha256.then(|| hex::encode(Sha256::digest(bytes))),
@@ -31,7 +31,12 @@ pub fn of_bytes(bytes: &[u8], sha256: bool) -> Digests {
 
 /// Digests of `len` bytes of a file from `offset`. A file shorter than that (it changed
 /// since we looked) is an error, so what is hashed is exactly what will be sent.
-pub fn of_file_range(path: &Path, offset: u64, len: u64, sha256: bool) -> std::io::Result<Digests> {
+pub(crate) fn of_file_range(
+    path: &Path,
+    offset: u64,
+    len: u64,
+    sha256: bool,
+) -> std::io::Result<Digests> {
     let mut file = std::fs::File::open(path)?;
     file.seek(SeekFrom::Start(offset))?;
     let mut crc = crc32fast::Hasher::new();
@@ -60,7 +65,7 @@ pub fn of_file_range(path: &Path, offset: u64, len: u64, sha256: bool) -> std::i
 }
 
 /// A running checksum of downloaded bytes, for one of the algorithms S3 returns.
-pub enum Verifier {
+pub(crate) enum Verifier {
     Crc32(crc32fast::Hasher),
     Crc64Nvme(u64),
     Sha256(Box<Sha256>),
@@ -68,7 +73,7 @@ pub enum Verifier {
 
 impl Verifier {
     /// A verifier for `x-amz-checksum-<algorithm>`, if we can check that one.
-    pub fn new(algorithm: &str) -> Option<Verifier> {
+    pub(crate) fn new(algorithm: &str) -> Option<Verifier> {
         match algorithm {
             "crc32" => Some(Verifier::Crc32(crc32fast::Hasher::new())),
             "crc64nvme" => Some(Verifier::Crc64Nvme(!0)),
@@ -77,7 +82,7 @@ impl Verifier {
         }
     }
 
-    pub fn update(&mut self, bytes: &[u8]) {
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
         match self {
             Verifier::Crc32(h) => h.update(bytes),
             Verifier::Crc64Nvme(state) => *state = crc64nvme_update(*state, bytes),
@@ -86,7 +91,7 @@ impl Verifier {
     }
 
     /// The checksum in the base64 form S3 sends.
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         match self {
             Verifier::Crc32(h) => base64(&h.finalize().to_be_bytes()),
             Verifier::Crc64Nvme(state) => base64(&(!state).to_be_bytes()),

@@ -11,20 +11,20 @@ use crate::aws::s3::S3;
 use crate::error::Error;
 
 /// DeleteObjects takes at most this many keys.
-pub const BATCH: usize = 1000;
+pub(crate) const BATCH: usize = 1000;
 
 /// Keys to delete, as they come.
-pub type Keys<'k> = &'k mut dyn Iterator<Item = Result<String, Error>>;
+pub(crate) type Keys<'k> = &'k mut dyn Iterator<Item = Result<String, Error>>;
 
 /// What the count pass found.
-pub struct Counted {
+pub(crate) struct Counted {
     pub count: usize,
     /// The keys, when there were at most [`listing::KEEP`].
     pub kept: Option<Vec<String>>,
 }
 
 /// Count the keys under `prefix`, keeping them if there are few.
-pub fn count(s3: &S3, bucket: &str, prefix: &str) -> Result<Counted, Error> {
+pub(crate) fn count(s3: &S3, bucket: &str, prefix: &str) -> Result<Counted, Error> {
     let mut count = 0;
     let kept = listing::count_pass(s3, bucket, Some(prefix), |listed| {
         count += 1;
@@ -38,7 +38,7 @@ pub fn count(s3: &S3, bucket: &str, prefix: &str) -> Result<Counted, Error> {
 
 /// Run `consume` over the keys under `prefix`, listed again on a thread of their own a
 /// page or two ahead of it; the listing stops when `consume` returns.
-pub fn with_listing<T>(
+pub(crate) fn with_listing<T>(
     s3: &S3,
     bucket: &str,
     prefix: &str,
@@ -51,7 +51,7 @@ pub fn with_listing<T>(
 /// Delete `keys` in batches, counting what was deleted in `deleted` and handing each
 /// batch's per-key errors to `report`. Checks for a signal before each batch and after
 /// the last; an error from `keys` stops before the batch it would have joined.
-pub fn in_batches(
+pub(crate) fn in_batches(
     s3: &S3,
     bucket: &str,
     keys: &mut dyn Iterator<Item = Result<String, Error>>,

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::checksum::Verifier;
-pub use super::fetch::Source;
+pub(crate) use super::fetch::Source;
 use super::fetch::{Span, fetch_span, with_buffer};
 use super::localfs::Dir;
 use super::progress::Progress;
@@ -31,7 +31,7 @@ use crate::pool;
 /// original does), so a missing key fails before anything is written, and its size is
 /// what every response is held to. A body that breaks off is resumed from the bytes
 /// already written; one that runs long fails at once (what is written stays written).
-pub fn download_to_writer(src: Source, out: &mut dyn Write) -> Result<(), Error> {
+pub(crate) fn download_to_writer(src: Source, out: &mut dyn Write) -> Result<(), Error> {
     let head = src.s3.head_object(src.bucket, src.key)?;
     let mut verifier = head
         .checksum
@@ -81,7 +81,7 @@ fn check(
 /// Where a file download goes: `name` in the open directory `dir`; `shown` is how
 /// messages name it.
 #[derive(Clone, Copy)]
-pub struct Dest<'a> {
+pub(crate) struct Dest<'a> {
     pub dir: &'a Dir,
     pub name: &'a OsStr,
     pub shown: &'a Path,
@@ -133,7 +133,7 @@ fn write_error(dest: &Path, e: std::io::Error) -> Error {
 
 /// Download the object to `dest`. `size` is the object's size when a listing already
 /// said it; otherwise (and for big objects, to learn their checksum) it is looked up.
-pub fn download_to_file(
+pub(crate) fn download_to_file(
     src: Source,
     settings: &Settings,
     dest: Dest,

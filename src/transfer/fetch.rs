@@ -16,14 +16,14 @@ use crate::error::Error;
 
 /// The object to fetch.
 #[derive(Clone, Copy)]
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     pub s3: &'a S3<'a>,
     pub bucket: &'a str,
     pub key: &'a str,
 }
 
 impl Source<'_> {
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("s3://{}/{}", self.bucket, self.key)
     }
 }
@@ -31,7 +31,7 @@ impl Source<'_> {
 /// Which bytes to fetch: `first..end` of an object of `size` bytes. A `whole` span
 /// starts with a GET without Range, so that the server can send the object's checksum.
 #[derive(Debug, Clone, Copy)]
-pub struct Span {
+pub(crate) struct Span {
     pub first: u64,
     pub end: u64,
     pub size: u64,
@@ -39,7 +39,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn whole(size: u64) -> Span {
+    pub(crate) fn whole(size: u64) -> Span {
         Span {
             first: 0,
             end: size,
@@ -49,7 +49,7 @@ impl Span {
     }
 
     /// Bytes `first..=last` of an object of `size` bytes.
-    pub fn part(first: u64, last: u64, size: u64) -> Span {
+    pub(crate) fn part(first: u64, last: u64, size: u64) -> Span {
         Span {
             first,
             end: last + 1,
@@ -60,7 +60,7 @@ impl Span {
 }
 
 /// Where downloaded bytes go: each piece with its offset in the object.
-pub type Sink<'a> = dyn FnMut(u64, &[u8]) -> Result<(), Error> + 'a;
+pub(crate) type Sink<'a> = dyn FnMut(u64, &[u8]) -> Result<(), Error> + 'a;
 
 /// Why copying a body stopped.
 enum CopyError {
@@ -79,7 +79,7 @@ thread_local! {
 }
 
 /// Run `f` with this thread's read buffer.
-pub fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
+pub(crate) fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
     BUFFER.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
             if buf.len() < BUF {
@@ -234,7 +234,7 @@ fn unexpected(src: Source, resp: &Streaming) -> Error {
 /// after bodies that run long (only when `can_restart`: bytes already handed to a
 /// stream cannot be taken back), up to the retry limit. Returns what the first
 /// accepted response said about the object.
-pub fn fetch_span(
+pub(crate) fn fetch_span(
     src: Source,
     span: Span,
     etag: Option<&str>,

@@ -19,15 +19,15 @@ enum Token {
 
 /// A compiled pattern.
 #[derive(Debug, Clone)]
-pub struct Pattern(Vec<Token>);
+pub(crate) struct Pattern(Vec<Token>);
 
 impl Pattern {
-    pub fn new(pattern: &str) -> Pattern {
+    pub(crate) fn new(pattern: &str) -> Pattern {
         Pattern(compile(pattern))
     }
 
     /// Does the whole of `name` match?
-    pub fn matches(&self, name: &str) -> bool {
+    pub(crate) fn matches(&self, name: &str) -> bool {
         let text: Vec<char> = name.chars().collect();
         let tokens = &self.0;
         // Greedy matching with backtracking to the last star: linear for patterns whose
@@ -181,8 +181,10 @@ fn set(pat: &[char], start: usize, end: usize) -> Token {
     Token::Set { negate, items }
 }
 
-/// `fnmatch.fnmatch(name, pattern)` on POSIX.
-pub fn fnmatch(name: &str, pattern: &str) -> bool {
+/// `fnmatch.fnmatch(name, pattern)` on POSIX (the reference the tests hold the
+/// matcher to).
+#[cfg(test)]
+pub(crate) fn fnmatch(name: &str, pattern: &str) -> bool {
     Pattern::new(pattern).matches(name)
 }
 

@@ -26,10 +26,10 @@ compile_error!("localfs: the open(2) flag values here are not those of this arch
 
 #[cfg(target_os = "linux")]
 mod flags {
-    pub const AT_FDCWD: i32 = -100;
-    pub const O_CREAT: i32 = 0o100;
-    pub const O_EXCL: i32 = 0o200;
-    pub const O_CLOEXEC: i32 = 0o2000000;
+    pub(super) const AT_FDCWD: i32 = -100;
+    pub(super) const O_CREAT: i32 = 0o100;
+    pub(super) const O_EXCL: i32 = 0o200;
+    pub(super) const O_CLOEXEC: i32 = 0o2000000;
     // arm, aarch64 and powerpc number these two differently from the rest.
     #[cfg(any(
         target_arch = "arm",
@@ -51,15 +51,15 @@ mod flags {
         target_arch = "powerpc",
         target_arch = "powerpc64"
     )))]
-    pub const O_DIRECTORY: i32 = 0o200000;
+    pub(super) const O_DIRECTORY: i32 = 0o200000;
     #[cfg(not(any(
         target_arch = "arm",
         target_arch = "aarch64",
         target_arch = "powerpc",
         target_arch = "powerpc64"
     )))]
-    pub const O_NOFOLLOW: i32 = 0o400000;
-    pub type Mode = u32;
+    pub(super) const O_NOFOLLOW: i32 = 0o400000;
+    pub(super) type Mode = u32;
 }
 
 #[cfg(target_vendor = "apple")]
@@ -77,7 +77,7 @@ use flags::*;
 
 /// The errno [`Dir::subdir`] fails with when a symbolic link is in the way.
 #[cfg(target_os = "linux")]
-pub const ELOOP: i32 = 40;
+pub(crate) const ELOOP: i32 = 40;
 #[cfg(target_vendor = "apple")]
 pub const ELOOP: i32 = 62;
 const O_RDONLY: i32 = 0;
@@ -94,11 +94,11 @@ unsafe extern "C" {
 
 /// What every temporary file's name starts and ends with; keys with such a file name
 /// are refused (paths.rs), so a download can never land on another's temporary file.
-pub const TEMP_PREFIX: &str = ".s3-credentials-";
-pub const TEMP_SUFFIX: &str = ".part";
+pub(crate) const TEMP_PREFIX: &str = ".s3-credentials-";
+pub(crate) const TEMP_SUFFIX: &str = ".part";
 
 /// Whether `name` has the form of one of our temporary files.
-pub fn is_temp_name(name: &str) -> bool {
+pub(crate) fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
@@ -130,14 +130,14 @@ fn open_dir(dirfd: c_int, name: &CStr, extra: c_int) -> io::Result<Dir> {
 
 /// An open directory; everything below it is reached without following links.
 #[derive(Debug)]
-pub struct Dir {
+pub(crate) struct Dir {
     fd: OwnedFd,
 }
 
 impl Dir {
     /// Open the directory the user named (links in this path are the user's own and
     /// are followed, as any program would).
-    pub fn open(path: &Path) -> io::Result<Dir> {
+    pub(crate) fn open(path: &Path) -> io::Result<Dir> {
         // Learnt before any download starts its threads (see [`file_mode`]).
         file_mode();
         let path = if path.as_os_str().is_empty() {
@@ -150,7 +150,7 @@ impl Dir {
 
     /// The subdirectory `name`, created first when missing. A symbolic link there
     /// fails with [`ELOOP`], a file with ENOTDIR.
-    pub fn subdir(&self, name: &OsStr) -> io::Result<Dir> {
+    pub(crate) fn subdir(&self, name: &OsStr) -> io::Result<Dir> {
         let cname = c_name(name)?;
         // SAFETY: a valid directory fd and a NUL-terminated name.
         let made = check(unsafe { mkdirat(self.fd.as_raw_fd(), cname.as_ptr(), 0o777) });
@@ -175,7 +175,7 @@ impl Dir {
 
     /// A new, empty file with an unpredictable name in this directory, readable and
     /// writable by this user only until [`Dir::publish`] gives it its final mode.
-    pub fn create_temp(&self) -> io::Result<(OsString, File)> {
+    pub(crate) fn create_temp(&self) -> io::Result<(OsString, File)> {
         let rng = ring::rand::SystemRandom::new();
         loop {
             let mut bytes = [0u8; 16];
@@ -206,7 +206,7 @@ impl Dir {
     /// Give the temporary file `file` (named `temp` here) the mode a new file gets
     /// (0666 less the umask, as the original's downloads have) and rename it to
     /// `name`, replacing a file (or a link itself, never what it points to) there.
-    pub fn publish(&self, file: &File, temp: &OsStr, name: &OsStr) -> io::Result<()> {
+    pub(crate) fn publish(&self, file: &File, temp: &OsStr, name: &OsStr) -> io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(file_mode()))?;
         let (from, to) = (c_name(temp)?, c_name(name)?);
@@ -217,7 +217,7 @@ impl Dir {
     }
 
     /// Remove the file `name` (not a directory) from this directory.
-    pub fn remove(&self, name: &OsStr) -> io::Result<()> {
+    pub(crate) fn remove(&self, name: &OsStr) -> io::Result<()> {
         let cname = c_name(name)?;
         // SAFETY: a valid directory fd and a NUL-terminated name.
         check(unsafe { unlinkat(self.fd.as_raw_fd(), cname.as_ptr(), 0) })?;

@@ -34,7 +34,7 @@ const QUEUE: usize = 1000;
 
 /// What get-objects will fetch.
 #[derive(Debug, Default)]
-pub struct DownloadPlan {
+pub(crate) struct DownloadPlan {
     /// The keys named on the command line, in order, repeats kept: failures are
     /// reported once per mention.
     named: Vec<String>,
@@ -72,7 +72,7 @@ impl DownloadPlan {
     /// HEAD for named keys (0 when that fails: the failure is reported after the
     /// download), then, unless `--silent`, a counting pass over the listing for the
     /// total.
-    pub fn make(
+    pub(crate) fn make(
         s3: &S3<'_>,
         settings: &Settings,
         bucket: &str,
@@ -134,7 +134,7 @@ impl DownloadPlan {
     }
 
     /// The bytes and the number of files the progress bar counts.
-    pub fn progress_total(&self) -> (u64, usize) {
+    pub(crate) fn progress_total(&self) -> (u64, usize) {
         self.total
     }
 
@@ -143,7 +143,7 @@ impl DownloadPlan {
     /// comes, small objects over the pool and big ones after, each with its ranges
     /// over the pool. Returns the failures to report, one per mention of a key;
     /// connection problems and a full disk end the download with `Err`.
-    pub fn download(
+    pub(crate) fn download(
         &self,
         s3: &S3<'_>,
         settings: &Settings,

@@ -7,35 +7,35 @@
 //! they arrive, and only a stream of unknown length (stdin) is buffered, a few parts at
 //! a time.
 
-pub mod checksum;
-pub mod delete;
-pub mod download;
-pub mod fetch;
-pub mod fnmatch;
+pub(crate) mod checksum;
+pub(crate) mod delete;
+pub(crate) mod download;
+pub(crate) mod fetch;
+pub(crate) mod fnmatch;
 pub(crate) mod listing;
-pub mod localfs;
-pub mod many;
-pub mod paths;
-pub mod progress;
-pub mod stdin;
+pub(crate) mod localfs;
+pub(crate) mod many;
+pub(crate) mod paths;
+pub(crate) mod progress;
+pub(crate) mod stdin;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests_memory;
-pub mod upload;
-pub mod walk;
+pub(crate) mod upload;
+pub(crate) mod walk;
 
 use crate::aws::config::Env;
 use crate::error::{Error, TransferError};
 
 /// S3's limits on multipart uploads.
-pub const MAX_PARTS: u64 = 10_000;
-pub const MAX_OBJECT: u64 = 5 * 1024 * 1024 * 1024 * 1024;
-pub const MIB: u64 = 1024 * 1024;
+pub(crate) const MAX_PARTS: u64 = 10_000;
+pub(crate) const MAX_OBJECT: u64 = 5 * 1024 * 1024 * 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 
 /// How transfers are split and spread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Requests in flight at once.
     pub workers: usize,
     /// Objects this size and larger go multipart (uploads) or as parallel ranges
@@ -45,8 +45,8 @@ pub struct Settings {
     pub part_size: u64,
 }
 
-pub const DEFAULT_WORKERS: usize = 8;
-pub const MAX_WORKERS: usize = crate::aws::config::MAX_PARALLEL_REQUESTS;
+pub(crate) const DEFAULT_WORKERS: usize = 8;
+pub(crate) const MAX_WORKERS: usize = crate::aws::config::MAX_PARALLEL_REQUESTS;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -63,7 +63,7 @@ impl Settings {
     /// `S3_CREDENTIALS_WORKERS`, and the multipart sizes from
     /// `S3_CREDENTIALS_MULTIPART_THRESHOLD` / `S3_CREDENTIALS_MULTIPART_CHUNKSIZE`
     /// (bytes; named after the AWS CLI's settings, for tuning and tests).
-    pub fn from_env(workers: Option<usize>, env: &dyn Env) -> Result<Self, Error> {
+    pub(crate) fn from_env(workers: Option<usize>, env: &dyn Env) -> Result<Self, Error> {
         let workers = match workers {
             Some(n) => n,
             None => match env.var("S3_CREDENTIALS_WORKERS") {
@@ -99,7 +99,7 @@ impl Settings {
 
     /// The part size for an object of `size` bytes: the configured size, grown (in whole
     /// MiB) until the object fits in 10,000 parts.
-    pub fn part_size_for(&self, size: u64) -> u64 {
+    pub(crate) fn part_size_for(&self, size: u64) -> u64 {
         if size.div_ceil(self.part_size) <= MAX_PARTS {
             self.part_size
         } else {
@@ -110,14 +110,14 @@ impl Settings {
     /// The size of part `index` (0-based) of a stream of unknown length: the configured
     /// size, doubling every 1,000 parts, so that 10,000 parts reach past 5 TiB while the
     /// first 8 GiB go in small parts that need little memory.
-    pub fn stream_part_size(&self, index: u64) -> u64 {
+    pub(crate) fn stream_part_size(&self, index: u64) -> u64 {
         let doublings = (index / 1000).min(9) as u32;
         (self.part_size << doublings).min(5 * 1024 * MIB)
     }
 }
 
 /// A worker count given in the environment.
-pub fn parse_workers(text: &str) -> Option<usize> {
+pub(crate) fn parse_workers(text: &str) -> Option<usize> {
     text.trim()
         .parse::<usize>()
         .ok()
@@ -125,7 +125,7 @@ pub fn parse_workers(text: &str) -> Option<usize> {
 }
 
 /// Byte ranges `(first, last)` (inclusive) that cover `size` bytes in parts of `part`.
-pub fn ranges(size: u64, part: u64) -> Vec<(u64, u64)> {
+pub(crate) fn ranges(size: u64, part: u64) -> Vec<(u64, u64)> {
     let part = part.max(1);
     (0..size.div_ceil(part))
         .map(|i| (i * part, ((i + 1) * part).min(size) - 1))

@@ -9,7 +9,7 @@ use crate::output::py_repr_str;
 
 /// Where a downloaded key goes, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyPath {
+pub(crate) enum KeyPath {
     File(PathBuf),
     /// A key ending in `/` (a "folder" placeholder): the directory is created.
     Dir(PathBuf),
@@ -18,7 +18,7 @@ pub enum KeyPath {
 /// Why a key is not saved: it could escape or confuse the output directory, or land on
 /// a temporary file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefusedKey {
+pub(crate) enum RefusedKey {
     /// Absolute, empty, or with empty, `.` or `..` segments (or a NUL).
     NotRelative(String),
     /// Its file name has the form of our temporary files.
@@ -48,7 +48,7 @@ impl std::error::Error for RefusedKey {}
 
 /// The relative path for `key`, or why it is refused: absolute keys, empty, `.` and `..`
 /// segments could escape or confuse the output directory.
-pub fn key_path(key: &str) -> Result<KeyPath, RefusedKey> {
+pub(crate) fn key_path(key: &str) -> Result<KeyPath, RefusedKey> {
     let (body, dir) = match key.strip_suffix('/') {
         Some(body) => (body, true),
         None => (key, false),
@@ -76,7 +76,7 @@ pub fn key_path(key: &str) -> Result<KeyPath, RefusedKey> {
 /// Why a directory below the output directory cannot be used; each names the path so
 /// far, as `repr()` shows it.
 #[derive(Debug)]
-pub enum Blocked {
+pub(crate) enum Blocked {
     /// A symbolic link, which could lead anywhere.
     Link(String),
     /// A file where a directory should be.
@@ -116,7 +116,7 @@ impl std::error::Error for Blocked {
 /// The directory `relative` names below `root`, each component created when missing
 /// and opened without following links: a symbolic link (which could lead anywhere)
 /// or a file in the way is refused, naming the component.
-pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, Blocked> {
+pub(crate) fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, Blocked> {
     let mut current: Option<Dir> = None;
     let mut so_far = PathBuf::new();
     for component in relative.iter() {
@@ -137,7 +137,7 @@ pub fn open_below(root: &Dir, relative: &Path) -> Result<Option<Dir>, Blocked> {
 
 /// One file `put-objects` uploads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocalFile {
+pub(crate) struct LocalFile {
     pub path: PathBuf,
     /// `str(path)` as Python's pathlib prints it (for `--dry-run`).
     pub shown: String,
@@ -146,7 +146,7 @@ pub struct LocalFile {
 }
 
 /// `str(pathlib.Path(text))`: repeated and trailing slashes and `.` segments dropped.
-pub fn py_path_str(text: &str) -> String {
+pub(crate) fn py_path_str(text: &str) -> String {
     if text.is_empty() {
         return ".".to_string();
     }

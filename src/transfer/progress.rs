@@ -25,14 +25,14 @@ struct Shared {
 }
 
 /// A progress display; [`Progress::finish`] (or drop) ends it.
-pub struct Progress {
+pub(crate) struct Progress {
     shared: Option<Arc<Shared>>,
     ticker: Option<JoinHandle<()>>,
 }
 
 impl Progress {
     /// Nothing at all (`--silent`, or commands the original shows no progress for).
-    pub fn hidden() -> Progress {
+    pub(crate) fn hidden() -> Progress {
         Progress {
             shared: None,
             ticker: None,
@@ -40,7 +40,7 @@ impl Progress {
     }
 
     /// Start showing progress towards `total` bytes (None when unknown, as for stdin).
-    pub fn start(label: &str, total: Option<u64>, silent: bool) -> Progress {
+    pub(crate) fn start(label: &str, total: Option<u64>, silent: bool) -> Progress {
         if silent {
             return Progress::hidden();
         }
@@ -82,14 +82,14 @@ impl Progress {
     }
 
     /// Count `bytes` more as done.
-    pub fn add(&self, bytes: u64) {
+    pub(crate) fn add(&self, bytes: u64) {
         if let Some(s) = &self.shared {
             s.done.fetch_add(bytes, Ordering::Relaxed);
         }
     }
 
     /// Draw the final state and end the line.
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         self.stop();
     }
 
@@ -127,7 +127,7 @@ fn draw(s: &Shared, last: bool) {
 }
 
 /// One line of the bar: `label [####------]  45%  450.0 MB/1.0 GB  120.3 MB/s  0:00:05`.
-pub fn render(label: &str, done: u64, total: Option<u64>, elapsed: Duration) -> String {
+pub(crate) fn render(label: &str, done: u64, total: Option<u64>, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
     let rate_text = format!("{}/s", format_bytes(rate as u64));

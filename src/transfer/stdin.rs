@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 const CHUNK: usize = 256 * 1024;
 
 /// Standard input, read on a thread of its own.
-pub struct Stdin {
+pub(crate) struct Stdin {
     chunks: Receiver<io::Result<Vec<u8>>>,
     current: Vec<u8>,
     pos: usize,
@@ -21,12 +21,12 @@ pub struct Stdin {
 
 /// The error a read ends with when a signal came; callers check the signal count and
 /// report the interrupt instead.
-pub fn interrupted_error() -> io::Error {
+pub(crate) fn interrupted_error() -> io::Error {
     io::Error::other("interrupted by a signal")
 }
 
 impl Stdin {
-    pub fn start() -> Stdin {
+    pub(crate) fn start() -> Stdin {
         // One chunk waiting besides the one being read.
         let (tx, chunks) = sync_channel(1);
         std::thread::spawn(move || {

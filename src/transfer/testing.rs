@@ -26,7 +26,7 @@ fn xml(body: String) -> Resp {
 
 /// What a GET answer does wrong, once each, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GetFault {
+pub(super) enum GetFault {
     /// The body stops after this many bytes.
     Cut(usize),
     /// The whole-object checksum header does not match the bytes.
@@ -45,7 +45,7 @@ struct Upload {
 
 /// Everything the fake holds and has seen.
 #[derive(Default)]
-pub struct State {
+pub(super) struct State {
     pub objects: HashMap<String, Vec<u8>>,
     uploads: HashMap<String, Upload>,
     next_upload: u32,
@@ -59,14 +59,14 @@ pub struct State {
 
 impl State {
     /// Uploads created and neither completed nor aborted.
-    pub fn open_uploads(&self) -> usize {
+    pub(super) fn open_uploads(&self) -> usize {
         self.uploads.len()
     }
 }
 
 /// The fake server; `on_part` runs as each part arrives (a test raises a signal there).
 #[derive(Default)]
-pub struct FakeS3 {
+pub(super) struct FakeS3 {
     pub state: Mutex<State>,
     #[allow(clippy::type_complexity)]
     pub on_part: Option<Box<dyn Fn(u32) + Send + Sync>>,
@@ -75,7 +75,7 @@ pub struct FakeS3 {
 impl FakeS3 {
     /// A fake that raises a signal on `signals` when part `number` arrives (the part
     /// itself is then answered as usual: it was in flight).
-    pub fn signalling_at_part(signals: &crate::interrupt::Handle, number: u32) -> FakeS3 {
+    pub(super) fn signalling_at_part(signals: &crate::interrupt::Handle, number: u32) -> FakeS3 {
         let signals = signals.clone();
         FakeS3 {
             on_part: Some(Box::new(move |n| {
@@ -87,18 +87,18 @@ impl FakeS3 {
         }
     }
 
-    pub fn with_object(self, key: &str, data: Vec<u8>) -> FakeS3 {
+    pub(super) fn with_object(self, key: &str, data: Vec<u8>) -> FakeS3 {
         self.state().objects.insert(key.into(), data);
         self
     }
 
-    pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    pub(super) fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap()
     }
 
     /// The in-process server answering as this fake, and a session over it
     /// (path-style, so the key is the path after the bucket; `pairs` add settings).
-    pub fn serve(self, pairs: &[(&str, &str)]) -> (Arc<FakeS3>, InMemory, Session) {
+    pub(super) fn serve(self, pairs: &[(&str, &str)]) -> (Arc<FakeS3>, InMemory, Session) {
         let fake = Arc::new(self);
         let server = InMemory::new({
             let fake = fake.clone();
@@ -110,7 +110,7 @@ impl FakeS3 {
         (fake, server, session)
     }
 
-    pub fn answer(&self, req: &Req) -> Resp {
+    pub(super) fn answer(&self, req: &Req) -> Resp {
         let key = key_of(req);
         match (req.method.as_str(), req.query("uploadId")) {
             ("POST", None) if req.query("uploads").is_some() => self.create(&key),

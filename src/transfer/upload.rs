@@ -26,7 +26,7 @@ const STREAM_BUFFER_BUDGET: u64 = 32 * 1024 * 1024;
 
 /// Where to put an object.
 #[derive(Clone, Copy)]
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub s3: &'a S3<'a>,
     pub bucket: &'a str,
     pub key: &'a str,
@@ -35,7 +35,7 @@ pub struct Target<'a> {
 
 /// One local file to upload.
 #[derive(Debug, Clone)]
-pub struct FileJob {
+pub(crate) struct FileJob {
     pub path: PathBuf,
     pub key: String,
     pub size: u64,
@@ -60,7 +60,7 @@ fn file_payload(s3: &S3, path: &Path, offset: u64, len: u64) -> Result<Payload, 
 }
 
 /// Upload one file of `size` bytes.
-pub fn upload_file(
+pub(crate) fn upload_file(
     t: Target,
     settings: &Settings,
     path: &Path,
@@ -175,24 +175,13 @@ fn multipart(
     }
 }
 
-/// Upload many files: the small ones spread over the worker pool, then each big one
-/// with its parts spread over the pool. Stops at the first failure and returns it.
-pub fn upload_files(
-    s3: &S3,
-    settings: &Settings,
-    bucket: &str,
-    files: Vec<FileJob>,
-    progress: &Progress,
-) -> Result<(), Error> {
-    upload_files_from(s3, settings, bucket, files.into_iter().map(Ok), progress)
-}
-
-/// [`upload_files`] over files as `source` finds them (a directory walk): each worker
+/// Upload many files as `source` finds them (a directory walk), the small ones spread
+/// over the worker pool, then each big one with its parts spread over the pool: each worker
 /// takes the next file when it is free, so only the files in flight are held, whatever
 /// the number of files. Big files are remembered (a path each, for at least 8 MiB of
 /// data) and go after the small ones. Stops at the first failure, of the source or of an
 /// upload, and returns the first in the source's order.
-pub fn upload_files_from(
+pub(crate) fn upload_files_from(
     s3: &S3,
     settings: &Settings,
     bucket: &str,
@@ -271,7 +260,7 @@ fn stdin_error(e: std::io::Error) -> Error {
 /// Upload a stream of unknown length. Less than the multipart threshold goes in one
 /// PutObject; more goes multipart, each part read into memory and handed to a worker,
 /// with at most [`STREAM_BUFFER_BUDGET`] bytes of parts waiting or in flight.
-pub fn upload_stream(
+pub(crate) fn upload_stream(
     t: Target,
     settings: &Settings,
     input: &mut dyn Read,

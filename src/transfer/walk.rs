@@ -48,13 +48,13 @@ impl Frame {
 }
 
 /// The files `put-objects OBJECTS...` uploads, one at a time.
-pub struct Uploads<'a> {
+pub(crate) struct Uploads<'a> {
     objects: std::slice::Iter<'a, OsString>,
     stack: Vec<Frame>,
 }
 
 /// Walk `objects` as the original does.
-pub fn uploads(objects: &[OsString]) -> Uploads<'_> {
+pub(crate) fn uploads(objects: &[OsString]) -> Uploads<'_> {
     Uploads {
         objects: objects.iter(),
         stack: Vec::new(),

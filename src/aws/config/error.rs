@@ -73,6 +73,6 @@ impl std::error::Error for ConfigError {}
 
 impl From<ConfigError> for crate::error::Error {
     fn from(e: ConfigError) -> Self {
-        crate::error::Error::Setup(Box::new(e))
+        crate::error::Error::Layer(Box::new(e))
     }
 }

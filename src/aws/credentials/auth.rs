@@ -31,7 +31,7 @@ impl fmt::Debug for CliAuth {
 }
 
 /// Access key, secret key and session token, each possibly absent.
-pub type AuthKeys = (Option<String>, Option<String>, Option<String>);
+pub(crate) type AuthKeys = (Option<String>, Option<String>, Option<String>);
 
 /// The keys given on the command line or in the `--auth` content. Empty values
 /// count as absent, as the original passes only truthy values to boto3.
@@ -59,7 +59,7 @@ pub(super) fn explicit_keys(cli: &CliAuth) -> Result<AuthKeys, Error> {
 /// (in file order) that has `aws_access_key_id` gives `aws_access_key_id`,
 /// `aws_secret_access_key` and `aws_session_token`, each with `%` interpolation.
 /// Returns (access key, secret key, session token); all `None` if nothing matched.
-pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
+pub(crate) fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
     let text = crate::aws::ini::py_strip(text);
     if text.starts_with('{') {
         let invalid = |why: String| Error::from(CredentialsError::AuthJson(why));

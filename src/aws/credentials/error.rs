@@ -354,6 +354,6 @@ impl std::error::Error for CredentialsError {
 
 impl From<CredentialsError> for crate::error::Error {
     fn from(e: CredentialsError) -> Self {
-        crate::error::Error::Setup(Box::new(e))
+        crate::error::Error::Layer(Box::new(e))
     }
 }

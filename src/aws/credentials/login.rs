@@ -176,7 +176,7 @@ pub(super) mod dpop {
 
     use crate::error::Error;
 
-    pub struct Key {
+    pub(crate) struct Key {
         pair: EcdsaKeyPair,
         rng: SystemRandom,
     }
@@ -188,7 +188,7 @@ pub(super) mod dpop {
     impl Key {
         /// A P-256 key as PEM: PKCS#8 (`BEGIN PRIVATE KEY`) or SEC1
         /// (`BEGIN EC PRIVATE KEY`), as the AWS CLI versions write it.
-        pub fn from_pem(pem: &str) -> Result<Key, Error> {
+        pub(crate) fn from_pem(pem: &str) -> Result<Key, Error> {
             let body: String = pem
                 .lines()
                 .filter(|l| !l.starts_with("-----BEGIN") && !l.starts_with("-----END"))
@@ -210,7 +210,7 @@ pub(super) mod dpop {
         }
 
         /// The `DPoP` header value for one request.
-        pub fn proof(&self, method: &str, url: &str) -> Result<String, Error> {
+        pub(crate) fn proof(&self, method: &str, url: &str) -> Result<String, Error> {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());

@@ -53,17 +53,17 @@ mod tests_tokens;
 mod token_cache;
 mod web_identity;
 
-pub use auth::{AuthKeys, CliAuth, parse_auth_content};
-pub use error::CredentialsError;
-pub use expiry::ExpiryError;
-pub use token_cache::parse_cache_time;
+pub(crate) use auth::CliAuth;
+pub(crate) use error::CredentialsError;
+#[cfg(test)]
+use {auth::parse_auth_content, token_cache::parse_cache_time};
 
 use auth::json_error;
 use static_keys::{from_env, from_profile_section, partial};
 
 /// Which profile, and how it was chosen.
 #[derive(Debug, Clone)]
-pub struct ProfileChoice {
+pub(crate) struct ProfileChoice {
     pub name: String,
     /// `--profile` named it. As with a profile set on a boto3 session, environment
     /// keys are then skipped, and so are the web identity environment variables.
@@ -73,7 +73,7 @@ pub struct ProfileChoice {
 impl ProfileChoice {
     /// The profile `AWS_DEFAULT_PROFILE`/`AWS_PROFILE` name (else `default`), unless
     /// `option` (`--profile`) names one.
-    pub fn new(option: Option<&str>, env: &dyn Env) -> Self {
+    pub(crate) fn new(option: Option<&str>, env: &dyn Env) -> Self {
         match option {
             Some(name) => ProfileChoice {
                 name: name.to_string(),
@@ -89,7 +89,7 @@ impl ProfileChoice {
 
 /// What the network providers use: the transport (its roots, proxies and retry
 /// policy), and where STS is for AssumeRole and AssumeRoleWithWebIdentity.
-pub struct Network<'a> {
+pub(crate) struct Network<'a> {
     pub http: &'a Http,
     /// `scheme://host[:port]`, no trailing slash.
     pub sts_endpoint: &'a str,
@@ -98,7 +98,7 @@ pub struct Network<'a> {
 
 /// How an MFA code is asked for (`mfa_serial`): the terminal in the product, a fixed
 /// answer in tests.
-pub type MfaPrompt<'a> = &'a dyn Fn(&str) -> Result<String, Error>;
+pub(crate) type MfaPrompt<'a> = &'a dyn Fn(&str) -> Result<String, Error>;
 
 /// Everything the providers read, passed down the chain (and along `source_profile`).
 struct Chain<'a> {
@@ -109,7 +109,7 @@ struct Chain<'a> {
 }
 
 /// Find credentials, trying each source in turn (see the module docs).
-pub fn resolve(
+pub(crate) fn resolve(
     cli: &CliAuth,
     env: &dyn Env,
     files: &SharedFiles,
@@ -120,7 +120,7 @@ pub fn resolve(
 }
 
 /// [`resolve`] with the MFA prompt given.
-pub fn resolve_with_prompt(
+pub(crate) fn resolve_with_prompt(
     cli: &CliAuth,
     env: &dyn Env,
     files: &SharedFiles,

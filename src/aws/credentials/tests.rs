@@ -303,7 +303,7 @@ fn debug_redacts() {
     }
 }
 
-/// Each failure is a typed variant behind `Error::Setup`, printed in the same words,
+/// Each failure is a typed variant behind `Error::Layer`, printed in the same words,
 /// with the I/O error that caused it kept as its source.
 #[test]
 fn credentials_errors_are_typed_and_keep_their_cause() {

@@ -91,7 +91,7 @@ fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// A cache timestamp as the AWS CLI versions have written them (`...Z`, `...+00:00`,
 /// and the old `%Y-%m-%dT%H:%M:%SUTC`), as dateutil reads them.
-pub fn parse_cache_time(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_cache_time(s: &str) -> Option<OffsetDateTime> {
     let s = s.trim();
     parse_aws_timestamp(s.strip_suffix("UTC").unwrap_or(s))
 }

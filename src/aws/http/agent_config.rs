@@ -49,7 +49,7 @@ impl std::error::Error for AgentError {
 
 impl From<AgentError> for crate::error::Error {
     fn from(e: AgentError) -> Self {
-        crate::error::Error::Setup(Box::new(e))
+        crate::error::Error::Layer(Box::new(e))
     }
 }
 
@@ -82,14 +82,14 @@ pub(crate) fn root_certs(ca_bundle: Option<&str>) -> Result<ureq::tls::RootCerts
 }
 
 /// `host[:port]` of `scheme://host[:port]`.
-pub fn authority(base: &str) -> &str {
+pub(crate) fn authority(base: &str) -> &str {
     let rest = base.split_once("://").map_or(base, |(_, r)| r);
     rest.split('/').next().unwrap_or(rest)
 }
 
 /// The proxy variables, read once through `Env` when the transport is made.
 #[derive(Debug, Clone, Default)]
-pub struct ProxyEnv(Vec<(&'static str, String)>);
+pub(crate) struct ProxyEnv(Vec<(&'static str, String)>);
 
 impl ProxyEnv {
     const NAMES: [&'static str; 6] = [
@@ -101,7 +101,7 @@ impl ProxyEnv {
         "no_proxy",
     ];
 
-    pub fn capture(env: &dyn Env) -> ProxyEnv {
+    pub(crate) fn capture(env: &dyn Env) -> ProxyEnv {
         ProxyEnv(
             Self::NAMES
                 .iter()
@@ -162,7 +162,7 @@ pub(crate) fn proxy_from(url: &str, env: &dyn Env) -> Option<String> {
 
 /// NO_PROXY matching as curl and botocore do it: `*`, exact hosts, and domain
 /// suffixes with or without a leading dot.
-pub fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
+pub(crate) fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
     let host = host
         .trim_start_matches('[')
         .trim_end_matches(']')
@@ -189,7 +189,7 @@ pub fn bypasses_proxy(host: &str, no_proxy: &str) -> bool {
 }
 
 /// What one agent is made with.
-pub struct AgentSettings<'a> {
+pub(crate) struct AgentSettings<'a> {
     pub connect: Duration,
     /// The longest wait for each read (headers and every body read).
     pub read: Duration,
@@ -204,7 +204,7 @@ pub struct AgentSettings<'a> {
 /// unsigned ones alike: no status-as-error, no redirects, the trusted roots, the proxy,
 /// and ureq's connector chain with our TCP connector (prompt ACKs; reads, writes and
 /// connects a signal can stop: see tcp.rs).
-pub fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, AgentError> {
+pub(crate) fn build_agent(s: &AgentSettings<'_>) -> Result<Agent, AgentError> {
     let config = agent_config(s)?;
     use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
     let connector =

@@ -113,7 +113,7 @@ pub(super) fn read_error(resp: Streaming, operation: &str) -> ErrorResponse {
 }
 
 /// The AwsError an error body (possibly empty or garbage) describes.
-pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
+pub(crate) fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
     let mut err = AwsError {
         code: status.to_string(),
         message: reason_phrase(status).to_string(),
@@ -158,7 +158,7 @@ pub fn parse_error_body(status: u16, body: &[u8], operation: &str) -> AwsError {
 }
 
 /// `Not Found` for 404 and so on (botocore's message for body-less errors).
-pub fn reason_phrase(status: u16) -> &'static str {
+pub(crate) fn reason_phrase(status: u16) -> &'static str {
     match status {
         301 => "Moved Permanently",
         304 => "Not Modified",

@@ -30,9 +30,9 @@ mod tests_in_memory;
 mod tests_retry;
 mod unsigned;
 
-pub use agent_config::*;
-pub use errors::*;
-pub use message::*;
+pub(crate) use agent_config::*;
+pub(crate) use errors::*;
+pub(crate) use message::*;
 pub(crate) use retry::{Attempt, Backoff, GaveUp, Policy, jitter, retryable};
 pub(crate) use unsigned::{Unsigned, env_proxy, unreachable};
 
@@ -447,7 +447,7 @@ fn lowercase_headers(headers: &ureq::http::HeaderMap) -> Vec<(String, String)> {
 }
 
 /// An HTTP date (`Sat, 28 Nov 2026 22:57:41 GMT`).
-pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );

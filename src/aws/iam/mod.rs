@@ -19,7 +19,7 @@ mod roles;
 mod users;
 
 use paging::Listing;
-pub use responses::{
+pub(crate) use responses::{
     AccessKey, AccessKeyMetadata, AttachedPolicy, ListedRole, Policy, PolicyVersion, RolePolicy,
     UserPolicy,
 };
@@ -27,7 +27,7 @@ use roles::{
     AttachRolePolicy, CreateRole, GetPolicy, GetPolicyVersion, GetRole, GetRolePolicy,
     ListAttachedRolePolicies, ListRolePolicies, ListRoles,
 };
-pub use users::KeyStatus;
+pub(crate) use users::KeyStatus;
 use users::{
     CreateAccessKey, CreateUser, DeleteAccessKey, DeleteUser, DeleteUserPolicy, GetUser,
     GetUserPolicy, ListAccessKeys, ListUserPolicies, ListUsers, PutUserPolicy, UpdateAccessKey,

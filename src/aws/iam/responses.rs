@@ -11,7 +11,7 @@ use crate::aws::shape::{PolicyDocument, Timestamp, shape, to_value};
 shape! {
     /// A tag on an IAM resource.
     #[derive(Eq)]
-    pub struct Tag {
+    pub(crate) struct Tag {
         key: Option<String> = "Key" <- member("Key"),
         value: Option<String> = "Value" <- member("Value"),
     }
@@ -20,7 +20,7 @@ shape! {
 shape! {
     /// A user's or role's permissions boundary.
     #[derive(Eq)]
-    pub struct PermissionsBoundary {
+    pub(super) struct PermissionsBoundary {
         permissions_boundary_type: Option<String> = "PermissionsBoundaryType" <- member("PermissionsBoundaryType"),
         permissions_boundary_arn: Option<String> = "PermissionsBoundaryArn" <- member("PermissionsBoundaryArn"),
     }
@@ -28,7 +28,7 @@ shape! {
 
 shape! {
     /// botocore's User shape, as `list-users` prints it.
-    pub struct User {
+    pub(super) struct User {
         path: Option<String> = "Path" <- member("Path"),
         user_name: Option<String> = "UserName" <- member("UserName"),
         user_id: Option<String> = "UserId" <- member("UserId"),
@@ -42,7 +42,7 @@ shape! {
 
 shape! {
     /// botocore's Role shape, as `list-roles` prints it.
-    pub struct Role {
+    pub(super) struct Role {
         path: Option<String> = "Path" <- member("Path"),
         role_name: Option<String> = "RoleName" <- member("RoleName"),
         role_id: Option<String> = "RoleId" <- member("RoleId"),
@@ -60,14 +60,14 @@ shape! {
 }
 
 shape! {
-    pub struct RoleLastUsed {
+    pub(super) struct RoleLastUsed {
         last_used_date: Option<Timestamp> = "LastUsedDate" <- member("LastUsedDate"),
         region: Option<String> = "Region" <- member("Region"),
     }
 }
 
 shape! {
-    pub struct SourceRoleTemplate {
+    pub(super) struct SourceRoleTemplate {
         template_arn: Option<String> = "TemplateArn" <- member("TemplateArn"),
         template_minor_version: Option<i64> = "TemplateMinorVersion" <- member("TemplateMinorVersion"),
     }

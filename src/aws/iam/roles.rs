@@ -13,7 +13,7 @@ use crate::aws::shape::read;
 use crate::error::Error;
 
 /// GetRole: the role (`None` when the answer holds none).
-pub struct GetRole<'a> {
+pub(super) struct GetRole<'a> {
     pub role_name: &'a str,
 }
 
@@ -35,7 +35,7 @@ impl QueryOperation for GetRole<'_> {
 }
 
 /// CreateRole, tags included.
-pub struct CreateRole<'a> {
+pub(super) struct CreateRole<'a> {
     pub role_name: &'a str,
     pub description: &'a str,
     /// The trust policy, JSON text.
@@ -67,7 +67,7 @@ impl QueryOperation for CreateRole<'_> {
     }
 }
 
-pub struct AttachRolePolicy<'a> {
+pub(super) struct AttachRolePolicy<'a> {
     pub role_name: &'a str,
     pub policy_arn: &'a str,
 }
@@ -93,7 +93,7 @@ impl QueryOperation for AttachRolePolicy<'_> {
 
 /// ListRoles, one page.
 #[derive(Clone, Default)]
-pub struct ListRoles {
+pub(super) struct ListRoles {
     pub marker: Option<String>,
 }
 
@@ -126,7 +126,7 @@ impl Listing for ListRoles {
 
 /// ListRolePolicies, one page of inline policy names.
 #[derive(Clone)]
-pub struct ListRolePolicies {
+pub(super) struct ListRolePolicies {
     pub role_name: String,
     pub marker: Option<String>,
 }
@@ -163,7 +163,7 @@ impl Listing for ListRolePolicies {
     }
 }
 
-pub struct GetRolePolicy<'a> {
+pub(super) struct GetRolePolicy<'a> {
     pub role_name: &'a str,
     pub policy_name: &'a str,
 }
@@ -189,7 +189,7 @@ impl QueryOperation for GetRolePolicy<'_> {
 
 /// ListAttachedRolePolicies, one page.
 #[derive(Clone)]
-pub struct ListAttachedRolePolicies {
+pub(super) struct ListAttachedRolePolicies {
     pub role_name: String,
     pub marker: Option<String>,
 }
@@ -227,7 +227,7 @@ impl Listing for ListAttachedRolePolicies {
 }
 
 /// GetPolicy: the Policy structure (`None` when the answer lacks it).
-pub struct GetPolicy<'a> {
+pub(super) struct GetPolicy<'a> {
     pub policy_arn: &'a str,
 }
 
@@ -249,7 +249,7 @@ impl QueryOperation for GetPolicy<'_> {
 }
 
 /// GetPolicyVersion: the PolicyVersion structure (`None` when the answer lacks it).
-pub struct GetPolicyVersion<'a> {
+pub(super) struct GetPolicyVersion<'a> {
     pub policy_arn: &'a str,
     pub version_id: &'a str,
 }

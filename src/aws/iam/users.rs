@@ -13,7 +13,7 @@ use crate::aws::shape::read;
 use crate::error::Error;
 
 /// GetUser, for whether the user exists (its User is not read).
-pub struct GetUser<'a> {
+pub(super) struct GetUser<'a> {
     pub user_name: &'a str,
 }
 
@@ -35,7 +35,7 @@ impl QueryOperation for GetUser<'_> {
 }
 
 /// CreateUser, with its tags in the same request (IAM then needs iam:TagUser too).
-pub struct CreateUser<'a> {
+pub(super) struct CreateUser<'a> {
     pub user_name: &'a str,
     pub permissions_boundary: Option<&'a str>,
     pub tags: &'a [(String, String)],
@@ -61,7 +61,7 @@ impl QueryOperation for CreateUser<'_> {
     }
 }
 
-pub struct DeleteUser<'a> {
+pub(super) struct DeleteUser<'a> {
     pub user_name: &'a str,
 }
 
@@ -84,7 +84,7 @@ impl QueryOperation for DeleteUser<'_> {
 
 /// ListUsers, one page.
 #[derive(Clone, Default)]
-pub struct ListUsers {
+pub(super) struct ListUsers {
     pub marker: Option<String>,
 }
 
@@ -115,7 +115,7 @@ impl Listing for ListUsers {
     }
 }
 
-pub struct PutUserPolicy<'a> {
+pub(super) struct PutUserPolicy<'a> {
     pub user_name: &'a str,
     pub policy_name: &'a str,
     /// JSON text.
@@ -142,7 +142,7 @@ impl QueryOperation for PutUserPolicy<'_> {
     }
 }
 
-pub struct GetUserPolicy<'a> {
+pub(super) struct GetUserPolicy<'a> {
     pub user_name: &'a str,
     pub policy_name: &'a str,
 }
@@ -168,7 +168,7 @@ impl QueryOperation for GetUserPolicy<'_> {
 
 /// ListUserPolicies, one page of inline policy names.
 #[derive(Clone)]
-pub struct ListUserPolicies {
+pub(super) struct ListUserPolicies {
     pub user_name: String,
     pub marker: Option<String>,
 }
@@ -205,7 +205,7 @@ impl Listing for ListUserPolicies {
     }
 }
 
-pub struct DeleteUserPolicy<'a> {
+pub(super) struct DeleteUserPolicy<'a> {
     pub user_name: &'a str,
     pub policy_name: &'a str,
 }
@@ -230,7 +230,7 @@ impl QueryOperation for DeleteUserPolicy<'_> {
 }
 
 /// CreateAccessKey: the AccessKey structure (it holds the secret).
-pub struct CreateAccessKey<'a> {
+pub(super) struct CreateAccessKey<'a> {
     pub user_name: &'a str,
 }
 
@@ -254,7 +254,7 @@ impl QueryOperation for CreateAccessKey<'_> {
 
 /// ListAccessKeys, one page.
 #[derive(Clone)]
-pub struct ListAccessKeys {
+pub(super) struct ListAccessKeys {
     pub user_name: String,
     pub marker: Option<String>,
 }
@@ -308,7 +308,7 @@ impl KeyStatus {
 }
 
 /// UpdateAccessKey: set a key's status.
-pub struct UpdateAccessKey<'a> {
+pub(super) struct UpdateAccessKey<'a> {
     pub user_name: &'a str,
     pub access_key_id: &'a str,
     pub status: KeyStatus,
@@ -334,7 +334,7 @@ impl QueryOperation for UpdateAccessKey<'_> {
     }
 }
 
-pub struct DeleteAccessKey<'a> {
+pub(super) struct DeleteAccessKey<'a> {
     pub user_name: &'a str,
     pub access_key_id: &'a str,
 }

@@ -66,17 +66,17 @@ impl FromXml for Secret {
 pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn add(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub(crate) fn add(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.0.push((name.into(), value.into()));
         self
     }
 
     /// The parameter when there is a value; nothing when there is none.
-    pub fn add_opt(self, name: &str, value: Option<impl Into<String>>) -> Self {
+    pub(crate) fn add_opt(self, name: &str, value: Option<impl Into<String>>) -> Self {
         match value {
             Some(value) => self.add(name, value),
             None => self,
@@ -85,7 +85,7 @@ impl Params {
 
     /// A list of key/value structures as botocore flattens it:
     /// `NAME.member.N.Key` and `NAME.member.N.Value`, N from 1.
-    pub fn add_pairs(mut self, name: &str, pairs: &[(String, String)]) -> Self {
+    pub(crate) fn add_pairs(mut self, name: &str, pairs: &[(String, String)]) -> Self {
         for (i, (key, value)) in pairs.iter().enumerate() {
             let n = i + 1;
             self = self
@@ -95,7 +95,7 @@ impl Params {
         self
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }

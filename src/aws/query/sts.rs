@@ -12,7 +12,7 @@ use crate::aws::shape::{Timestamp, read, shape, to_value};
 use crate::error::Error;
 
 /// GetCallerIdentity: who signed the request.
-pub struct GetCallerIdentity;
+pub(crate) struct GetCallerIdentity;
 
 shape! {
     /// GetCallerIdentity's output (`whoami` prints it), in botocore's member order.
@@ -49,7 +49,7 @@ impl QueryOperation for GetCallerIdentity {
 /// AssumeRole, with what `create --duration` sends (a session policy) and what an
 /// assume-role profile sends (external id, MFA).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AssumeRole {
+pub(crate) struct AssumeRole {
     pub role_arn: String,
     pub role_session_name: String,
     /// The session policy document (JSON text).

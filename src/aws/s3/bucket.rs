@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use super::bucket_outputs::read;
-pub use super::bucket_outputs::{
-    BucketAcl, BucketCors, BucketCorsRule, BucketPolicyStatus, BucketWebsite, PublicAccessBlock,
+pub(crate) use super::bucket_outputs::{
+    BucketAcl, BucketCors, BucketPolicyStatus, BucketWebsite, PublicAccessBlock,
 };
 use super::{S3, with_md5_body};
 use crate::aws::http::{Request, Response};
@@ -66,8 +66,8 @@ impl PublicAccessSettings {
     }
 
     /// The settings as the original's dict (for its message), in the shape's order.
-    pub fn to_json(&self) -> Value {
-        to_value(self)
+    pub fn to_json(self) -> Value {
+        to_value(&self)
     }
 }
 

@@ -20,21 +20,21 @@ shape! {
 
 shape! {
     /// botocore's Owner (of a bucket, an ACL, a listed object).
-    pub struct Owner {
+    pub(crate) struct Owner {
         display_name: Option<String> = "DisplayName" <- member("DisplayName"),
         id: Option<String> = "ID" <- member("ID"),
     }
 }
 
 shape! {
-    pub struct Grant {
+    pub(crate) struct Grant {
         grantee: Option<Grantee> = "Grantee" <- member("Grantee"),
         permission: Option<String> = "Permission" <- member("Permission"),
     }
 }
 
 shape! {
-    pub struct Grantee {
+    pub(crate) struct Grantee {
         display_name: Option<String> = "DisplayName" <- member("DisplayName"),
         email_address: Option<String> = "EmailAddress" <- member("EmailAddress"),
         id: Option<String> = "ID" <- member("ID"),
@@ -75,14 +75,14 @@ shape! {
 
 shape! {
     #[derive(Copy, Eq)]
-    pub struct PolicyStatus {
+    pub(crate) struct PolicyStatus {
         is_public: Option<bool> = "IsPublic" <- member("IsPublic"),
     }
 }
 
 impl BucketPolicyStatus {
-    pub fn to_json(&self) -> Value {
-        to_value(self)
+    pub fn to_json(self) -> Value {
+        to_value(&self)
     }
 }
 
@@ -99,33 +99,33 @@ shape! {
 }
 
 shape! {
-    pub struct RedirectAllRequestsTo {
+    pub(crate) struct RedirectAllRequestsTo {
         host_name: Option<String> = "HostName" <- member("HostName"),
         protocol: Option<String> = "Protocol" <- member("Protocol"),
     }
 }
 
 shape! {
-    pub struct IndexDocument {
+    pub(crate) struct IndexDocument {
         suffix: Option<String> = "Suffix" <- member("Suffix"),
     }
 }
 
 shape! {
-    pub struct ErrorDocument {
+    pub(crate) struct ErrorDocument {
         key: Option<String> = "Key" <- member("Key"),
     }
 }
 
 shape! {
-    pub struct RoutingRule {
+    pub(crate) struct RoutingRule {
         condition: Option<Condition> = "Condition" <- member("Condition"),
         redirect: Option<Redirect> = "Redirect" <- member("Redirect"),
     }
 }
 
 shape! {
-    pub struct Condition {
+    pub(crate) struct Condition {
         http_error_code_returned_equals: Option<String> =
             "HttpErrorCodeReturnedEquals" <- member("HttpErrorCodeReturnedEquals"),
         key_prefix_equals: Option<String> = "KeyPrefixEquals" <- member("KeyPrefixEquals"),
@@ -133,7 +133,7 @@ shape! {
 }
 
 shape! {
-    pub struct Redirect {
+    pub(crate) struct Redirect {
         host_name: Option<String> = "HostName" <- member("HostName"),
         /// A string in botocore's model, not a number.
         http_redirect_code: Option<String> = "HttpRedirectCode" <- member("HttpRedirectCode"),
@@ -161,7 +161,7 @@ shape! {
     /// A CORS rule as S3 returns it. Not [`super::bucket::CorsRule`], the one we write:
     /// here every member may be absent. The lists are flattened into the rule element
     /// (`<AllowedMethod>` repeats), and a list without items is no member at all.
-    pub struct BucketCorsRule {
+    pub(crate) struct BucketCorsRule {
         id: Option<String> = "ID" <- member("ID"),
         allowed_headers: Option<Vec<String>> = "AllowedHeaders" <- flat("AllowedHeader"),
         allowed_methods: Option<Vec<String>> = "AllowedMethods" <- flat("AllowedMethod"),

@@ -59,7 +59,7 @@ impl S3<'_> {
 
 /// The failure for a HeadBucket that failed with 400 or 403 (`code`: what the
 /// follow-up listing said, if anything).
-pub fn explain(bucket: &str, head: AwsError, code: Option<String>) -> BucketCheckError {
+pub(crate) fn explain(bucket: &str, head: AwsError, code: Option<String>) -> BucketCheckError {
     let bucket = bucket.to_string();
     if let Some((code, what)) = code
         .as_deref()

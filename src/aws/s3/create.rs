@@ -3,7 +3,7 @@
 //! `--website`. Request bodies are written as botocore serialises them (documents.rs).
 
 use super::bucket::put_subresource;
-pub use super::documents::{create_bucket_xml, tagging_xml, website_xml};
+pub(crate) use super::documents::{create_bucket_xml, tagging_xml, website_xml};
 use super::{S3, with_md5_body};
 use crate::aws::http::{Request, Response};
 use crate::aws::operation::{Operation, S3Operation};

@@ -30,7 +30,7 @@ impl CorsRule {
 
 impl PublicAccessSettings {
     /// The PutPublicAccessBlock document: the settings given, in the shape's order.
-    pub fn to_xml(&self) -> String {
+    pub fn to_xml(self) -> String {
         let mut w = Writer::new("PublicAccessBlockConfiguration");
         for (name, v) in self.given() {
             w.leaf(name, if v { "true" } else { "false" });
@@ -40,7 +40,7 @@ impl PublicAccessSettings {
 }
 
 /// The CreateBucket request document, or `None` (no body) without a region.
-pub fn create_bucket_xml(location: Option<&str>) -> Option<String> {
+pub(crate) fn create_bucket_xml(location: Option<&str>) -> Option<String> {
     location.map(|region| {
         let mut w = Writer::new("CreateBucketConfiguration");
         w.leaf("LocationConstraint", region);
@@ -50,7 +50,7 @@ pub fn create_bucket_xml(location: Option<&str>) -> Option<String> {
 
 /// The PutBucketWebsite document for an index and an error page (ErrorDocument comes
 /// first in botocore's WebsiteConfiguration shape).
-pub fn website_xml(index_suffix: &str, error_key: &str) -> String {
+pub(crate) fn website_xml(index_suffix: &str, error_key: &str) -> String {
     let mut w = Writer::new("WebsiteConfiguration");
     w.open("ErrorDocument").leaf("Key", error_key).close();
     w.open("IndexDocument").leaf("Suffix", index_suffix).close();
@@ -58,7 +58,7 @@ pub fn website_xml(index_suffix: &str, error_key: &str) -> String {
 }
 
 /// The PutBucketTagging document: `<Tagging><TagSet><Tag>...` in the given order.
-pub fn tagging_xml(tags: &[(String, String)]) -> String {
+pub(crate) fn tagging_xml(tags: &[(String, String)]) -> String {
     let mut w = Writer::new("Tagging");
     w.open("TagSet");
     for (key, value) in tags {
@@ -68,7 +68,7 @@ pub fn tagging_xml(tags: &[(String, String)]) -> String {
 }
 
 /// The DeleteObjects document, quiet (only failures are listed in the answer).
-pub fn delete_xml(keys: &[String]) -> String {
+pub(super) fn delete_xml(keys: &[String]) -> String {
     let mut w = Writer::with_declaration("Delete");
     for key in keys {
         w.open("Object").leaf("Key", key).close();
@@ -79,14 +79,14 @@ pub fn delete_xml(keys: &[String]) -> String {
 
 /// One part as CompleteMultipartUpload lists it: number, ETag and, when parts were
 /// uploaded with one, the CRC32 checksum (base64).
-pub struct PartEntry<'a> {
+pub(super) struct PartEntry<'a> {
     pub number: u32,
     pub etag: &'a str,
     pub crc32: Option<String>,
 }
 
 /// The CompleteMultipartUpload document.
-pub fn complete_xml<'a>(parts: impl IntoIterator<Item = PartEntry<'a>>) -> String {
+pub(super) fn complete_xml<'a>(parts: impl IntoIterator<Item = PartEntry<'a>>) -> String {
     let mut w = Writer::with_declaration("CompleteMultipartUpload");
     for part in parts {
         w.open("Part")

@@ -22,15 +22,15 @@ use crate::error::Error;
 
 /// The largest ListObjectsV2 page read. S3's pages of 1,000 keys are a few hundred KiB
 /// (at most about 4 MiB with 1,024-byte keys URL-encoded).
-pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The most entries a ListObjectsV2 page may hold. S3 sends at most 1,000 (we never ask
 /// for more); a server sending ten times that is not listing in pages.
-pub const MAX_PAGE_KEYS: usize = 10_000;
+pub(crate) const MAX_PAGE_KEYS: usize = 10_000;
 
 shape! {
     /// botocore's Object shape (a ListObjectsV2 `Contents` entry), in its order.
-    pub struct Object {
+    pub(crate) struct Object {
         key: Option<String> = "Key" <- member("Key"),
         last_modified: Option<Timestamp> = "LastModified" <- member("LastModified"),
         etag: Option<String> = "ETag" <- member("ETag"),
@@ -45,7 +45,7 @@ shape! {
 }
 
 shape! {
-    pub struct RestoreStatus {
+    pub(crate) struct RestoreStatus {
         is_restore_in_progress: Option<bool> =
             "IsRestoreInProgress" <- member("IsRestoreInProgress"),
         restore_expiry_date: Option<Timestamp> =
@@ -55,7 +55,7 @@ shape! {
 
 shape! {
     /// botocore's Bucket shape (a ListBuckets entry).
-    pub struct Bucket {
+    pub(crate) struct Bucket {
         name: Option<String> = "Name" <- member("Name"),
         creation_date: Option<Timestamp> = "CreationDate" <- member("CreationDate"),
         bucket_region: Option<String> = "BucketRegion" <- member("BucketRegion"),
@@ -430,7 +430,7 @@ fn too_long(e: Error, bucket: &str) -> Error {
 }
 
 /// `urllib.parse.unquote_plus`, for keys listed with `encoding-type=url`.
-pub fn unquote_plus(s: &str) -> String {
+pub(crate) fn unquote_plus(s: &str) -> String {
     crate::aws::shape::percent_decode(&s.replace('+', " "))
 }
 

@@ -12,15 +12,15 @@ use super::session::Session;
 use super::sigv4::{Mode, uri_encode};
 use crate::error::{AwsError, Error};
 
-pub mod bucket;
+pub(crate) mod bucket;
 mod bucket_outputs;
-pub mod check;
-pub mod create;
+pub(crate) mod check;
+pub(crate) mod create;
 mod documents;
-pub mod list;
+pub(crate) mod list;
 mod multipart;
-pub mod object;
-pub mod presign;
+pub(crate) mod object;
+pub(crate) mod presign;
 #[cfg(test)]
 mod tests_addressing;
 #[cfg(test)]
@@ -34,7 +34,7 @@ pub struct S3<'a> {
 
 /// Is this bucket name usable as a DNS label (virtual-hosted addressing)?
 /// Names with dots are not: their TLS certificate would not match `*.s3.amazonaws.com`.
-pub fn dns_compatible(bucket: &str) -> bool {
+pub(crate) fn dns_compatible(bucket: &str) -> bool {
     (3..=63).contains(&bucket.len())
         && bucket
             .bytes()
@@ -73,7 +73,7 @@ pub(crate) fn with_md5_body(req: Request, body: &[u8]) -> Request {
 }
 
 /// The path of a key: each character encoded once, `/` kept.
-pub fn key_path(key: &str) -> String {
+pub(crate) fn key_path(key: &str) -> String {
     uri_encode(key, false)
 }
 

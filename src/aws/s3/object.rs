@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::S3;
 use super::documents::delete_xml;
-pub use super::multipart::CompletedPart;
+pub(crate) use super::multipart::CompletedPart;
 use crate::aws::http::{Body, Request, Response, Streaming};
 use crate::aws::md5;
 use crate::aws::operation::{Operation, S3Operation};
@@ -21,7 +21,7 @@ use crate::error::Error;
 
 shape! {
     /// botocore's Error shape of a DeleteObjects result: one key that was not deleted.
-    pub struct DeleteError {
+    pub(crate) struct DeleteError {
         key: Option<String> = "Key" <- member("Key"),
         version_id: Option<String> = "VersionId" <- member("VersionId"),
         code: Option<String> = "Code" <- member("Code"),
@@ -41,7 +41,7 @@ pub struct Payload {
 }
 
 /// The base64 form of a CRC32 that S3 uses in headers and XML.
-pub fn crc32_base64(crc: u32) -> String {
+pub(crate) fn crc32_base64(crc: u32) -> String {
     md5::base64(&crc.to_be_bytes())
 }
 
@@ -56,7 +56,7 @@ pub struct ObjectInfo {
 }
 
 /// The checksum headers S3 may return, in the order we prefer to check them.
-pub const CHECKSUM_HEADERS: &[&str] = &["crc32", "crc64nvme", "sha256", "crc32c", "sha1"];
+pub(crate) const CHECKSUM_HEADERS: &[&str] = &["crc32", "crc64nvme", "sha256", "crc32c", "sha1"];
 
 impl ObjectInfo {
     fn from_headers(header: impl Fn(&str) -> Option<String>) -> ObjectInfo {

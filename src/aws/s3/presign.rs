@@ -10,7 +10,7 @@ use crate::aws::http::authority;
 use crate::aws::sigv4::{Mode, Signer};
 
 /// S3 refuses presigned URLs that claim to last longer than a week.
-pub const MAX_EXPIRES: u64 = 604_800;
+pub(crate) const MAX_EXPIRES: u64 = 604_800;
 
 impl S3<'_> {
     /// A URL for `method` on `bucket`/`key`, valid for `expires` seconds from `time`,
@@ -41,7 +41,7 @@ impl S3<'_> {
 /// The presigned URL for a request to `base` (`scheme://host[:port]`) and `path`
 /// (already encoded once, as S3 paths are). Only `host` is signed, and the payload is
 /// UNSIGNED-PAYLOAD, so any body can be PUT to it.
-pub fn presign(
+pub(crate) fn presign(
     credentials: &Credentials,
     region: &str,
     method: &str,

@@ -10,12 +10,10 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-mod members;
 mod write;
 
-pub use crate::aws::shape::{decode_policy, percent_decode};
-pub use members::{Field, Kind, Members, to_json};
-pub use write::{S3_XMLNS, Writer, escape};
+pub(crate) use crate::aws::shape::decode_policy;
+pub(crate) use write::Writer;
 
 /// One element: its local name, its own text, its child elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,7 +62,7 @@ impl Element {
     // Typed members, read as botocore reads them; `None` when the member is absent,
     // since botocore's parser leaves absent members out whatever the model requires.
 
-    /// A string member (timestamps too: kept as sent, [`Members::time`] prints them).
+    /// A string member.
     pub fn string(&self, name: &str) -> Option<String> {
         self.text_of(name).map(str::to_string)
     }
@@ -107,7 +105,7 @@ impl Element {
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct XmlError(pub String);
+pub(crate) struct XmlError(pub String);
 
 impl std::fmt::Display for XmlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,7 +139,7 @@ fn entity(name: &str) -> Option<char> {
 const MAX_DEPTH: usize = 100;
 
 /// Parse a whole document and return its root element.
-pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     build(bytes, None)
 }
 
@@ -149,7 +147,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
 /// each child of the root to `each` as soon as it is complete instead of keeping it:
 /// only one child's tree exists at a time. Returns the root without those children
 /// (its name, attributes and own text).
-pub fn parse_children(
+pub(crate) fn parse_children(
     bytes: &[u8],
     mut each: impl FnMut(Element) -> Result<(), XmlError>,
 ) -> Result<Element, XmlError> {

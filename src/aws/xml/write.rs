@@ -2,24 +2,24 @@
 //! bodies are declared element by element instead of assembled as strings.
 
 /// The S3 XML namespace botocore puts on every request document.
-pub const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+pub(crate) const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 /// An XML document being written: its root carries the S3 namespace; elements are
 /// opened, filled and closed in order.
 #[derive(Debug)]
-pub struct Writer {
+pub(crate) struct Writer {
     out: String,
     open: Vec<&'static str>,
 }
 
 impl Writer {
     /// A document whose root is `root` (`<root xmlns="...">`).
-    pub fn new(root: &'static str) -> Self {
+    pub(crate) fn new(root: &'static str) -> Self {
         Self::start(String::new(), root)
     }
 
     /// The same, after an `<?xml version="1.0" encoding="UTF-8"?>` declaration.
-    pub fn with_declaration(root: &'static str) -> Self {
+    pub(crate) fn with_declaration(root: &'static str) -> Self {
         Self::start(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>".to_string(),
             root,
@@ -35,7 +35,7 @@ impl Writer {
     }
 
     /// Open an element; [`Writer::close`] ends it.
-    pub fn open(&mut self, name: &'static str) -> &mut Self {
+    pub(crate) fn open(&mut self, name: &'static str) -> &mut Self {
         self.out.push('<');
         self.out.push_str(name);
         self.out.push('>');
@@ -44,7 +44,7 @@ impl Writer {
     }
 
     /// Close the element opened last.
-    pub fn close(&mut self) -> &mut Self {
+    pub(crate) fn close(&mut self) -> &mut Self {
         if let Some(name) = self.open.pop() {
             self.out.push_str("</");
             self.out.push_str(name);
@@ -54,14 +54,14 @@ impl Writer {
     }
 
     /// An element holding text, escaped.
-    pub fn leaf(&mut self, name: &'static str, text: &str) -> &mut Self {
+    pub(crate) fn leaf(&mut self, name: &'static str, text: &str) -> &mut Self {
         self.open(name);
         self.out.push_str(&escape(text));
         self.close()
     }
 
     /// The document, every element still open closed.
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         while !self.open.is_empty() {
             self.close();
         }
@@ -70,7 +70,7 @@ impl Writer {
 }
 
 /// Escape text for an XML request body.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -125,13 +125,13 @@ impl Failure {
 /// credentials, so an SDK that asks then gets a new set rather than the same one again.
 /// The lifetime is the set's own (from its arrival to its deadline), so a set AWS made
 /// shorter than asked is refreshed a third of the way before its real end.
-pub fn refresh_margin(lifetime: Duration) -> Duration {
+pub(super) fn refresh_margin(lifetime: Duration) -> Duration {
     (lifetime / 3).min(Duration::from_secs(15 * 60))
 }
 
 /// After a failed refresh, how long old (still valid) credentials are served before
 /// trying again.
-pub const RETRY_PAUSE: Duration = Duration::from_secs(10);
+pub(super) const RETRY_PAUSE: Duration = Duration::from_secs(10);
 
 /// The set in use and the (monotonic) times that matter for it.
 struct Entry {
