@@ -204,11 +204,16 @@ debian)
     # link-self-contained=no: crt files and libc from musl-gcc's specs, not rustc's own copies
     # (which exist only in rustup's prebuilt std). A static (non-PIE) executable: smaller, and
     # musl-gcc's specs link it as one.
-    rustflags=(-C link-self-contained=no -C relocation-model=static -L "native=$unwind_dir")
+    # -Zlocation-detail=none: a panic (which should never happen) says what, not at which
+    # file and line; the file names and line numbers of every possible panic site are the
+    # binary's largest block of strings.
+    rustflags=(-C link-self-contained=no -C relocation-model=static -L "native=$unwind_dir"
+        -Zlocation-detail=none)
     export RUSTC=$debian_rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
     # Build scripts run on this machine: rustup's proxies must not pick another rustc for them.
     unset RUSTUP_TOOLCHAIN RUSTC_WRAPPER CARGO_BUILD_RUSTC_WRAPPER
-    build=("$debian_cargo" build "-Zbuild-std=std,panic_abort")
+    # optimize_for_size: std's own smaller variants of its algorithms (sorting, formatting).
+    build=("$debian_cargo" build "-Zbuild-std=std,panic_abort" "-Zbuild-std-features=optimize_for_size")
     export "CC_$lower=$linker" "CARGO_TARGET_${upper}_LINKER=$linker"
     ;;
 rustup)
