@@ -122,55 +122,23 @@ pub(super) struct TokenAnswer {
 /// An SSO token cache entry as `aws sso login` writes it and botocore writes it back
 /// after a refresh, in that order.
 #[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub(super) struct SsoToken {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub start_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub region: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub access_token: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub expires_at: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub client_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub client_secret: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub registration_expires_at: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "text")]
     pub refresh_token: Option<String>,
 }
 

@@ -8,10 +8,17 @@ use crate::aws::shape::read;
 use crate::aws::xml::Element;
 
 /// A Marker-paged listing action.
-pub(super) trait Listing: QueryOperation<Output = Page<Self::Item>> {
+pub(super) trait Listing: QueryOperation<Output = Page<Self::Item>> + Clone {
     type Item;
+    /// The request's Marker member.
+    fn marker(&mut self) -> &mut Option<String>;
+
     /// The same listing's request for the page after `marker` (the first page: None).
-    fn at(&self, marker: Option<&str>) -> Self;
+    fn at(&self, marker: Option<&str>) -> Self {
+        let mut next = self.clone();
+        *next.marker() = marker.map(str::to_string);
+        next
+    }
 }
 
 /// A listing's page from its result: the items, and the Marker when IsTruncated is

@@ -117,10 +117,8 @@ impl QueryOperation for ListRoles {
 
 impl Listing for ListRoles {
     type Item = Role;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 
@@ -156,10 +154,8 @@ impl QueryOperation for ListRolePolicies {
 
 impl Listing for ListRolePolicies {
     type Item = String;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 
@@ -219,10 +215,8 @@ impl QueryOperation for ListAttachedRolePolicies {
 
 impl Listing for ListAttachedRolePolicies {
     type Item = AttachedPolicy;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 

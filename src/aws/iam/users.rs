@@ -108,10 +108,8 @@ impl QueryOperation for ListUsers {
 
 impl Listing for ListUsers {
     type Item = User;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 
@@ -198,10 +196,8 @@ impl QueryOperation for ListUserPolicies {
 
 impl Listing for ListUserPolicies {
     type Item = String;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 
@@ -284,10 +280,8 @@ impl QueryOperation for ListAccessKeys {
 
 impl Listing for ListAccessKeys {
     type Item = AccessKeyMetadata;
-    fn at(&self, marker: Option<&str>) -> Self {
-        let mut next = self.clone();
-        next.marker = marker.map(str::to_string);
-        next
+    fn marker(&mut self) -> &mut Option<String> {
+        &mut self.marker
     }
 }
 
