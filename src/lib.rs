@@ -14,6 +14,7 @@ pub mod aws;
 pub mod cli;
 pub mod error;
 pub mod interrupt;
+pub mod lifecycle;
 pub mod localserver;
 pub mod mime;
 pub mod output;
