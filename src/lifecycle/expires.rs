@@ -343,6 +343,36 @@ mod tests {
         );
     }
 
+    /// Anything typed is an answer, never a panic: multi-byte characters where the date
+    /// parser slices, signs, huge numbers, empty parts.
+    #[test]
+    fn no_input_panics() {
+        for when in [
+            "2027-é-01",
+            "2027-03-0é",
+            "2027-03-01Té",
+            "2027-03-01T",
+            "2027-03-01é",
+            "é",
+            "ék",
+            "9d9",
+            "+5d",
+            "5D",
+            "0000-00-00",
+            "2027-03-01T12:00:00.999999999999Z",
+            "2027-03-01T12:00:00-00:00",
+            "-2027-03-01",
+            "2027-03-01T24:00:00Z",
+            "\u{0}d",
+        ] {
+            let _ = parse_when(when, NOW);
+        }
+        assert!(matches!(
+            parse_when("2027-03-01T12:00:00-00:00", NOW),
+            Err(WhenError::NotUtc(_))
+        ));
+    }
+
     #[test]
     fn the_statement_is_a_deny_of_everything_after_the_time() {
         let s = deny_after(datetime!(2027-03-01 0:00 UTC));
