@@ -17,8 +17,10 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 use super::expires::{condition_values, denies_everything, statements};
 use super::time_text::{millis_z, parse_condition_date};
 
-/// The role whose sessions are revoked (the one `create --duration` makes).
-pub use crate::assume::ROLE_NAME;
+/// The role whose sessions are revoked (the one `create --duration` makes,
+/// `assume::ROLE_NAME`; written again here so this pure module stays in the foundations
+/// layer, and a test holds the two equal).
+pub const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
 
 /// The console's name for the inline role policy.
 pub const POLICY_NAME: &str = "AWSRevokeOlderSessions";
@@ -129,7 +131,7 @@ mod tests {
             r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["*"], "Resource": ["*"], "Condition": {"DateLessThan": {"aws:TokenIssueTime": "2026-12-05T12:24:58.085Z"}}}]}"#
         );
         assert_eq!(POLICY_NAME, "AWSRevokeOlderSessions");
-        assert_eq!(ROLE_NAME, "s3-credentials.AmazonS3FullAccess");
+        assert_eq!(ROLE_NAME, crate::assume::ROLE_NAME);
     }
 
     #[test]
