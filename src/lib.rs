@@ -17,6 +17,7 @@ pub mod aws;
 pub mod cli;
 pub mod error;
 pub(crate) mod interrupt;
+pub(crate) mod lifecycle;
 pub mod localserver;
 pub(crate) mod mime;
 pub mod output;

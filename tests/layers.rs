@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "error",
             "output",
             "policies",
+            "lifecycle",
             "mime",
             "testutil",
             "interrupt",

@@ -1,0 +1,275 @@
+//! Issue 25 (3): `revoke-sessions`, the IAM console's "Revoke active sessions" for the
+//! role `create --duration` and `localserver` assume.
+//!
+//! Ignored until the command is wired (next session). moto does not evaluate
+//! `DateLessThan aws:TokenIssueTime`: it counts the condition as met, so after a revocation
+//! it refuses *every* session of the role, new ones too (notes/lifecycle.md). So on moto
+//! these assert the document, the calls, and that a set issued before is refused (as AWS
+//! does); never that a new set works.
+
+use crate::support;
+
+use serde_json::{Value, json};
+use support::moto::Moto;
+use support::{Matcher, MockServer, Outcome, Reply, bin, run, sigv4};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const ROLE: &str = "s3-credentials.AmazonS3FullAccess";
+const PREFIX: &str = "Revoked sessions of role s3-credentials.AmazonS3FullAccess issued before ";
+
+fn ours(url: &str, key: (String, String), args: &[&str]) -> Outcome {
+    let mut cmd = bin();
+    cmd.args(args)
+        .args(["--endpoint-url", url])
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_MAX_ATTEMPTS", "1");
+    run(&mut cmd, None)
+}
+
+/// The role as `create --duration` makes it, trusting the admin too (moto refuses
+/// AssumeRole on a role trusting only the account root, as tests/create_e2e.rs notes).
+fn make_role(moto: &Moto) {
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:user/admin"]}, "Action": "sts:AssumeRole"}]}"#;
+    for params in [
+        vec![
+            ("Action", "CreateRole"),
+            ("RoleName", ROLE),
+            ("AssumeRolePolicyDocument", trust),
+            ("MaxSessionDuration", "43200"),
+        ],
+        vec![
+            ("Action", "AttachRolePolicy"),
+            ("RoleName", ROLE),
+            ("PolicyArn", "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
+        ],
+    ] {
+        let r = moto.iam(&params);
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+}
+
+fn role_policy(moto: &Moto) -> Value {
+    let r = moto.iam(&[
+        ("Action", "GetRolePolicy"),
+        ("RoleName", ROLE),
+        ("PolicyName", "AWSRevokeOlderSessions"),
+    ]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = r.text();
+    let encoded = text
+        .split("<PolicyDocument>")
+        .nth(1)
+        .and_then(|rest| rest.split("</PolicyDocument>").next())
+        .expect("PolicyDocument");
+    serde_json::from_str(&support::http::percent_decode(encoded, false)).expect("JSON")
+}
+
+/// The time `revoke-sessions` printed.
+fn revoked_at(out: &Outcome) -> String {
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out.stdout_str().strip_suffix('\n').expect("one line");
+    line.strip_prefix(PREFIX)
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_string()
+}
+
+fn revocation(at: &str) -> Value {
+    json!({"Effect": "Deny", "Action": ["*"], "Resource": ["*"],
+        "Condition": {"DateLessThan": {"aws:TokenIssueTime": at}}})
+}
+
+#[test]
+#[ignore = "issue 25: wired next session"]
+fn revoke_sessions_puts_one_statement_and_old_sets_stop_working() {
+    let moto = Moto::start();
+    make_role(&moto);
+    assert_eq!(moto.s3("PUT", "/my-bucket", b"").status, 200);
+    assert_eq!(moto.s3("PUT", "/my-bucket/a.txt", b"a").status, 200);
+    let admin = moto.admin_key();
+    let out = ours(
+        &moto.url(),
+        admin.clone(),
+        &["create", "my-bucket", "--read-only", "--duration", "15m"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let set: Value = serde_json::from_str(out.stdout_str()).unwrap();
+    let get = |set: &Value| {
+        sigv4::send_signed(
+            &moto.url(),
+            "GET",
+            "/my-bucket/a.txt",
+            &[],
+            &[(
+                "x-amz-security-token",
+                set["SessionToken"].as_str().unwrap(),
+            )],
+            b"",
+            "s3",
+            (
+                set["AccessKeyId"].as_str().unwrap(),
+                set["SecretAccessKey"].as_str().unwrap(),
+            ),
+        )
+        .expect("S3 request")
+    };
+    assert_eq!(get(&set).status, 200, "the set works before");
+
+    let start = OffsetDateTime::now_utc();
+    let first = revoked_at(&ours(&moto.url(), admin.clone(), &["revoke-sessions"]));
+    let end = OffsetDateTime::now_utc();
+    let t = OffsetDateTime::parse(&first, &Rfc3339).expect("an RFC 3339 time");
+    assert!(
+        first.ends_with('Z') && first.len() == "2026-12-05T12:24:58.085Z".len(),
+        "{first}"
+    );
+    // The local clock, or the server's Date plus a second: never before the run.
+    assert!(
+        start - time::Duration::milliseconds(1) <= t,
+        "{t} before {start}"
+    );
+    assert!(
+        t <= end + time::Duration::seconds(2),
+        "{t} long after {end}"
+    );
+    assert_eq!(
+        role_policy(&moto),
+        json!({"Version": "2012-10-17", "Statement": [revocation(&first)]})
+    );
+    let refused = get(&set);
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    assert!(
+        refused.text().contains("<Code>AccessDenied</Code>"),
+        "{}",
+        refused.text()
+    );
+
+    // Again, with a statement of someone else's in the policy: kept; ours replaced.
+    let other =
+        json!({"Sid": "Mine", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"});
+    let doc = json!({"Version": "2012-10-17", "Statement": [other, revocation(&first)]});
+    let r = moto.iam(&[
+        ("Action", "PutRolePolicy"),
+        ("RoleName", ROLE),
+        ("PolicyName", "AWSRevokeOlderSessions"),
+        ("PolicyDocument", &doc.to_string()),
+    ]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let second = revoked_at(&ours(&moto.url(), admin.clone(), &["revoke-sessions"]));
+    assert!(
+        OffsetDateTime::parse(&second, &Rfc3339).unwrap() >= t,
+        "{second} before {first}"
+    );
+    assert_eq!(
+        role_policy(&moto),
+        json!({"Version": "2012-10-17", "Statement": [other, revocation(&second)]})
+    );
+    let names = moto
+        .iam(&[("Action", "ListRolePolicies"), ("RoleName", ROLE)])
+        .text();
+    assert_eq!(names.matches("<member>").count(), 1, "{names}");
+}
+
+#[test]
+#[ignore = "issue 25: wired next session"]
+fn no_role_means_nothing_to_revoke() {
+    let server = MockServer::start();
+    server.on(
+        Matcher::action("GetRole"),
+        Reply::query_error(
+            404,
+            "NoSuchEntity",
+            "The role with name s3-credentials.AmazonS3FullAccess cannot be found.",
+        ),
+    );
+    let out = ours(
+        &server.url(),
+        ("AKIDEXAMPLE".into(), "secret".into()),
+        &["revoke-sessions"],
+    );
+    assert_eq!(
+        (out.code, out.stderr.as_str(), out.stdout_str()),
+        (
+            1,
+            "Error: Role s3-credentials.AmazonS3FullAccess does not exist: there are no sessions to revoke\n",
+            ""
+        )
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.param("Action").as_deref() != Some("PutRolePolicy"))
+    );
+}
+
+#[test]
+#[ignore = "issue 25: wired next session"]
+fn dry_run_prints_the_document_and_sends_nothing() {
+    let server = MockServer::start();
+    let out = ours(
+        &server.url(),
+        ("AKIDEXAMPLE".into(), "secret".into()),
+        &["revoke-sessions", "--dry-run"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stdout = out.stdout_str();
+    let (head, rest) = stdout.split_once('\n').unwrap();
+    assert_eq!(
+        head,
+        "Would put inline policy 'AWSRevokeOlderSessions' on role 's3-credentials.AmazonS3FullAccess', details:"
+    );
+    let (document, tail) = rest.rsplit_once("}\n").unwrap();
+    assert_eq!(
+        tail,
+        "... replacing the revocation statement of an existing policy, keeping its other statements\n"
+    );
+    let document: Value = serde_json::from_str(&format!("{document}}}")).expect("indent-4 JSON");
+    let at = document["Statement"][0]["Condition"]["DateLessThan"]["aws:TokenIssueTime"]
+        .as_str()
+        .expect("a time")
+        .to_string();
+    assert_eq!(
+        document,
+        json!({"Version": "2012-10-17", "Statement": [revocation(&at)]})
+    );
+    assert_eq!(server.requests().len(), 0);
+}
+
+/// localserver checks the role's revocation before serving its cached set, and fetches a
+/// new one when that set was issued before it. Open moto, as localserver_cli's end-to-end
+/// tests use (see there why).
+#[test]
+#[ignore = "issue 25: wired next session"]
+fn localserver_fetches_a_new_set_after_a_revocation() {
+    let moto = Moto::start_open();
+    assert_eq!(moto.s3("PUT", "/my-bucket", b"").status, 200);
+    let (key, secret) = moto.admin_key();
+    let url = moto.url();
+    let server = crate::localserver_cli::Running::start(
+        || {
+            let mut cmd = bin();
+            cmd.env("AWS_ACCESS_KEY_ID", &key)
+                .env("AWS_SECRET_ACCESS_KEY", &secret);
+            cmd
+        },
+        &["--duration", "1h", "--endpoint-url", &url],
+    );
+    let served = |what: &str| -> String {
+        let r = server.get("/", &[]);
+        assert_eq!(r.status, 200, "{what}: {}", r.text());
+        let v: Value = serde_json::from_str(&r.text()).unwrap();
+        v["AccessKeyId"].as_str().unwrap().to_string()
+    };
+    let first = served("first");
+    assert_eq!(
+        served("cached"),
+        first,
+        "a set is served until it is revoked"
+    );
+    let out = ours(&url, (key.clone(), secret.clone()), &["revoke-sessions"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_ne!(served("after the revocation"), first);
+}
