@@ -19,20 +19,20 @@
 use std::fmt;
 
 /// DeleteObjects takes at most this many keys (and versions) per request.
-pub const BATCH: usize = 1000;
+pub(crate) const BATCH: usize = 1000;
 
 /// One thing ListObjectVersions returns: a version of an object, or a delete marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub key: String,
+pub(crate) struct Entry {
+    pub(crate) key: String,
     /// `null` on an unversioned bucket (and for versions written before versioning was
     /// enabled): sent as `<VersionId>null</VersionId>`, which S3 accepts for them.
-    pub version_id: String,
-    pub kind: Kind,
+    pub(crate) version_id: String,
+    pub(crate) kind: Kind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The current version of an object (`IsLatest` true, not a marker).
     Current,
     /// An older version (`IsLatest` false).
@@ -43,7 +43,7 @@ pub enum Kind {
 
 impl Entry {
     /// From a `<Version>` element: `is_latest` is its IsLatest.
-    pub fn version(key: &str, version_id: &str, is_latest: bool) -> Entry {
+    pub(crate) fn version(key: &str, version_id: &str, is_latest: bool) -> Entry {
         Entry {
             key: key.to_string(),
             version_id: version_id.to_string(),
@@ -56,7 +56,7 @@ impl Entry {
     }
 
     /// From a `<DeleteMarker>` element.
-    pub fn delete_marker(key: &str, version_id: &str) -> Entry {
+    pub(crate) fn delete_marker(key: &str, version_id: &str) -> Entry {
         Entry {
             key: key.to_string(),
             version_id: version_id.to_string(),
@@ -66,7 +66,7 @@ impl Entry {
 
     /// The `--dry-run` line: the key alone for an unversioned object (as delete-objects
     /// lists keys), otherwise `KEY (version ID)` / `KEY (delete marker ID)`.
-    pub fn dry_run_line(&self) -> String {
+    pub(crate) fn dry_run_line(&self) -> String {
         match self.kind {
             Kind::DeleteMarker => format!("{} (delete marker {})", self.key, self.version_id),
             _ if self.version_id == "null" => self.key.clone(),
@@ -77,14 +77,14 @@ impl Entry {
 
 /// An open multipart upload: a `<Upload>` of ListMultipartUploads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Upload {
-    pub key: String,
-    pub upload_id: String,
+pub(crate) struct Upload {
+    pub(crate) key: String,
+    pub(crate) upload_id: String,
 }
 
 impl Upload {
     /// The `--dry-run` line: `KEY (multipart upload ID)`.
-    pub fn dry_run_line(&self) -> String {
+    pub(crate) fn dry_run_line(&self) -> String {
         format!("{} (multipart upload {})", self.key, self.upload_id)
     }
 }
@@ -92,7 +92,7 @@ impl Upload {
 /// Cut `entries` (a paged listing, as it comes) into DeleteObjects requests of at most
 /// [`BATCH`]; the last may be shorter, none is empty. Listing errors pass through and end
 /// the batches: a batch is never sent with entries missing in its middle.
-pub fn batches<E>(
+pub(crate) fn batches<E>(
     entries: impl Iterator<Item = Result<Entry, E>>,
 ) -> impl Iterator<Item = Result<Vec<Entry>, E>> {
     let mut entries = entries.fuse();
@@ -121,15 +121,15 @@ pub fn batches<E>(
 
 /// What a bucket holds, counted from its listings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Contents {
-    pub current: usize,
-    pub older: usize,
-    pub delete_markers: usize,
-    pub uploads: usize,
+pub(crate) struct Contents {
+    pub(crate) current: usize,
+    pub(crate) older: usize,
+    pub(crate) delete_markers: usize,
+    pub(crate) uploads: usize,
 }
 
 impl Contents {
-    pub fn add(&mut self, entry: &Entry) {
+    pub(crate) fn add(&mut self, entry: &Entry) {
         match entry.kind {
             Kind::Current => self.current += 1,
             Kind::Older => self.older += 1,
@@ -138,12 +138,12 @@ impl Contents {
     }
 
     /// Versions and delete markers: what DeleteObjects must remove.
-    pub fn entries(&self) -> usize {
+    pub(crate) fn entries(&self) -> usize {
         self.current + self.older + self.delete_markers
     }
 
     /// Whether there is nothing a version listing would show (uploads aside).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries() == 0
     }
 
@@ -191,7 +191,7 @@ fn join_and(parts: &[String]) -> String {
 /// The refusal without `--force` (after DeleteBucket said BucketNotEmpty and the bucket
 /// was counted), printed as `Error: ...`:
 /// `Bucket my-bucket is not empty: it holds 3 objects. Use --force to delete them and the bucket`.
-pub fn not_empty(bucket: &str, contents: &Contents) -> String {
+pub(crate) fn not_empty(bucket: &str, contents: &Contents) -> String {
     let them = if contents.entries() == 1 {
         "it"
     } else {
@@ -215,7 +215,7 @@ pub fn not_empty(bucket: &str, contents: &Contents) -> String {
 
 /// The progress line before the uploads are aborted (none when there are none):
 /// `Aborting 2 multipart uploads in my-bucket`.
-pub fn aborting(bucket: &str, uploads: usize) -> Option<String> {
+pub(crate) fn aborting(bucket: &str, uploads: usize) -> Option<String> {
     (uploads > 0).then(|| {
         format!(
             "Aborting {} in {bucket}",
@@ -227,19 +227,19 @@ pub fn aborting(bucket: &str, uploads: usize) -> Option<String> {
 /// The progress line before the batches, as delete-objects' `Deleting 3 objects from
 /// my-bucket`: `Deleting 3 objects, 2 older versions and 1 delete marker from my-bucket`.
 /// None for an empty bucket.
-pub fn deleting(bucket: &str, contents: &Contents) -> Option<String> {
+pub(crate) fn deleting(bucket: &str, contents: &Contents) -> Option<String> {
     (!contents.is_empty()).then(|| format!("Deleting {contents} from {bucket}"))
 }
 
 /// The last progress line: `Deleted bucket my-bucket`.
-pub fn deleted_bucket(bucket: &str) -> String {
+pub(crate) fn deleted_bucket(bucket: &str) -> String {
     format!("Deleted bucket {bucket}")
 }
 
 /// The note after `Aborted!` on an interrupt, as delete-objects says
 /// `Deleted 1000 of 2500 objects from my-bucket before the interrupt`, plus that the bucket
 /// is still there. Versioned contents are counted as `object versions and delete markers`.
-pub fn interrupted(bucket: &str, deleted: usize, contents: &Contents) -> String {
+pub(crate) fn interrupted(bucket: &str, deleted: usize, contents: &Contents) -> String {
     let total = contents.entries();
     let what = if contents.plain() {
         if total == 1 { "object" } else { "objects" }
@@ -254,7 +254,7 @@ pub fn interrupted(bucket: &str, deleted: usize, contents: &Contents) -> String 
 /// When some of a batch could not be deleted (DeleteObjects' `<Error>`s, printed as
 /// delete-objects prints them: `Errors deleting objects: [...]`), the bucket is left and
 /// the command ends with this as its `Error:` line.
-pub fn not_deleted(bucket: &str, failed: usize) -> String {
+pub(crate) fn not_deleted(bucket: &str, failed: usize) -> String {
     format!(
         "Bucket {bucket} was not deleted: {} could not be deleted",
         counted(failed, "object", "objects")
@@ -262,12 +262,12 @@ pub fn not_deleted(bucket: &str, failed: usize) -> String {
 }
 
 /// The `--dry-run` header, before the entry and upload lines.
-pub fn dry_run_header(bucket: &str) -> String {
+pub(crate) fn dry_run_header(bucket: &str) -> String {
     format!("The following would be deleted from {bucket}:")
 }
 
 /// The `--dry-run` last line for each bucket.
-pub fn dry_run_footer(bucket: &str) -> String {
+pub(crate) fn dry_run_footer(bucket: &str) -> String {
     format!("Then bucket {bucket} would be deleted")
 }
 

@@ -19,16 +19,16 @@ use super::time_text::{parse_condition_date, parse_date, seconds_z};
 
 /// The statement's Sid: how `list-credentials` and a second `--expires` find it again.
 /// (IAM Sids are `[A-Za-z0-9]*`.)
-pub const SID: &str = "S3CredentialsExpiry";
+pub(crate) const SID: &str = "S3CredentialsExpiry";
 
 /// The furthest an expiry may be: anything later is a typo (`9000d` for `90d`), and
 /// keeps the date far from the year 9999 that ISO 8601 and IAM top out at.
-pub const MAX_DAYS: i64 = 100 * 366;
+pub(crate) const MAX_DAYS: i64 = 100 * 366;
 
 /// Why WHEN was refused. `Display` is the part after click's
 /// `Invalid value for '--expires': ` (the caller makes it a usage error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WhenError {
+pub(crate) enum WhenError {
     /// Neither a duration nor a UTC date or time.
     Form(String),
     /// A date with no such day (`2027-02-30`).
@@ -72,7 +72,7 @@ impl std::error::Error for WhenError {}
 ///   second allowed and dropped).
 ///
 /// It must be after `now` and at most [`MAX_DAYS`] away. Surrounding spaces are ignored.
-pub fn parse_when(when: &str, now: OffsetDateTime) -> Result<OffsetDateTime, WhenError> {
+pub(crate) fn parse_when(when: &str, now: OffsetDateTime) -> Result<OffsetDateTime, WhenError> {
     let text = when.trim();
     let now = now
         .to_offset(UtcOffset::UTC)
@@ -151,7 +151,7 @@ fn date_or_time(text: &str) -> Result<OffsetDateTime, WhenError> {
 /// The statement that denies everything after `at`:
 /// `{"Sid": "S3CredentialsExpiry", "Effect": "Deny", "Action": "*", "Resource": "*",
 /// "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2027-03-01T00:00:00Z"}}}`.
-pub fn deny_after(at: OffsetDateTime) -> Value {
+pub(crate) fn deny_after(at: OffsetDateTime) -> Value {
     json!({
         "Sid": SID,
         "Effect": "Deny",
@@ -164,7 +164,7 @@ pub fn deny_after(at: OffsetDateTime) -> Value {
 /// `document` with the expiry statement last, replacing an earlier one with [`SID`]
 /// (never two). Works on any policy document, `--policy` ones included: a `Statement`
 /// that is a single object becomes a list, a missing one a list of just this statement.
-pub fn with_expiry(document: &Value, at: OffsetDateTime) -> Value {
+pub(crate) fn with_expiry(document: &Value, at: OffsetDateTime) -> Value {
     let mut document = document.clone();
     let Some(object) = document.as_object_mut() else {
         return document;
@@ -184,7 +184,7 @@ pub fn with_expiry(document: &Value, at: OffsetDateTime) -> Value {
 /// that denies every action on every resource once `aws:CurrentTime` is past it (ours,
 /// by its shape, not its Sid, so one written by hand counts too). `None` when there is
 /// none, or its time cannot be read.
-pub fn expiry_of(document: &Value) -> Option<OffsetDateTime> {
+pub(crate) fn expiry_of(document: &Value) -> Option<OffsetDateTime> {
     statements(document)
         .filter(|s| denies_everything(s))
         .filter_map(|s| s.get("Condition")?.as_object())

@@ -21,7 +21,7 @@ use crate::output::py_datetime;
 use crate::policies::Permission;
 
 /// The item's members and the CSV/TSV header row, in order.
-pub const HEADERS: &[&str] = &[
+pub(crate) const HEADERS: &[&str] = &[
     "UserName",
     "AccessKeyId",
     "Status",
@@ -39,16 +39,16 @@ pub const HEADERS: &[&str] = &[
 /// `active`: the 90 days of IAM's advice to remove keys not used in that time
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console>,
 /// best practices: "Regularly review and remove unused users, roles, permissions...").
-pub const UNUSED_DAYS: i64 = 90;
+pub(crate) const UNUSED_DAYS: i64 = 90;
 
 /// The words in the names of users the tool makes: `s3.<word>.<buckets>`
 /// (`provision::plan`).
-pub const USER_WORDS: [&str; 4] = ["read-write", "read-only", "write-only", "custom"];
+pub(crate) const USER_WORDS: [&str; 4] = ["read-write", "read-only", "write-only", "custom"];
 
 /// Whether `create` would have named a user so: `s3.read-write.*`, `s3.read-only.*`,
 /// `s3.write-only.*`, `s3.custom.*` with at least one character for the buckets. These
 /// are `list-credentials`' users when none is named and `--all` is not given.
-pub fn is_tool_user(name: &str) -> bool {
+pub(crate) fn is_tool_user(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("s3.") else {
         return false;
     };
@@ -61,20 +61,20 @@ pub fn is_tool_user(name: &str) -> bool {
 
 /// What a user's inline policies grant, read from their documents.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Grants {
+pub(crate) struct Grants {
     /// Every bucket named in an S3 ARN of a Resource, in order of appearance, once.
-    pub buckets: Vec<String>,
+    pub(crate) buckets: Vec<String>,
     /// `read-write`, `read-only`, `write-only` when every document is exactly what
     /// `policies.rs` generates for that permission (on any buckets and prefixes, plus an
     /// expiry statement); `custom` for anything else, mixed permissions included; `None`
     /// with no inline policy at all.
-    pub permission: Option<&'static str>,
+    pub(crate) permission: Option<&'static str>,
     /// The earliest expiry of any document ([`expiry_of`]).
-    pub expires: Option<OffsetDateTime>,
+    pub(crate) expires: Option<OffsetDateTime>,
 }
 
 /// The grants of a user's inline policy documents (GetUserPolicy's, decoded).
-pub fn grants(documents: &[Value]) -> Grants {
+pub(crate) fn grants(documents: &[Value]) -> Grants {
     let mut out = Grants::default();
     let mut permissions: Vec<&'static str> = Vec::new();
     for document in documents {
@@ -183,15 +183,15 @@ fn resource_buckets(statement: &Value) -> Vec<String> {
 /// began tracking in April 2015)
 /// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html>).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastUsed {
-    pub date: OffsetDateTime,
-    pub service: Option<String>,
-    pub region: Option<String>,
+pub(crate) struct LastUsed {
+    pub(crate) date: OffsetDateTime,
+    pub(crate) service: Option<String>,
+    pub(crate) region: Option<String>,
 }
 
 impl LastUsed {
     /// From the response's three members; `None` without a date. `N/A` becomes `None`.
-    pub fn from_response(
+    pub(crate) fn from_response(
         date: Option<OffsetDateTime>,
         service: Option<&str>,
         region: Option<&str>,
@@ -214,7 +214,7 @@ impl LastUsed {
 /// 3. `never-used`: GetAccessKeyLastUsed has no date;
 /// 4. `unused for N days`: last used N >= [`UNUSED_DAYS`] whole days ago;
 /// 5. `active`.
-pub fn state(
+pub(crate) fn state(
     status: &str,
     last_used: Option<&LastUsed>,
     expires: Option<OffsetDateTime>,
@@ -239,15 +239,15 @@ pub fn state(
 
 /// One access key, as ListAccessKeys gives it.
 #[derive(Debug, Clone)]
-pub struct Key {
-    pub user_name: String,
-    pub access_key_id: String,
-    pub status: String,
-    pub create_date: Option<OffsetDateTime>,
+pub(crate) struct Key {
+    pub(crate) user_name: String,
+    pub(crate) access_key_id: String,
+    pub(crate) status: String,
+    pub(crate) create_date: Option<OffsetDateTime>,
 }
 
 /// The item for `key` of a user with `grants`, at `now`, members in [`HEADERS`] order.
-pub fn item(
+pub(crate) fn item(
     key: &Key,
     last_used: Option<&LastUsed>,
     grants: &Grants,

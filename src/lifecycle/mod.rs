@@ -14,8 +14,8 @@
 // Wired next session: nothing calls these modules yet on this branch.
 #![allow(dead_code)]
 
-pub mod delete_plan;
-pub mod expires;
-pub mod inventory;
-pub mod revoke;
+pub(crate) mod delete_plan;
+pub(crate) mod expires;
+pub(crate) mod inventory;
+pub(crate) mod revoke;
 mod time_text;

@@ -20,15 +20,15 @@ use super::time_text::{millis_z, parse_condition_date};
 /// The role whose sessions are revoked (the one `create --duration` makes,
 /// `assume::ROLE_NAME`; written again here so this pure module stays in the foundations
 /// layer, and a test holds the two equal).
-pub const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
+pub(crate) const ROLE_NAME: &str = "s3-credentials.AmazonS3FullAccess";
 
 /// The console's name for the inline role policy.
-pub const POLICY_NAME: &str = "AWSRevokeOlderSessions";
+pub(crate) const POLICY_NAME: &str = "AWSRevokeOlderSessions";
 
 /// The revocation time for a run at `now`: rounded *up* to the millisecond written in
 /// the policy, so that a session issued earlier in that same millisecond is revoked
 /// too (rounding down would let it through).
-pub fn cutoff(now: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn cutoff(now: OffsetDateTime) -> OffsetDateTime {
     let now = now.to_offset(UtcOffset::UTC);
     let below_ms = now.nanosecond() % 1_000_000;
     if below_ms == 0 {
@@ -41,7 +41,7 @@ pub fn cutoff(now: OffsetDateTime) -> OffsetDateTime {
 /// `{"Effect": "Deny", "Action": ["*"], "Resource": ["*"], "Condition": {"DateLessThan":
 /// {"aws:TokenIssueTime": "..."}}}`: the console's statement, for sessions issued before
 /// `before`.
-pub fn statement(before: OffsetDateTime) -> Value {
+pub(crate) fn statement(before: OffsetDateTime) -> Value {
     json!({
         "Effect": "Deny",
         "Action": ["*"],
@@ -51,7 +51,7 @@ pub fn statement(before: OffsetDateTime) -> Value {
 }
 
 /// The whole policy document for a role with no revocation yet.
-pub fn document(before: OffsetDateTime) -> Value {
+pub(crate) fn document(before: OffsetDateTime) -> Value {
     json!({"Version": "2012-10-17", "Statement": [statement(before)]})
 }
 
@@ -64,7 +64,7 @@ pub fn document(before: OffsetDateTime) -> Value {
 /// time never moves back: if the current document revokes later than [`cutoff`]`(now)`
 /// (a clock behind the one that wrote it), that later time is kept, so sessions revoked
 /// once stay revoked.
-pub fn update(existing: Option<&Value>, now: OffsetDateTime) -> Value {
+pub(crate) fn update(existing: Option<&Value>, now: OffsetDateTime) -> Value {
     let mut before = cutoff(now);
     if let Some(earlier) = existing.and_then(revoked_before) {
         before = before.max(earlier);
@@ -89,7 +89,7 @@ pub fn update(existing: Option<&Value>, now: OffsetDateTime) -> Value {
 
 /// The latest time a document revokes sessions issued before (what `update` keeps and
 /// what localserver compares its cached set's issue time with). `None` without one.
-pub fn revoked_before(document: &Value) -> Option<OffsetDateTime> {
+pub(crate) fn revoked_before(document: &Value) -> Option<OffsetDateTime> {
     statements(document)
         .filter(|s| is_revocation(s))
         .flat_map(token_issue_times)
@@ -99,7 +99,7 @@ pub fn revoked_before(document: &Value) -> Option<OffsetDateTime> {
 /// Whether a set of temporary credentials requested at `requested_at` (the local time
 /// just *before* the AssumeRole call, so never later than its real issue time) may be
 /// revoked by a policy cutting off at `before`: then localserver fetches a new set.
-pub fn is_revoked(requested_at: OffsetDateTime, before: OffsetDateTime) -> bool {
+pub(crate) fn is_revoked(requested_at: OffsetDateTime, before: OffsetDateTime) -> bool {
     requested_at < before
 }
 
