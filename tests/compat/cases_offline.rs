@@ -74,10 +74,34 @@ const ADDED_OPTIONS: &[(&str, &str, &str)] = &[
         "--wait",
         "waiting until a new key works (IAM eventual consistency)",
     ),
+    (
+        "create",
+        "--expires",
+        "access keys that stop working at a time",
+    ),
+    (
+        "policy",
+        "--expires",
+        "the same expiry statement in the printed policy",
+    ),
 ];
 
 /// Commands we add on purpose: (command, reason).
-const ADDED_COMMANDS: &[(&str, &str)] = &[("presign", "presigned URLs for one object")];
+const ADDED_COMMANDS: &[(&str, &str)] = &[
+    ("presign", "presigned URLs for one object"),
+    (
+        "delete-bucket",
+        "deleting buckets, emptied first with --force (upstream issue 50)",
+    ),
+    (
+        "list-credentials",
+        "an inventory of the access keys handed out, with last use and expiry",
+    ),
+    (
+        "revoke-sessions",
+        "revoking the temporary credentials issued so far",
+    ),
+];
 
 /// The parts of a help text that must match: the usage line, each option's terms
 /// (`-f, --format [ini|json]`: names, short flags, metavars) and the command names.
@@ -153,7 +177,7 @@ fn same_help_shape(original: &Seen, ours: &Seen) -> Result<(), String> {
     }
 }
 
-const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (--profile everywhere, localserver --token, --workers on transfers, create's --tag, --deactivate-existing-keys, --delete-oldest-key and --wait, and the presign command are our additions)";
+const HELP_REASON: &str = "help descriptions are in our own words; usage line, option names, short flags, metavars and command names must match (--profile everywhere, localserver --token, --workers on transfers, create's --tag, --deactivate-existing-keys, --delete-oldest-key and --wait, --expires, and the presign, delete-bucket, list-credentials and revoke-sessions commands are our additions)";
 
 fn help() -> Scenario {
     let mut s = scenario("help and version", Server::Offline)

@@ -223,6 +223,12 @@ pub struct Args {
     // presign.
     pub expires_in: Option<i64>,
     pub method: Option<String>,
+
+    // The lifecycle additions (issue 25).
+    /// list-credentials' `--all`: every user, not only those create makes.
+    pub all: bool,
+    /// delete-bucket's `--force`: empty the bucket first.
+    pub force: bool,
 }
 
 /// `--access-key`, `--secret-key`, `--session-token`, `--endpoint-url`, `--profile`

@@ -237,4 +237,8 @@ pub const NOT_IN_THE_ORIGINAL: &[&str] = &[
     "--deactivate-existing-keys",
     "--delete-oldest-key",
     "--wait",
+    "--expires",
+    "list-credentials",
+    "revoke-sessions",
+    "delete-bucket",
 ];
