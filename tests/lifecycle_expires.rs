@@ -1,10 +1,8 @@
 //! Issue 25 (1): `create --expires WHEN` and `policy --expires WHEN`.
 //!
-//! Ignored until the option is wired (next session): these are the behaviours the issue
-//! specifies, for its implementer. moto does not evaluate `DateGreaterThan` (it counts any
-//! condition but StringEquals as met, notes/lifecycle.md), so on moto a key made with
-//! `--expires` is refused at once: these tests assert the document sent, never that the
-//! key works until its time.
+//! moto does not evaluate `DateGreaterThan` (it counts any condition but StringEquals as
+//! met, notes/lifecycle.md), so on moto a key made with `--expires` is refused at once:
+//! these tests assert the document sent, never that the key works until its time.
 
 use crate::support;
 
@@ -58,7 +56,6 @@ fn read_only_statements() -> Vec<Value> {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn create_expires_appends_one_deny_statement_to_the_user_policy() {
     let moto = Moto::start();
     assert_eq!(moto.s3("PUT", "/my-bucket", b"").status, 200);
@@ -95,7 +92,6 @@ fn create_expires_appends_one_deny_statement_to_the_user_policy() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn create_expires_dry_run_shows_the_statement_and_sends_nothing() {
     let server = MockServer::start();
     let out = ours(
@@ -122,7 +118,6 @@ fn create_expires_dry_run_shows_the_statement_and_sends_nothing() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn policy_expires_prints_the_statement_last() {
     let mut cmd = bin();
     cmd.args([
@@ -145,7 +140,6 @@ fn policy_expires_prints_the_statement_last() {
 
 /// Every refusal is click's usage error (exit 2) naming the option, before any request.
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn bad_times_are_usage_errors() {
     let server = MockServer::start();
     for (when, why) in [
@@ -185,7 +179,6 @@ fn bad_times_are_usage_errors() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn expires_is_refused_where_it_cannot_apply() {
     let server = MockServer::start();
     for (args, error) in [

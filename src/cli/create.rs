@@ -25,6 +25,7 @@ pub(super) fn run(args: Args) -> Result<(), Failure> {
             ("deactivate-existing-keys", args.deactivate_existing_keys),
             ("delete-oldest-key", args.delete_oldest_key),
             ("wait", args.wait),
+            ("expires", args.expires.is_some()),
         ];
         if let Some((option, _)) = key_options.iter().find(|(_, given)| *given) {
             return Err(CommandError::KeyOptionWithDuration(option).into());
@@ -46,6 +47,7 @@ pub(super) fn run(args: Args) -> Result<(), Failure> {
         website: args.website,
         bucket_region: args.bucket_region,
         tags,
+        expires: args.expires,
         keys: KeyOptions {
             deactivate_existing: args.deactivate_existing_keys,
             delete_oldest: args.delete_oldest_key,

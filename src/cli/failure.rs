@@ -107,6 +107,8 @@ pub enum CommandError {
     NoKeysNorPrefix,
     /// `policy --public-bucket` for several buckets.
     PublicBucketNotSingle,
+    /// `policy --public-bucket --expires`: the expiry is for a user's policy.
+    ExpiresWithPublicBucket,
     /// A bucket command's AWS error as click shows botocore's exception: without the
     /// request id.
     Service(AwsError),
@@ -156,6 +158,9 @@ impl fmt::Display for CommandError {
             PublicBucketNotSingle => {
                 f.write_str("--public-bucket policy can only be generated for a single bucket")
             }
+            ExpiresWithPublicBucket => f.write_str(
+                "Cannot use --expires with --public-bucket: a bucket policy is not the user's policy",
+            ),
             Service(aws) => write!(f, "{aws}"),
             CorsWithoutRules(bucket) => {
                 write!(f, "Bucket {bucket} has a CORS configuration without rules")

@@ -2,11 +2,13 @@
 //! permissions boundary, each bucket's inline policy and the session policy.
 
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
 use super::error::ProvisionError;
 use super::keys::KeyOptions;
 use crate::assume;
 use crate::error::Error;
+use crate::lifecycle::expires as expiry;
 use crate::output::dumps;
 use crate::policies::{self, Permission};
 
@@ -36,6 +38,8 @@ pub(crate) struct Request {
     pub website: bool,
     pub bucket_region: Option<String>,
     pub tags: Vec<(String, String)>,
+    /// `--expires`: every inline user policy denies everything after this time.
+    pub expires: Option<OffsetDateTime>,
     pub keys: KeyOptions,
 }
 
@@ -78,6 +82,7 @@ impl Plan {
             website,
             bucket_region,
             tags,
+            expires,
             keys,
         } = request;
         let custom = policy.is_some() || !statements.is_empty();
@@ -99,6 +104,13 @@ impl Plan {
             Some(text) => session_policy_from(text, &buckets, &user_policies)?,
             None => policies::buckets_policy(permission, &buckets, &prefixes, &statements),
         };
+        // The expiry goes on every bucket's policy (so deleting one of them does not
+        // lift it), last; never on the session policy (`--duration` is refused with it).
+        if let Some(at) = expires {
+            for (_, document) in &mut user_policies {
+                *document = expiry::with_expiry(document, at);
+            }
+        }
 
         // --policy and --statement grant more than S3 access, so a default boundary
         // would undo them: they imply `none` unless a boundary is given.

@@ -236,3 +236,64 @@ fn failures_keep_their_words_and_their_cause() {
         "Bucket does not exist: b - try --create-bucket to create it"
     );
 }
+
+/// `--expires`: the Deny goes last on every bucket's inline policy, `--policy`
+/// documents included (a single statement object becomes a list), replacing one of the
+/// same Sid a `--policy` document already holds; the session policy never gets it.
+#[test]
+fn expires_puts_the_deny_last_on_every_user_policy() {
+    use crate::lifecycle::expires::{SID, deny_after};
+    let at = time::macros::datetime!(2099-01-01 0:00 UTC);
+    let generated = plan(Request {
+        buckets: buckets(&["a", "b"]),
+        permission: Permission::ReadOnly,
+        expires: Some(at),
+        ..Request::default()
+    });
+    let without = plan(Request {
+        buckets: buckets(&["a", "b"]),
+        permission: Permission::ReadOnly,
+        ..Request::default()
+    });
+    for ((name, doc), (_, plain)) in generated.user_policies.iter().zip(&without.user_policies) {
+        let mut expected = plain["Statement"].as_array().unwrap().clone();
+        expected.push(deny_after(at));
+        assert_eq!(doc["Statement"], Value::Array(expected), "{name}");
+    }
+    assert_eq!(generated.session_policy, without.session_policy);
+
+    let stale = json!({"Sid": SID, "Effect": "Deny", "Action": "*", "Resource": "*"});
+    let custom = plan(Request {
+        buckets: buckets(&["a", "b"]),
+        policy: Some(
+            json!({"Version": "2012-10-17", "Statement": [
+                stale,
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::$!BUCKET_NAME!$/*"},
+            ]})
+            .to_string(),
+        ),
+        expires: Some(at),
+        ..Request::default()
+    });
+    for (bucket, (_, doc)) in ["a", "b"].iter().zip(&custom.user_policies) {
+        assert_eq!(
+            doc["Statement"],
+            json!([
+                {"Effect": "Allow", "Action": "s3:*", "Resource": format!("arn:aws:s3:::{bucket}/*")},
+                deny_after(at),
+            ])
+        );
+    }
+    let one = plan(Request {
+        buckets: buckets(&["a"]),
+        policy: Some(
+            r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#.into(),
+        ),
+        expires: Some(at),
+        ..Request::default()
+    });
+    assert_eq!(
+        one.user_policies[0].1,
+        json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, deny_after(at)]})
+    );
+}

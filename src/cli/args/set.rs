@@ -9,6 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use crate::aws::AwsOptions;
 use crate::aws::credentials::CliAuth;
@@ -47,6 +48,9 @@ pub enum Set {
     OutFile(fn(&mut Args) -> &mut Option<PathBuf>),
     /// A path to a directory that may not exist yet, and is not a file.
     OutDir(fn(&mut Args) -> &mut Option<PathBuf>),
+    /// `--expires WHEN`: a duration from now or a UTC date or time, read against the
+    /// clock while parsing; in the future, at most 100 years away.
+    Expires(fn(&mut Args) -> &mut Option<OffsetDateTime>),
 }
 
 /// Where a positional's values go.
@@ -101,6 +105,8 @@ pub(super) enum Val {
     /// A policy document or a file's contents.
     Read(String),
     Path(PathBuf),
+    /// A UTC time.
+    Time(OffsetDateTime),
 }
 
 impl Set {
@@ -122,6 +128,7 @@ impl Set {
             (Set::Statements(field), Val::Json(v)) => field(args).push(v),
             (Set::Policy(field) | Set::FileText(field), Val::Read(s)) => *field(args) = Some(s),
             (Set::OutFile(field) | Set::OutDir(field), Val::Path(p)) => *field(args) = Some(p),
+            (Set::Expires(field), Val::Time(t)) => *field(args) = Some(t),
             // `convert` makes each kind's value from the same `Set`: nothing else occurs.
             (_, val) => unreachable!("{val:?} does not fit its option"),
         }
@@ -229,6 +236,8 @@ pub struct Args {
     pub all: bool,
     /// delete-bucket's `--force`: empty the bucket first.
     pub force: bool,
+    /// create's and policy's `--expires`: when the user's policy starts denying everything.
+    pub expires: Option<OffsetDateTime>,
 }
 
 /// `--access-key`, `--secret-key`, `--session-token`, `--endpoint-url`, `--profile`

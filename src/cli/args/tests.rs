@@ -97,6 +97,7 @@ fn sample(set: Set) -> Val {
         Set::Statements(_) => Val::Json(serde_json::json!({"Effect": "Allow"})),
         Set::Policy(_) | Set::FileText(_) => Val::Read("{}".into()),
         Set::OutFile(_) | Set::OutDir(_) => Val::Path("out".into()),
+        Set::Expires(_) => Val::Time(time::macros::datetime!(2099-01-01 0:00 UTC)),
     }
 }
 
@@ -229,5 +230,54 @@ fn text_that_is_not_utf8_is_a_usage_error_naming_the_parameter() {
     assert_eq!(
         refused,
         "Invalid value for 'USERNAMES': text is not valid UTF-8"
+    );
+}
+
+/// `--expires WHEN` is read against the clock while parsing: the field holds the time,
+/// and a refusal is click's usage error naming the option (the value's own words are
+/// `lifecycle::expires`' tests).
+#[test]
+fn expires_is_a_time_read_while_parsing() {
+    use time::macros::datetime;
+    use time::{Duration, OffsetDateTime};
+    for command in ["create", "policy"] {
+        let args = run(command, &["b", "--expires", "2099-03-01T12:00:00Z"]).unwrap();
+        assert_eq!(args.expires, Some(datetime!(2099-03-01 12:00 UTC)));
+        // The last one wins, as for any single-value option; a date alone is midnight.
+        let args = run(command, &["b", "--expires=1d", "--expires", "2099-03-01"]).unwrap();
+        assert_eq!(args.expires, Some(datetime!(2099-03-01 0:00 UTC)));
+        let before = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let args = run(command, &["b", "--expires", "90d"]).unwrap();
+        let after = OffsetDateTime::now_utc();
+        let at = args.expires.expect("a time");
+        let ninety = Duration::days(90);
+        assert!(before + ninety <= at && at <= after + ninety, "{at}");
+        assert_eq!(run(command, &["b"]).unwrap().expires, None);
+        for (when, why) in [
+            ("0s", "'0s' is not in the future."),
+            (
+                "soon",
+                "'soon' is not a duration (90d, 12h, 30m, 3600s) or a UTC date or time (2027-03-01, 2027-03-01T12:00:00Z).",
+            ),
+        ] {
+            match run(command, &["b", "--expires", when]) {
+                Err(e @ Failure::Usage { .. }) => assert_eq!(
+                    e.to_string(),
+                    format!("Invalid value for '--expires': {why}")
+                ),
+                Err(e) => panic!("{e:?}"),
+                Ok(args) => panic!("{when} parses: {:?}", args.expires),
+            }
+        }
+    }
+    // An addition with no short flag, and only where it applies.
+    let spec = crate::cli::spec::find("create").unwrap();
+    let opt = spec.options().find(|o| o.long == "expires").unwrap();
+    assert_eq!((opt.short, opt.metavar), (None, "WHEN"));
+    assert!(
+        crate::cli::spec::find("localserver")
+            .unwrap()
+            .options()
+            .all(|o| o.long != "expires")
     );
 }

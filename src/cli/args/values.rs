@@ -6,10 +6,12 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use super::{CommandSpec, OptSpec, Set, Val, invalid_arg, invalid_opt, py_str};
 use crate::cli::Failure;
 use crate::error::io_reason;
+use crate::lifecycle::expires;
 
 /// Why an option's value was refused, in the words click or the original use (shown
 /// after `Invalid value for '--option': `).
@@ -126,6 +128,9 @@ pub(super) fn convert(spec: &CommandSpec, opt: &OptSpec, raw: &OsStr) -> Result<
                 Ok(Val::Path(p))
             }
         }
+        Set::Expires(_) => expires::parse_when(&text(), OffsetDateTime::now_utc())
+            .map(Val::Time)
+            .map_err(|e| fail(e.to_string())),
         Set::OutDir(_) => {
             let p = PathBuf::from(raw);
             if p.exists() && !p.is_dir() {

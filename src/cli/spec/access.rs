@@ -87,6 +87,10 @@ pub(super) const CREATE: CommandSpec = CommandSpec {
                 "Tag the user, role and buckets this creates (repeatable)",
                 Set::Texts(|a| &mut a.tags),
             ),
+            // Not in the original (issue 25).
+            expires(
+                "Make the access key stop working at WHEN: a duration from now (90d, 12h, 30m, 3600s) or a UTC date or time (2027-03-01, 2027-03-01T12:00:00Z)",
+            ),
             flag(
                 "deactivate-existing-keys",
                 "Deactivate the user's other access keys once the new one is made",
@@ -180,6 +184,10 @@ pub(super) const POLICY: CommandSpec = CommandSpec {
             "public-bucket",
             "Print a bucket policy that allows public reads",
             |a| &mut a.public_bucket,
+        ),
+        // Not in the original (issue 25).
+        expires(
+            "Add a statement denying everything from WHEN: a duration from now (90d, 12h, 30m, 3600s) or a UTC date or time (2027-03-01, 2027-03-01T12:00:00Z)",
         ),
     ]],
 };

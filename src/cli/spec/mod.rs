@@ -177,6 +177,10 @@ const fn duration(help: &'static str) -> OptSpec {
         'd',
     )
 }
+/// `--expires WHEN` (create, policy): parsed against the clock at argument time.
+const fn expires(help: &'static str) -> OptSpec {
+    opt("expires", "WHEN", help, Set::Expires(|a| &mut a.expires))
+}
 const fn public_access(
     long: &'static str,
     help: &'static str,
