@@ -1,7 +1,7 @@
 //! Issue 25 (3): `revoke-sessions`, the IAM console's "Revoke active sessions" for the
 //! role `create --duration` and `localserver` assume.
 //!
-//! Ignored until the command is wired (next session). moto does not evaluate
+//! moto does not evaluate
 //! `DateLessThan aws:TokenIssueTime`: it counts the condition as met, so after a revocation
 //! it refuses *every* session of the role, new ones too (notes/lifecycle.md). So on moto
 //! these assert the document, the calls, and that a set issued before is refused (as AWS
@@ -82,7 +82,6 @@ fn revocation(at: &str) -> Value {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn revoke_sessions_puts_one_statement_and_old_sets_stop_working() {
     let moto = Moto::start();
     make_role(&moto);
@@ -173,7 +172,6 @@ fn revoke_sessions_puts_one_statement_and_old_sets_stop_working() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn no_role_means_nothing_to_revoke() {
     let server = MockServer::start();
     server.on(
@@ -206,7 +204,6 @@ fn no_role_means_nothing_to_revoke() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn dry_run_prints_the_document_and_sends_nothing() {
     let server = MockServer::start();
     let out = ours(
@@ -242,7 +239,6 @@ fn dry_run_prints_the_document_and_sends_nothing() {
 /// new one when that set was issued before it. Open moto, as localserver_cli's end-to-end
 /// tests use (see there why).
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn localserver_fetches_a_new_set_after_a_revocation() {
     let moto = Moto::start_open();
     assert_eq!(moto.s3("PUT", "/my-bucket", b"").status, 200);

@@ -128,6 +128,8 @@ pub enum CommandError {
     NoPublicAccessSetting,
     /// `presign` with credentials that have already expired.
     CredentialsExpired(OffsetDateTime),
+    /// `revoke-sessions` when the role does not exist: no session to revoke.
+    NoRoleToRevoke(&'static str),
     /// `localserver` for a bucket that is not there.
     LocalserverBucketMissing(String),
     /// `localserver`: `$S3_CREDENTIALS_TOKEN` breaks the token rule (its name and rule).
@@ -179,6 +181,10 @@ impl fmt::Display for CommandError {
                 f,
                 "the credentials expired at {}; a URL signed with them would not work",
                 crate::output::py_datetime(*at)
+            ),
+            NoRoleToRevoke(role) => write!(
+                f,
+                "Role {role} does not exist: there are no sessions to revoke"
             ),
             LocalserverBucketMissing(bucket) => write!(f, "Bucket does not exist: {bucket}"),
             BadTokenEnv { var, rule } => write!(f, "{var}: {rule}"),

@@ -96,6 +96,12 @@ pub(crate) fn revoked_before(document: &Value) -> Option<OffsetDateTime> {
         .max()
 }
 
+/// A revocation time as the policy writes it (`2026-12-05T12:24:58.085Z`), for the lines
+/// that name it (revoke-sessions' result, localserver's log).
+pub(crate) fn written(before: OffsetDateTime) -> String {
+    millis_z(before)
+}
+
 /// Whether a set of temporary credentials requested at `requested_at` (the local time
 /// just *before* the AssumeRole call, so never later than its real issue time) may be
 /// revoked by a policy cutting off at `before`: then localserver fetches a new set.

@@ -6,6 +6,7 @@
 //! role's name beside it for the commands that read it.
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use super::operation::QueryOperation;
 use super::paginate::{Page, Paginator};
@@ -25,7 +26,7 @@ pub(crate) use responses::{
 };
 use roles::{
     AttachRolePolicy, CreateRole, GetPolicy, GetPolicyVersion, GetRole, GetRolePolicy,
-    ListAttachedRolePolicies, ListRolePolicies, ListRoles,
+    ListAttachedRolePolicies, ListRolePolicies, ListRoles, PutRolePolicy, WithServerDate,
 };
 pub(crate) use users::KeyStatus;
 use users::{
@@ -133,6 +134,44 @@ impl<'a> Iam<'a> {
         self.send(&GetRolePolicy {
             role_name: role,
             policy_name: name,
+        })
+    }
+
+    /// GetRole: whether the role exists, and the server's clock then (its `Date`;
+    /// `None` when the role does not exist, or the server sent no date).
+    pub fn role_exists_at(&self, role: &str) -> Result<(bool, Option<OffsetDateTime>), Error> {
+        match self.send(&WithServerDate(GetRole { role_name: role })) {
+            Ok((_, date)) => Ok((true, date)),
+            Err(e) if e.code() == Some("NoSuchEntity") => Ok((false, None)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// GetRolePolicy: the inline role policy's document, decoded (`None` when the role
+    /// has no policy of that name, or the answer holds no document), and the server's
+    /// clock then (as [`Iam::role_exists_at`]).
+    pub fn role_policy_at(
+        &self,
+        role: &str,
+        name: &str,
+    ) -> Result<(Option<Value>, Option<OffsetDateTime>), Error> {
+        let get = GetRolePolicy {
+            role_name: role,
+            policy_name: name,
+        };
+        match self.send(&WithServerDate(get)) {
+            Ok((policy, date)) => Ok((policy.policy_document.map(|d| d.0), date)),
+            Err(e) if e.code() == Some("NoSuchEntity") => Ok((None, None)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// PutRolePolicy: add the inline role policy, or replace the one of that name.
+    pub fn put_role_policy(&self, role: &str, name: &str, document: &str) -> Result<(), Error> {
+        self.send(&PutRolePolicy {
+            role_name: role,
+            policy_name: name,
+            policy_document: document,
         })
     }
 

@@ -5,7 +5,9 @@
 use super::paging::{Listing, marker_page};
 use super::responses::{AttachedPolicy, Policy, PolicyVersion, Role, RolePolicy};
 use crate::aws::config::Service;
-use crate::aws::http::Response;
+use time::OffsetDateTime;
+
+use crate::aws::http::{Response, parse_http_date};
 use crate::aws::operation::{Operation, QueryOperation};
 use crate::aws::paginate::Page;
 use crate::aws::query::{Params, no_output, result, result_element};
@@ -180,6 +182,58 @@ impl QueryOperation for GetRolePolicy<'_> {
         Params::new()
             .add("RoleName", self.role_name)
             .add("PolicyName", self.policy_name)
+    }
+}
+
+/// PutRolePolicy: adds or replaces an inline role policy (revoke-sessions'
+/// `AWSRevokeOlderSessions`).
+pub(super) struct PutRolePolicy<'a> {
+    pub role_name: &'a str,
+    pub policy_name: &'a str,
+    /// JSON text.
+    pub policy_document: &'a str,
+}
+
+impl Operation for PutRolePolicy<'_> {
+    const NAME: &'static str = "PutRolePolicy";
+    type Output = ();
+
+    fn parse(&self, resp: Response) -> Result<(), Error> {
+        no_output(&resp, Self::NAME)
+    }
+}
+
+impl QueryOperation for PutRolePolicy<'_> {
+    const SERVICE: Service = Service::Iam;
+
+    fn params(&self) -> Params {
+        Params::new()
+            .add("RoleName", self.role_name)
+            .add("PolicyName", self.policy_name)
+            .add("PolicyDocument", self.policy_document)
+    }
+}
+
+/// Any action, read together with the server's clock: the `Date` header of its answer
+/// (`None` when there is none, or it is not an HTTP date). revoke-sessions dates its
+/// revocation by AWS's clock, the one AWS compares sessions' issue times with.
+pub(super) struct WithServerDate<O>(pub O);
+
+impl<O: Operation> Operation for WithServerDate<O> {
+    const NAME: &'static str = O::NAME;
+    type Output = (O::Output, Option<OffsetDateTime>);
+
+    fn parse(&self, resp: Response) -> Result<Self::Output, Error> {
+        let date = resp.header("date").and_then(parse_http_date);
+        Ok((self.0.parse(resp)?, date))
+    }
+}
+
+impl<O: QueryOperation> QueryOperation for WithServerDate<O> {
+    const SERVICE: Service = O::SERVICE;
+
+    fn params(&self) -> Params {
+        self.0.params()
     }
 }
 

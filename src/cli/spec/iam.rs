@@ -74,3 +74,28 @@ pub(super) const WHOAMI: CommandSpec = CommandSpec {
     args: &[],
     opts: &[AWS],
 };
+
+/// Not in the original (issue 25).
+pub(super) const REVOKE_SESSIONS: CommandSpec = CommandSpec {
+    name: "revoke-sessions",
+    run: crate::cli::lifecycle_revoke::run,
+    summary: "Make every temporary credential issued so far stop working",
+    help: "  Revoke the temporary credentials that create --duration and localserver have
+  issued so far, as the IAM console's \"Revoke active sessions\" does: the role
+  s3-credentials.AmazonS3FullAccess gets an inline policy denying everything to
+  sessions issued before now. Credentials issued afterwards work.
+
+      s3-credentials revoke-sessions
+
+  Print the policy without changing anything:
+
+      s3-credentials revoke-sessions --dry-run",
+    args: &[],
+    opts: &[
+        &[with_short(
+            dry_run("Print the policy that would be put on the role, change nothing"),
+            'd',
+        )],
+        AWS,
+    ],
+};

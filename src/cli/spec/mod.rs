@@ -220,6 +220,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &PRESIGN,
     &PUT_OBJECT,
     &PUT_OBJECTS,
+    &REVOKE_SESSIONS,
     &SET_BUCKET_POLICY,
     &SET_CORS_POLICY,
     &SET_PUBLIC_ACCESS_BLOCK,
