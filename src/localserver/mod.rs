@@ -20,7 +20,8 @@ mod source;
 mod sys;
 
 pub use cache::{
-    Cause, Clock, CredentialCache, Failure, FetchError, Log, Source, SystemClock, TempCredentials,
+    Cause, Clock, CredentialCache, Failure, FetchError, Log, Revocation, Source, SystemClock,
+    TempCredentials,
 };
 pub use routes::{App, ECS_PATH, Guard};
 pub use server::{Server, Waker};

@@ -1,16 +1,18 @@
 //! The real [`Source`]: AssumeRole on the tool's role with a session policy for one bucket,
 //! as the original's `CredentialCache._generate_credentials` does.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::cache::{FetchError, Log, Source, TempCredentials};
+use super::cache::{FetchError, Log, Revocation, Source, TempCredentials};
 use crate::assume;
 use crate::aws::Context;
 use crate::error::Error;
+use crate::lifecycle::revoke;
 use crate::output::{dumps, parse_aws_timestamp};
 use crate::policies::{self, Permission};
 
@@ -22,8 +24,9 @@ pub(super) type Reopen = Box<dyn Fn() -> Result<Context, Error> + Send + Sync>;
 pub struct AssumeRoleSource {
     /// The server's own credentials. From an assume-role, SSO or `aws login` profile
     /// they expire too (an hour by default), long before a server stops: then the
-    /// context is resolved again, as botocore refreshes such credentials.
-    ctx: Mutex<Context>,
+    /// context is resolved again, as botocore refreshes such credentials. Shared, so
+    /// that a revocation check need not wait for a fetch holding it.
+    ctx: Mutex<Arc<Context>>,
     reopen: Option<Reopen>,
     /// `s3.{permission}.{bucket}`, made valid for AWS.
     session_name: String,
@@ -31,6 +34,14 @@ pub struct AssumeRoleSource {
     policy: String,
     duration: u64,
     log: Log,
+    /// The last set made: its key id, and the local time just before it was asked
+    /// for (never later than AWS's issue time, so a revocation after it is seen).
+    issued: Mutex<Option<(String, OffsetDateTime)>>,
+    /// Whether to check for revocations: until the server's own credentials may not
+    /// read the role's policy (AccessDenied), for the rest of the server's life.
+    checking: AtomicBool,
+    /// A failed check was logged; again only once a check has worked in between.
+    warned: AtomicBool,
 }
 
 impl AssumeRoleSource {
@@ -47,12 +58,15 @@ impl AssumeRoleSource {
     ) -> Self {
         let policy = policies::bucket_policy(permission, bucket, prefixes, extra_statements);
         AssumeRoleSource {
-            ctx: Mutex::new(ctx),
+            ctx: Mutex::new(Arc::new(ctx)),
             reopen: None,
             session_name: assume::session_name(&format!("s3.{}.{bucket}", permission.as_str())),
             policy: dumps(&policy, None),
             duration,
             log,
+            issued: Mutex::new(None),
+            checking: AtomicBool::new(true),
+            warned: AtomicBool::new(false),
         }
     }
 }
@@ -94,8 +108,30 @@ impl AssumeRoleSource {
                 "The AssumeRole response holds no credentials",
             ));
         }
+        *lock(&self.issued) = Some((credentials.access_key_id.clone(), requested));
         Ok(credentials)
     }
+
+    /// The server's own context, for one call (a fetch may replace it meanwhile).
+    fn context(&self) -> Arc<Context> {
+        lock(&self.ctx).clone()
+    }
+
+    /// When the role's `AWSRevokeOlderSessions` policy revokes sessions issued before
+    /// (`None`: no policy, or no revocation in it). One GetRolePolicy.
+    fn revoked_before(&self) -> Result<Option<OffsetDateTime>, Error> {
+        let (document, _) = self
+            .context()
+            .iam()
+            .role_policy_at(revoke::ROLE_NAME, revoke::POLICY_NAME)?;
+        Ok(document.as_ref().and_then(revoke::revoked_before))
+    }
+}
+
+/// A lock whose data stays consistent even if a holder panicked (each is one
+/// assignment).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Codes STS and IAM answer for credentials whose session has ended.
@@ -108,17 +144,56 @@ fn expired(e: &Error) -> bool {
 
 impl Source for AssumeRoleSource {
     fn fetch(&self) -> Result<TempCredentials, FetchError> {
-        // One fetch at a time holds the context (the cache asks for one AssumeRole at
-        // a time anyway).
-        let mut ctx = self.ctx.lock().unwrap_or_else(|e| e.into_inner());
+        // The cache runs one fetch at a time, so only a fetch replaces the context;
+        // revocation checks meanwhile use the one they found.
+        let ctx = self.context();
         match self.fetch_with(&ctx) {
             Err(e) if expired(&e) && self.reopen.is_some() => {
                 (self.log)("The server's own credentials expired; resolving them again");
                 let reopen = self.reopen.as_ref().expect("checked above");
-                *ctx = reopen()?;
+                let ctx = Arc::new(reopen()?);
+                *lock(&self.ctx) = ctx.clone();
                 Ok(self.fetch_with(&ctx)?)
             }
             other => Ok(other?),
+        }
+    }
+
+    /// GetRolePolicy with the server's own credentials: a set asked for before the
+    /// role's revocation time is dead on AWS (revoke-sessions, or the console's "Revoke
+    /// active sessions"). Probing with the set itself would not do: a write-only
+    /// session may read nothing cheaply, and GetCallerIdentity ignores every Deny.
+    fn revoked(&self, creds: &TempCredentials) -> Revocation {
+        if !self.checking.load(Ordering::Relaxed) {
+            return Revocation::No;
+        }
+        let requested = match &*lock(&self.issued) {
+            Some((key, requested)) if *key == creds.access_key_id => *requested,
+            // Not the last set made here: nothing to compare with.
+            _ => return Revocation::No,
+        };
+        match self.revoked_before() {
+            Ok(before) => {
+                self.warned.store(false, Ordering::Relaxed);
+                match before {
+                    Some(before) if revoke::is_revoked(requested, before) => {
+                        Revocation::Revoked(before)
+                    }
+                    _ => Revocation::No,
+                }
+            }
+            Err(e) if matches!(e.code(), Some("AccessDenied" | "AccessDeniedException")) => {
+                self.checking.store(false, Ordering::Relaxed);
+                Revocation::Unknown(format!(
+                    "Warning: these credentials may not read the role's {} policy                      (iam:GetRolePolicy: AccessDenied): credentials revoked with                      revoke-sessions are served until they expire",
+                    revoke::POLICY_NAME
+                ))
+            }
+            // Once per run of failures: a check is made for every request.
+            Err(_) if self.warned.swap(true, Ordering::Relaxed) => Revocation::No,
+            Err(e) => Revocation::Unknown(format!(
+                "Could not check whether the credentials were revoked, serving them: {e}"
+            )),
         }
     }
 }

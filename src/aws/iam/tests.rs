@@ -381,3 +381,76 @@ fn actions_without_output_read_nothing() {
     };
     assert!(attach.parse(foreign).is_err());
 }
+
+/// revoke-sessions' calls: PutRolePolicy as the reference's example sends it, and any
+/// action read with the server's `Date` (GetRolePolicy's document as moto answers it,
+/// URL-encoded).
+#[test]
+fn role_policy_put_and_read_with_the_server_date() {
+    let v = "&Version=2010-05-08";
+    assert_eq!(
+        form(&PutRolePolicy {
+            role_name: "S3Access",
+            policy_name: "S3AccessPolicy",
+            policy_document: r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        }),
+        format!(
+            "Action=PutRolePolicy{v}&RoleName=S3Access&PolicyName=S3AccessPolicy&PolicyDocument=\
+             %7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow\
+             %22%2C%22Action%22%3A%22s3%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%7D"
+        )
+    );
+    assert!(
+        answer(
+            PutRolePolicy {
+                role_name: "r",
+                policy_name: "p",
+                policy_document: "{}"
+            },
+            ""
+        )
+        .is_ok()
+    );
+
+    let get = || GetRolePolicy {
+        role_name: "s3-credentials.AmazonS3FullAccess",
+        policy_name: "AWSRevokeOlderSessions",
+    };
+    // The wrapper sends exactly the action it wraps.
+    assert_eq!(form(&WithServerDate(get())), form(&get()));
+    // moto 5.2.5's answer (notes/probe_moto.out.txt).
+    let body = "<GetRolePolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRolePolicyResult>\
+        <RoleName>s3-credentials.AmazonS3FullAccess</RoleName><PolicyName>AWSRevokeOlderSessions</PolicyName>\
+        <PolicyDocument>%7B%22Version%22%3A%20%222012-10-17%22%2C%20%22Statement%22%3A%20%5B%7B%22Effect%22%3A%20\
+        %22Deny%22%2C%20%22Action%22%3A%20%5B%22%2A%22%5D%2C%20%22Resource%22%3A%20%5B%22%2A%22%5D%2C%20%22Condition\
+        %22%3A%20%7B%22DateLessThan%22%3A%20%7B%22aws%3ATokenIssueTime%22%3A%20%222026-12-05T12%3A24%3A58.000Z%22%7D\
+        %7D%7D%5D%7D</PolicyDocument></GetRolePolicyResult><ResponseMetadata><RequestId>rcFdWXDQKnvNgGYqc5eRrO970RhnOV\
+        ACNtjbOLa34zUpCmrifETu</RequestId></ResponseMetadata></GetRolePolicyResponse>";
+    let dated = |date: Option<&str>| {
+        let headers = date.map(|d| ("date".to_string(), d.to_string()));
+        WithServerDate(get())
+            .parse(Response {
+                status: 200,
+                headers: headers.into_iter().collect(),
+                body: body.as_bytes().to_vec(),
+            })
+            .unwrap()
+    };
+    let (policy, date) = dated(Some("Sat, 05 Dec 2026 12:25:00 GMT"));
+    assert_eq!(date, Some(time::macros::datetime!(2026-12-05 12:25:00 UTC)));
+    let document = policy.policy_document.unwrap().0;
+    assert_eq!(
+        document["Statement"][0]["Condition"]["DateLessThan"]["aws:TokenIssueTime"],
+        "2026-12-05T12:24:58.000Z"
+    );
+    // No Date, or one that is not an HTTP date: no server time, the answer still read.
+    for date in [
+        None,
+        Some("yesterday"),
+        Some("Sat, 05 Dec 2026 25:00:00 GMT"),
+    ] {
+        let (policy, at) = dated(date);
+        assert_eq!(at, None, "{date:?}");
+        assert!(policy.policy_document.is_some());
+    }
+}

@@ -80,6 +80,24 @@ pub type FetchError = Box<dyn std::error::Error + Send + Sync>;
 /// Something that makes new credentials (AssumeRole in the server, a fake in tests).
 pub trait Source: Send + Sync {
     fn fetch(&self) -> Result<TempCredentials, FetchError>;
+
+    /// Whether `creds`, a set this source made, has been revoked since (revoke-sessions),
+    /// asked before a cached set is served again. Sources that cannot tell say no.
+    fn revoked(&self, _creds: &TempCredentials) -> Revocation {
+        Revocation::No
+    }
+}
+
+/// What a [`Source`] found out about a cached set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// Not revoked, or no way to tell.
+    No,
+    /// Sessions issued before this time are refused, and the set was asked for
+    /// earlier: fetch a new one.
+    Revoked(OffsetDateTime),
+    /// The check failed; served as not revoked, with this line for the log.
+    Unknown(String),
 }
 
 /// A sink for log lines (stderr in the CLI, which redacts the secrets it knows).
@@ -187,6 +205,7 @@ impl CredentialCache {
 
     /// Credentials to hand out now, fetching new ones when needed (see the module docs).
     pub fn get(&self) -> Result<Arc<TempCredentials>, Failure> {
+        self.forget_if_revoked();
         let mut state = self.lock();
         let now = self.clock.instant();
         if let Some(entry) = &state.current {
@@ -209,6 +228,44 @@ impl CredentialCache {
         state.refreshing = true;
         drop(state);
         self.fetch(still_valid)
+    }
+
+    /// Asks the source whether the set that would be served has been revoked, and if so
+    /// forgets it, so that this request fetches a new one (and others wait for it rather
+    /// than get a dead set). The question is asked without the lock held (it is a call
+    /// to AWS), and not while a fetch runs: a new set is on its way then.
+    fn forget_if_revoked(&self) {
+        let creds = {
+            let state = self.lock();
+            if state.refreshing {
+                return;
+            }
+            match self.valid(&state, self.clock.instant()) {
+                Some(creds) => creds,
+                None => return,
+            }
+        };
+        match self.source.revoked(&creds) {
+            Revocation::No => {}
+            Revocation::Unknown(line) => (self.log)(&line),
+            Revocation::Revoked(at) => {
+                let mut state = self.lock();
+                // Unless another request already replaced it.
+                if state
+                    .current
+                    .as_ref()
+                    .is_some_and(|e| Arc::ptr_eq(&e.creds, &creds))
+                {
+                    state.current = None;
+                    state.retry_at = None;
+                }
+                drop(state);
+                (self.log)(&format!(
+                    "Credentials revoked at {}; fetching new ones",
+                    crate::lifecycle::revoke::written(at)
+                ));
+            }
+        }
     }
 
     /// Runs the one fetch, stores its result and wakes the waiters. `fallback` is the old
