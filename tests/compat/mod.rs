@@ -17,6 +17,7 @@
 
 use crate::support;
 
+mod cases_additions;
 mod cases_buckets;
 mod cases_completion;
 mod cases_iam;
@@ -64,6 +65,7 @@ fn all_scenarios() -> Vec<Scenario> {
     all.extend(cases_profiles::scenarios());
     all.extend(localserver::scenarios());
     all.extend(cases_completion::scenarios());
+    all.extend(cases_additions::scenarios());
     all
 }
 
