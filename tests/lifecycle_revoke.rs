@@ -269,3 +269,172 @@ fn localserver_fetches_a_new_set_after_a_revocation() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_ne!(served("after the revocation"), first);
 }
+
+/// GetRolePolicy's answer holding `document` (URL-encoded, as IAM sends it).
+fn role_policy_reply(document: &str) -> Reply {
+    let encoded: String = document
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    Reply::xml(
+        200,
+        format!(
+            "<GetRolePolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRolePolicyResult>\
+             <RoleName>{ROLE}</RoleName><PolicyName>AWSRevokeOlderSessions</PolicyName>\
+             <PolicyDocument>{encoded}</PolicyDocument></GetRolePolicyResult>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetRolePolicyResponse>"
+        ),
+    )
+}
+
+fn count(server: &MockServer, action: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.param("Action").as_deref() == Some(action))
+        .count()
+}
+
+/// The revocation check against replayed answers: a revocation dated before the cached
+/// set was asked for changes nothing; one after it makes each request fetch a new set
+/// (and say so), and a set that cannot be replaced is refused, never served dead.
+#[test]
+fn localserver_replaces_a_revoked_set_and_never_serves_one() {
+    let aws = crate::localserver_cli::mock_aws();
+    let server = crate::localserver_cli::start_on(&aws, &[]);
+    assert_eq!(server.get("/", &[]).status, 200);
+    assert_eq!(count(&aws.server, "AssumeRole"), 1, "cached");
+    assert_eq!(count(&aws.server, "GetRolePolicy"), 1, "checked once");
+
+    let doc =
+        |at: &str| json!({"Version": "2012-10-17", "Statement": [revocation(at)]}).to_string();
+    aws.server.on(
+        Matcher::action("GetRolePolicy"),
+        role_policy_reply(&doc("2000-01-01T00:00:00.000Z")),
+    );
+    assert_eq!(server.get("/", &[]).status, 200);
+    assert_eq!(
+        count(&aws.server, "AssumeRole"),
+        1,
+        "revoked before it was asked for"
+    );
+
+    aws.server.on(
+        Matcher::action("GetRolePolicy"),
+        role_policy_reply(&doc("2099-01-01T00:00:00.000Z")),
+    );
+    for n in 2..=3 {
+        let r = server.get("/", &[]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(count(&aws.server, "AssumeRole"), n, "a new set each time");
+    }
+
+    // AWS refuses to make a new one: the revoked set is not served instead.
+    aws.server.on(
+        Matcher::action("AssumeRole"),
+        Reply::query_error(403, "AccessDenied", "not now"),
+    );
+    let refused = server.get("/", &[]);
+    assert_eq!(refused.status, 500, "{}", refused.text());
+    assert!(!refused.text().contains("AccessKeyId"));
+
+    let (code, stderr, _) = server.stop("INT");
+    assert_eq!(code, 0, "{stderr}");
+    let said = "Credentials revoked at 2099-01-01T00:00:00.000Z; fetching new ones";
+    assert_eq!(
+        stderr.lines().filter(|l| l.ends_with(said)).count(),
+        3,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("2000-01-01"), "{stderr}");
+}
+
+/// Credentials that may not read the role's policy: one warning, no check after it.
+#[test]
+fn localserver_stops_checking_when_it_may_not_read_the_role_policy() {
+    let aws = crate::localserver_cli::mock_aws();
+    aws.server.on(
+        Matcher::action("GetRolePolicy"),
+        Reply::query_error(
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:GetRolePolicy",
+        ),
+    );
+    let server = crate::localserver_cli::start_on(&aws, &[]);
+    for _ in 0..3 {
+        assert_eq!(server.get("/", &[]).status, 200);
+    }
+    assert_eq!(count(&aws.server, "GetRolePolicy"), 1);
+    assert_eq!(count(&aws.server, "AssumeRole"), 1);
+    let (code, stderr, _) = server.stop("INT");
+    assert_eq!(code, 0, "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("AWSRevokeOlderSessions"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].ends_with(
+            " - Warning: these credentials may not read the role's AWSRevokeOlderSessions policy (iam:GetRolePolicy: AccessDenied): credentials revoked with revoke-sessions are served until they expire"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Answers no IAM would give: the set is served, nothing panics, a failing check is
+/// logged once per run of failures, and no secret reaches the log.
+#[test]
+fn localserver_survives_hostile_revocation_answers() {
+    const SERVER_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const SERVED_SECRET: &str = "Gy2n9Q1ygiJ/vMdT8V7P3QOXT/tzofpE7w2mpt+H";
+    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let hostile = [
+        // Not JSON at all, nested past any parser's depth, a Statement of the wrong type,
+        // times that are no times: none of them is a revocation.
+        role_policy_reply("not a document"),
+        role_policy_reply(&nested),
+        role_policy_reply(r#"{"Statement": 7}"#),
+        role_policy_reply(
+            &json!({"Statement": [revocation("soon"), revocation(""), {"Effect": "Deny"}]})
+                .to_string(),
+        ),
+        Reply::xml(200, "<html>captive portal</html>"),
+    ];
+    let aws = crate::localserver_cli::mock_aws();
+    let server = crate::localserver_cli::start_on(&aws, &[]);
+    for reply in hostile {
+        aws.server.on(Matcher::action("GetRolePolicy"), reply);
+        let r = server.get("/", &[]);
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    // An error that echoes the secrets, twice: logged once, redacted.
+    aws.server.on(
+        Matcher::action("GetRolePolicy"),
+        Reply::query_error(
+            400,
+            "Echo",
+            &format!("you sent {SERVER_SECRET} and serve {SERVED_SECRET}"),
+        ),
+    );
+    for _ in 0..2 {
+        assert_eq!(server.get("/", &[]).status, 200);
+    }
+    assert_eq!(count(&aws.server, "AssumeRole"), 1, "never revoked");
+    let (code, stderr, _) = server.stop("INT");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for secret in [SERVER_SECRET, SERVED_SECRET] {
+        assert!(!stderr.contains(secret), "{stderr}");
+    }
+    let failures = stderr
+        .lines()
+        .filter(|l| l.contains("Could not check whether the credentials were revoked"))
+        .count();
+    // The captive portal's answer, then the echo after a check that worked in between?
+    // No: the echo follows the portal directly, one run of failures, one line.
+    assert_eq!(failures, 1, "{stderr}");
+}

@@ -97,6 +97,16 @@ pub(crate) fn mock_aws() -> Aws {
         Matcher::action("GetRole"),
         Reply::fixture("localserver/GetRole.xml"),
     );
+    // The revocation check before serving a cached set: no revocation, as on an
+    // account that never ran revoke-sessions (moto's answer).
+    server.on(
+        Matcher::action("GetRolePolicy"),
+        Reply::query_error(
+            404,
+            "NoSuchEntity",
+            "Policy Document AWSRevokeOlderSessions not attached to role s3-credentials.AmazonS3FullAccess",
+        ),
+    );
     let assume = server.on(Matcher::action("AssumeRole"), assume_role_reply());
     Aws { server, assume }
 }

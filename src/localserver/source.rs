@@ -185,7 +185,9 @@ impl Source for AssumeRoleSource {
             Err(e) if matches!(e.code(), Some("AccessDenied" | "AccessDeniedException")) => {
                 self.checking.store(false, Ordering::Relaxed);
                 Revocation::Unknown(format!(
-                    "Warning: these credentials may not read the role's {} policy                      (iam:GetRolePolicy: AccessDenied): credentials revoked with                      revoke-sessions are served until they expire",
+                    "Warning: these credentials may not read the role's {} policy \
+                     (iam:GetRolePolicy: AccessDenied): credentials revoked with \
+                     revoke-sessions are served until they expire",
                     revoke::POLICY_NAME
                 ))
             }
