@@ -248,7 +248,8 @@ fn localserver_fetches_a_new_set_after_a_revocation() {
         || {
             let mut cmd = bin();
             cmd.env("AWS_ACCESS_KEY_ID", &key)
-                .env("AWS_SECRET_ACCESS_KEY", &secret);
+                .env("AWS_SECRET_ACCESS_KEY", &secret)
+                .env("S3_CREDENTIALS_REVOCATION_CHECK_MS", "0");
             cmd
         },
         &["--duration", "1h", "--endpoint-url", &url],
@@ -437,4 +438,37 @@ fn localserver_survives_hostile_revocation_answers() {
     // The captive portal's answer, then the echo after a check that worked in between?
     // No: the echo follows the portal directly, one run of failures, one line.
     assert_eq!(failures, 1, "{stderr}");
+}
+
+/// By default an answer about revocation stands for a while: a busy server makes one
+/// GetRolePolicy, not one per request (and does not wait on IAM for each).
+#[test]
+fn localserver_asks_about_revocation_once_for_a_burst_of_requests() {
+    let aws = crate::localserver_cli::mock_aws();
+    let url = aws.server.url();
+    let server = crate::localserver_cli::Running::start(
+        || {
+            let mut cmd = bin();
+            cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env(
+                    "AWS_SECRET_ACCESS_KEY",
+                    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                )
+                .env("S3_CREDENTIALS_RETRY_BASE_MS", "1");
+            cmd
+        },
+        &[
+            "--duration",
+            "15m",
+            "--host",
+            "127.0.0.1",
+            "--endpoint-url",
+            &url,
+        ],
+    );
+    for _ in 0..20 {
+        assert_eq!(server.get("/", &[]).status, 200);
+    }
+    assert_eq!(count(&aws.server, "GetRolePolicy"), 1);
+    assert_eq!(count(&aws.server, "AssumeRole"), 1);
 }

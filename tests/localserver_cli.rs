@@ -75,6 +75,8 @@ fn keyed(cmd: &mut Command) -> &mut Command {
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         )
         .env("S3_CREDENTIALS_RETRY_BASE_MS", "1")
+        // Every request checks for a revocation, so that tests see each check.
+        .env("S3_CREDENTIALS_REVOCATION_CHECK_MS", "0")
 }
 
 /// A mock AWS where `my-bucket` exists and the role is there: the calls localserver makes.

@@ -20,6 +20,8 @@ const DEFAULT_HOST: &str = "localhost";
 pub(super) const TOKEN_ENV: &str = "S3_CREDENTIALS_TOKEN";
 /// Tests only: the time a client has to send its request head, in ms (default 5 s).
 const READ_TIMEOUT_ENV: &str = "S3_CREDENTIALS_LOCALSERVER_READ_TIMEOUT_MS";
+/// How long a revocation check stands (tests set it to 0 to see each one).
+const REVOCATION_CHECK_ENV: &str = "S3_CREDENTIALS_REVOCATION_CHECK_MS";
 
 /// `localserver BUCKET --duration D`: serve credentials until Ctrl-C or SIGTERM.
 pub(super) fn run(args: Args) -> Result<(), Failure> {
@@ -69,6 +71,10 @@ pub(super) fn run(args: Args) -> Result<(), Failure> {
         stderr.clone(),
     )
     .reopening_with(Box::new(move || crate::aws::Context::new(&options)));
+    let source = match crate::aws::config::millis(&ProcessEnv, REVOCATION_CHECK_ENV) {
+        Some(every) => source.checking_revocation_every(every),
+        None => source,
+    };
     let lifetime = Duration::from_secs(duration);
     let cache = CredentialCache::new(Box::new(source), Box::new(SystemClock), lifetime);
 

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -42,7 +42,19 @@ pub struct AssumeRoleSource {
     checking: AtomicBool,
     /// A failed check was logged; again only once a check has worked in between.
     warned: AtomicBool,
+    /// How long an answer about revocation stands: requests in between reuse it, so
+    /// that a busy server does not make one IAM call per request, nor wait on IAM's
+    /// retries for each while IAM is failing. AWS itself takes seconds to apply a
+    /// revocation.
+    recheck: Duration,
+    /// When the role's policy was last asked for, and what it said (`None` inside:
+    /// no revocation; a failed check stands as "no answer" until the next).
+    last_check: Mutex<Option<(Instant, Option<OffsetDateTime>)>>,
 }
+
+/// How long a revocation check stands unless `S3_CREDENTIALS_REVOCATION_CHECK_MS`
+/// says otherwise.
+const REVOCATION_RECHECK: Duration = Duration::from_secs(10);
 
 impl AssumeRoleSource {
     /// The original's `_generate_policy`: the permission's statements for the bucket and
@@ -67,7 +79,15 @@ impl AssumeRoleSource {
             issued: Mutex::new(None),
             checking: AtomicBool::new(true),
             warned: AtomicBool::new(false),
+            recheck: REVOCATION_RECHECK,
+            last_check: Mutex::new(None),
         }
+    }
+
+    /// Ask the role's policy again only after `every` (tests: at once).
+    pub fn checking_revocation_every(mut self, every: Duration) -> Self {
+        self.recheck = every;
+        self
     }
 }
 
@@ -172,15 +192,23 @@ impl Source for AssumeRoleSource {
             // Not the last set made here: nothing to compare with.
             _ => return Revocation::No,
         };
+        let judge = |before: Option<OffsetDateTime>| match before {
+            Some(before) if revoke::is_revoked(requested, before) => Revocation::Revoked(before),
+            _ => Revocation::No,
+        };
+        if let Some((at, before)) = *lock(&self.last_check)
+            && at.elapsed() < self.recheck
+        {
+            return judge(before);
+        }
+        // Stamped before the call, so that requests meanwhile do not call too; a failed
+        // check stands as "no revocation" until the next.
+        *lock(&self.last_check) = Some((Instant::now(), None));
         match self.revoked_before() {
             Ok(before) => {
+                *lock(&self.last_check) = Some((Instant::now(), before));
                 self.warned.store(false, Ordering::Relaxed);
-                match before {
-                    Some(before) if revoke::is_revoked(requested, before) => {
-                        Revocation::Revoked(before)
-                    }
-                    _ => Revocation::No,
-                }
+                judge(before)
             }
             Err(e) if matches!(e.code(), Some("AccessDenied" | "AccessDeniedException")) => {
                 self.checking.store(false, Ordering::Relaxed);
