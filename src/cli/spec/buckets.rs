@@ -18,13 +18,13 @@ pub(super) const DEBUG_BUCKET: CommandSpec = CommandSpec {
 pub(super) const DELETE_BUCKET: CommandSpec = CommandSpec {
     name: "delete-bucket",
     run: crate::cli::lifecycle_delete_bucket::delete_bucket,
-    summary: "Delete buckets; with --force, everything in them first",
+    summary: "Delete buckets (with --force, what they hold first)",
     help: "  Delete empty buckets
 
       s3-credentials delete-bucket my-bucket
 
-  Delete everything in a bucket first (every version and delete marker of a versioned
-  bucket, and open multipart uploads), then the bucket:
+  Delete everything in a bucket first (every version and delete marker of a
+  versioned bucket, and open multipart uploads), then the bucket:
 
       s3-credentials delete-bucket my-bucket --force
 
