@@ -266,3 +266,28 @@ fn names_are_checked_first_and_the_first_failure_stops() {
     );
     assert_eq!(count(&requests, "POST"), 0);
 }
+
+#[test]
+fn a_server_without_versioning_or_upload_listings_is_emptied_as_unversioned() {
+    // s3s-fs answers both NotImplemented: it has no versions to list.
+    let server = unversioned_bucket(std::time::Duration::ZERO);
+    for sub in ["versioning", "uploads"] {
+        server.on(
+            Matcher::get("/bucket").query(sub, ""),
+            Reply::s3_error(501, "NotImplemented", "not implemented yet"),
+        );
+    }
+    let out = mock_run(&server, &["delete-bucket", "bucket", "--force"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            0,
+            "Deleting 2500 objects from bucket\nDeleted bucket bucket\n"
+        )
+    );
+    let requests = server.requests();
+    assert_eq!(
+        (count(&requests, "POST"), count(&requests, "DELETE")),
+        (3, 1)
+    );
+}

@@ -83,6 +83,21 @@ fn upload(u: ListedUpload) -> Upload {
     }
 }
 
+/// S3's answer to what a server does not do.
+fn not_implemented(e: &Error) -> bool {
+    e.code() == Some("NotImplemented")
+}
+
+/// The pages of open uploads; none where the server cannot list them (it may still
+/// hold some: DeleteBucket then says so).
+fn uploads<'s>(
+    s3: &'s S3<'s>,
+    bucket: &'s str,
+) -> impl Iterator<Item = Result<Vec<ListedUpload>, Error>> + 's {
+    s3.upload_pages(bucket)
+        .filter(|page| !page.as_ref().is_err_and(not_implemented))
+}
+
 struct Bucket<'a> {
     s3: &'a S3<'a>,
     name: &'a str,
@@ -125,7 +140,12 @@ impl Bucket<'_> {
     /// few, for the pass that acts on them.
     fn survey(&self, keep: bool) -> Result<Survey, Error> {
         let (s3, bucket) = (self.s3, self.name);
-        let versioned = s3.get_bucket_versioning(bucket)?.is_some();
+        let versioned = match s3.get_bucket_versioning(bucket) {
+            Ok(status) => status.is_some(),
+            // A server without versioning (s3s-fs) holds no versions.
+            Err(e) if not_implemented(&e) => false,
+            Err(e) => return Err(e),
+        };
         let mut contents = Contents::default();
         let mut count = |e: Entry| {
             contents.add(&e);
@@ -136,7 +156,7 @@ impl Bucket<'_> {
         } else {
             listing::count_pass(s3, bucket, None, |k| count(unversioned(&k.key)))?
         };
-        let uploads = listing::count_pages(s3.upload_pages(bucket), |u| {
+        let uploads = listing::count_pages(uploads(s3, bucket), |u| {
             contents.uploads += 1;
             keep.then(|| upload(u))
         })?;
@@ -173,7 +193,7 @@ impl Bucket<'_> {
         consume: impl FnOnce(&mut dyn Iterator<Item = Result<Upload, Error>>) -> R,
     ) -> R {
         let (s3, bucket) = (self.s3, self.name);
-        let pages = || s3.upload_pages(bucket);
+        let pages = || uploads(s3, bucket);
         survey
             .uploads
             .replay_pages(pages, |u| Some(upload(u)), consume)
