@@ -52,7 +52,8 @@ timed() {
 
 # The requests moto logged since line $1 of its log, by kind.
 moto_requests() {
-    tail -n +"$(($1 + 1))" "$WORK/moto.log" | grep -o '"[A-Z]* [^ ]*' | sed -E '
+    tail -n +"$(($1 + 1))" "$WORK/moto.log" | sed 's/\x1b\[[0-9;]*m//g' |
+        grep -o '"[A-Z]* /[^ ]*' | sed -E '
         s/^"GET [^?]*\?versioning.*/GetBucketVersioning/
         s/^"GET [^?]*\?.*versions.*/ListObjectVersions/
         s/^"GET [^?]*\?.*uploads.*/ListMultipartUploads/
@@ -78,8 +79,8 @@ for n in $SIZES; do
         b=$kind-$n
         moto_buckets "$b"
         if [ "$kind" = versioned ]; then
-            curl -sf -o /dev/null -X PUT "$M/$b?versioning" -d \
-                '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
+            curl -sf -o /dev/null -X PUT "$M/$b?versioning" -H 'Content-Type: application/xml' \
+                --data-binary '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
         fi
         say "moto: $n objects into $b"
         "$BIN" put-objects "$b" "$WORK/tree-$n" -s --endpoint-url "$M" >/dev/null

@@ -4,6 +4,9 @@
 //! none of which may end in a DeleteBucket. Names are checked before any request.
 
 use crate::lifecycle_delete_bucket::{cmd, unversioned_bucket};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use crate::support::{Matcher, MockServer, Outcome, Recorded, Reply, run};
 
 /// More entries than the count pass keeps (10,000): the versions are listed again as
@@ -41,8 +44,10 @@ fn versions_page(entries: &str, next: Option<(String, String)>) -> Reply {
 }
 
 /// [`unversioned_bucket`] with versioning enabled and [`VERSIONS`] entries listed
-/// 1,000 a page, continued from the version id marker.
-fn versioned_bucket() -> MockServer {
+/// 1,000 a page, continued from the version id marker. DeleteObjects deletes what it
+/// names, except the entries in `refuse` (answered AccessDenied); as on moto, a marker
+/// naming a version that is gone lists nothing more.
+fn versioned_bucket(refuse: &'static [usize]) -> MockServer {
     let server = unversioned_bucket(std::time::Duration::ZERO);
     server.on(
         Matcher::get("/bucket").query("versioning", ""),
@@ -52,17 +57,50 @@ fn versioned_bucket() -> MockServer {
              <Status>Enabled</Status></VersioningConfiguration>",
         ),
     );
+    let deleted = Arc::new(Mutex::new(HashSet::new()));
+    let gone = deleted.clone();
     server.on(
         Matcher::get("/bucket").query("versions", ""),
-        Reply::compute(|r: &Recorded| {
-            let from = r
-                .query_param("version-id-marker")
-                .map_or(0, |m| m[1..].parse::<usize>().unwrap() + 1);
-            let to = (from + 1000).min(VERSIONS);
-            let entries: String = (from..to).map(versioned_entry).collect();
-            let next = (to < VERSIONS)
-                .then(|| (format!("k{:05}", (to - 1) / 3), format!("v{:05}", to - 1)));
+        Reply::compute(move |r: &Recorded| {
+            let gone = gone.lock().unwrap();
+            let left: Vec<usize> = (0..VERSIONS).filter(|i| !gone.contains(i)).collect();
+            let from = match r.query_param("version-id-marker") {
+                None => 0,
+                Some(m) => {
+                    let marker: usize = m[1..].parse().unwrap();
+                    match left.iter().position(|i| *i == marker) {
+                        Some(at) => at + 1,
+                        None => left.len(),
+                    }
+                }
+            };
+            let page = &left[from..(from + 1000).min(left.len())];
+            let entries: String = page.iter().copied().map(versioned_entry).collect();
+            let next = (from + page.len() < left.len()).then(|| {
+                let last = page[page.len() - 1];
+                (format!("k{:05}", last / 3), format!("v{last:05}"))
+            });
             versions_page(&entries, next)
+        }),
+    );
+    server.on(
+        Matcher::post("/bucket").query("delete", ""),
+        Reply::compute(move |r: &Recorded| {
+            let mut errors = String::new();
+            let mut deleted = deleted.lock().unwrap();
+            for id in r.body_str().split("<VersionId>v").skip(1) {
+                let i: usize = id[..5].parse().unwrap();
+                if refuse.contains(&i) {
+                    errors.push_str(&format!(
+                        "<Error><Key>k{:05}</Key><VersionId>v{i:05}</VersionId>\
+                         <Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+                        i / 3
+                    ));
+                } else {
+                    deleted.insert(i);
+                }
+            }
+            Reply::xml(200, format!("<DeleteResult>{errors}</DeleteResult>"))
         }),
     );
     server
@@ -79,7 +117,7 @@ fn count(requests: &[Recorded], method: &str) -> usize {
 
 #[test]
 fn force_names_every_version_and_marker_listed_again_past_ten_thousand() {
-    let server = versioned_bucket();
+    let server = versioned_bucket(&[]);
     let out = mock_run(&server, &["delete-bucket", "bucket", "--force"]);
     assert_eq!(
         (out.code, out.stderr.as_str()),
@@ -98,6 +136,12 @@ fn force_names_every_version_and_marker_listed_again_past_ten_thousand() {
     assert!(listings[1..12].iter().all(|r| {
         r.query_param("key-marker").is_some() && r.query_param("version-id-marker").is_some()
     }));
+    // Deleting, each page is listed afresh: never from a version already deleted.
+    assert!(
+        listings[12..]
+            .iter()
+            .all(|r| r.query_param("version-id-marker").is_none())
+    );
     let batches: Vec<String> = requests
         .iter()
         .filter(|r| r.method == "POST")
@@ -126,8 +170,43 @@ fn force_names_every_version_and_marker_listed_again_past_ten_thousand() {
 }
 
 #[test]
+fn a_version_s3_will_not_delete_stays_and_the_rounds_go_on_after_it() {
+    let server = versioned_bucket(&[5]);
+    let out = mock_run(&server, &["delete-bucket", "bucket", "--force", "-s"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "Errors deleting objects: [{'Key': 'k00001', 'VersionId': 'v00005', 'Code': \
+             'AccessDenied', 'Message': 'Access Denied'}]\n\
+             Error: Bucket bucket was not deleted: 1 object could not be deleted\n"
+        )
+    );
+    let requests = server.requests();
+    let rounds: Vec<&Recorded> = requests
+        .iter()
+        .filter(|r| r.query_param("versions").is_some())
+        .skip(12)
+        .collect();
+    assert_eq!(rounds.len(), 12);
+    assert!(
+        rounds[1..]
+            .iter()
+            .all(|r| r.query_param("version-id-marker") == Some("v00005"))
+    );
+    let batches: Vec<String> = requests
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(Recorded::body_str)
+        .collect();
+    let named = batches.iter().map(|b| b.matches("<Object>").count());
+    assert_eq!(named.sum::<usize>(), VERSIONS, "each version named once");
+    assert_eq!(count(&requests, "DELETE"), 0);
+}
+
+#[test]
 fn a_listing_that_loops_through_its_markers_stops_before_anything_is_deleted() {
-    let server = versioned_bucket();
+    let server = versioned_bucket(&[]);
     // Two marker pairs in turn, for ever; never the pair just sent back.
     server.on(
         Matcher::get("/bucket").query("versions", ""),

@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::args::Args;
 use super::{CommandError, Failure, context, echo_err, stdout_error};
 use crate::aws::s3::S3;
-use crate::aws::s3::emptying::{ListedUpload, ListedVersion};
+use crate::aws::s3::emptying::{ListedUpload, ListedVersion, Markers};
 use crate::aws::s3::object::ObjectVersion;
 use crate::error::Error;
 use crate::lifecycle::delete_plan::{self, Contents, Entry, Upload};
@@ -96,6 +96,19 @@ fn uploads<'s>(
 ) -> impl Iterator<Item = Result<Vec<ListedUpload>, Error>> + 's {
     s3.upload_pages(bucket)
         .filter(|page| !page.as_ref().is_err_and(not_implemented))
+}
+
+/// What DeleteObjects names for an entry: its version on a versioned bucket.
+fn object(e: Entry, versioned: bool) -> ObjectVersion {
+    ObjectVersion {
+        version_id: versioned.then_some(e.version_id),
+        key: e.key,
+    }
+}
+
+/// A text member of a DeleteObjects error (botocore's shape, as JSON).
+fn member(error: &Value, name: &str) -> String {
+    error[name].as_str().unwrap_or_default().to_string()
 }
 
 struct Bucket<'a> {
@@ -222,22 +235,22 @@ impl Bucket<'_> {
                 Ok::<(), Error>(())
             })?;
             self.say(delete_plan::deleting(bucket, &survey.contents));
+            let mut report = |errors: Vec<Value>| {
+                failed += errors.len();
+                let shown = format!(
+                    "Errors deleting objects: {}",
+                    py_repr(&Value::Array(errors))
+                );
+                echo_err(shown);
+            };
+            if versioned && !survey.entries.is_kept() {
+                return self.drain(survey.contents.entries(), &mut deleted, &mut report);
+            }
             self.with_entries(&survey, |entries| {
                 // A never-versioned bucket's keys go without a version id, as
                 // delete-objects sends them (no s3:DeleteObjectVersion needed).
-                let mut objects = entries.map(|e| {
-                    e.map(|e| ObjectVersion {
-                        version_id: versioned.then_some(e.version_id),
-                        key: e.key,
-                    })
-                });
-                delete::in_batches(s3, bucket, &mut objects, &mut deleted, |errors| {
-                    failed += errors.len();
-                    echo_err(format!(
-                        "Errors deleting objects: {}",
-                        py_repr(&Value::Array(errors))
-                    ))
-                })
+                let mut objects = entries.map(|e| e.map(|e| object(e, versioned)));
+                delete::in_batches(s3, bucket, &mut objects, &mut deleted, &mut report)
             })
         })
         .map_err(|e| {
@@ -252,6 +265,52 @@ impl Bucket<'_> {
         }
         s3.delete_bucket(bucket)?;
         self.say(Some(delete_plan::deleted_bucket(bucket)));
+        Ok(())
+    }
+
+    /// Delete the versions of a bucket too big to keep its listing: each round lists
+    /// afresh from the start (what earlier rounds deleted is gone) and deletes that
+    /// page. A version listing continues from the version it was last given, and a
+    /// listing running ahead of the deletions would give it one already deleted (moto
+    /// then lists nothing more). Versions S3 would not delete stay: later rounds start
+    /// after the last of them. At most `total` entries (what was counted): a server
+    /// that keeps listing what it says it deleted cannot keep this going.
+    fn drain(
+        &self,
+        total: usize,
+        deleted: &mut usize,
+        report: &mut dyn FnMut(Vec<Value>),
+    ) -> Result<(), Error> {
+        let (s3, bucket) = (self.s3, self.name);
+        let (mut seen, mut resume) = (0, None);
+        while seen < total {
+            let Some(page) = s3.first_version_page(bucket, resume.clone())? else {
+                break;
+            };
+            let page: Vec<Entry> = page.into_iter().take(total - seen).map(entry).collect();
+            seen += page.len();
+            let mut refused = Vec::new();
+            let mut objects = page.iter().map(|e| Ok(object(e.clone(), true)));
+            delete::in_batches(s3, bucket, &mut objects, deleted, |errors| {
+                refused.extend(
+                    errors
+                        .iter()
+                        .map(|e| (member(e, "Key"), member(e, "VersionId"))),
+                );
+                report(errors)
+            })?;
+            // The last version of the page that is still there, in listing order.
+            if let Some(last) = page
+                .iter()
+                .rev()
+                .find(|e| refused.contains(&(e.key.clone(), e.version_id.clone())))
+            {
+                resume = Some(Markers {
+                    key: last.key.clone(),
+                    id: last.version_id.clone(),
+                });
+            }
+        }
         Ok(())
     }
 

@@ -64,6 +64,11 @@ impl<T> Kept<T> {
         self.0
     }
 
+    /// Whether the entries were kept (else they must be listed again).
+    pub(crate) fn is_kept(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// The wanted entries again, in listing order, for `consume`: those kept, or the
     /// keys under `prefix` listed again (each through `wanted`, as the counting pass
     /// did) on a thread of their own, at most a page or two ahead of `consume`; the

@@ -376,12 +376,33 @@ impl S3<'_> {
         &'s self,
         bucket: &'s str,
     ) -> impl Iterator<Item = Result<Vec<ListedVersion>, Error>> + Send + 's {
+        self.version_pages_from(bucket, None)
+    }
+
+    /// The first page that holds anything of the versions after `from` (the start
+    /// when None); None when there are none.
+    pub(crate) fn first_version_page(
+        &self,
+        bucket: &str,
+        from: Option<Markers>,
+    ) -> Result<Option<Vec<ListedVersion>>, Error> {
+        self.version_pages_from(bucket, from)
+            .find(|page| !page.as_ref().is_ok_and(Vec::is_empty))
+            .transpose()
+    }
+
+    /// The versions after `from` (the start when None), page by page.
+    fn version_pages_from<'s>(
+        &'s self,
+        bucket: &'s str,
+        from: Option<Markers>,
+    ) -> impl Iterator<Item = Result<Vec<ListedVersion>, Error>> + Send + 's {
         let listing = format!("ListObjectVersions listing of bucket {bucket}");
         let mut advance = Advance::new(listing.clone(), |v: &ListedVersion| &v.key);
         Paginator::checked(
             listing,
             move |token: Option<&str>| {
-                let markers = token.and_then(Markers::from_token);
+                let markers = token.and_then(Markers::from_token).or_else(|| from.clone());
                 self.send(&ListObjectVersions {
                     bucket,
                     markers: markers.as_ref(),
