@@ -8,7 +8,8 @@
 //! A bucket that was never versioned is listed with ListObjectsV2 and its keys deleted
 //! without version ids (delete-objects' requests and permissions); a versioned one
 //! (Enabled or Suspended) with ListObjectVersions, every version and delete marker
-//! named. Open multipart uploads are aborted before. DeleteBucket is sent only when
+//! named (past the 10,000 entries kept, in rounds each listed afresh: see `drain`).
+//! Open multipart uploads are aborted before. DeleteBucket is sent only when
 //! the emptying went through whole: never after a listing error, a key S3 would not
 //! delete, or an interrupt.
 
