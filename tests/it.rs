@@ -33,6 +33,7 @@ mod iam_replay;
 mod interrupts;
 mod layers;
 mod lifecycle_delete_bucket;
+mod lifecycle_delete_bucket_hostile;
 mod lifecycle_expires;
 mod lifecycle_inventory;
 mod lifecycle_revoke;

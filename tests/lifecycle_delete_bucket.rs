@@ -1,7 +1,7 @@
 //! Issue 25 (4): `delete-bucket BUCKETS... [--force]` (upstream issue 50).
 //!
-//! Ignored until the command is wired (next session). On moto: empty, refused, plain and
-//! versioned buckets with delete markers and an open upload, dry run, a missing bucket.
+//! On moto: empty, refused, plain and versioned buckets with delete markers and an open
+//! upload, dry run, a missing bucket.
 //! With the mock server: the batches of 1,000 and Ctrl-C between them, as
 //! listing_bounds.rs checks them for delete-objects.
 
@@ -10,7 +10,7 @@ use crate::support;
 use support::moto::Moto;
 use support::{Matcher, MockServer, Outcome, Recorded, Reply, Spawned, bin, run};
 
-fn cmd(url: &str, key: (String, String), args: &[&str]) -> std::process::Command {
+pub(crate) fn cmd(url: &str, key: (String, String), args: &[&str]) -> std::process::Command {
     let mut c = bin();
     c.args(args)
         .args(["--endpoint-url", url])
@@ -59,7 +59,6 @@ fn versioned(moto: &Moto, bucket: &str) {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn empty_buckets_go_and_full_ones_are_refused_with_a_count() {
     let moto = Moto::start();
     put(&moto, "/empty", b"");
@@ -105,7 +104,6 @@ fn empty_buckets_go_and_full_ones_are_refused_with_a_count() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn force_deletes_versions_markers_and_uploads() {
     let moto = Moto::start();
     versioned(&moto, "vers");
@@ -181,7 +179,7 @@ fn page(keys: impl IntoIterator<Item = String>, next: Option<&str>) -> Reply {
 
 /// An unversioned bucket of [`KEYS`] keys and no uploads; DeleteObjects answers after
 /// `delete_delay`.
-fn unversioned_bucket(delete_delay: std::time::Duration) -> MockServer {
+pub(crate) fn unversioned_bucket(delete_delay: std::time::Duration) -> MockServer {
     let server = MockServer::start();
     server.on(
         Matcher::get("/bucket").query("versioning", ""),
@@ -219,7 +217,6 @@ fn unversioned_bucket(delete_delay: std::time::Duration) -> MockServer {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn force_sends_batches_of_a_thousand_then_deletes_the_bucket() {
     let server = unversioned_bucket(std::time::Duration::ZERO);
     let key = ("AKIDEXAMPLE".to_string(), "secret".to_string());
@@ -257,7 +254,6 @@ fn force_sends_batches_of_a_thousand_then_deletes_the_bucket() {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn ctrl_c_finishes_the_batch_and_leaves_the_bucket() {
     let server = unversioned_bucket(std::time::Duration::from_millis(500));
     let key = ("AKIDEXAMPLE".to_string(), "secret".to_string());

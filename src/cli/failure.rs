@@ -105,6 +105,14 @@ pub enum CommandError {
     KeysAndPrefix,
     /// `delete-objects` with neither.
     NoKeysNorPrefix,
+    /// `delete-bucket` without `--force` on a bucket that is not empty, and what it holds.
+    BucketNotEmpty {
+        bucket: String,
+        contents: crate::lifecycle::delete_plan::Contents,
+    },
+    /// `delete-bucket --force` when this many objects could not be deleted: the bucket
+    /// is left.
+    BucketNotDeleted { bucket: String, failed: usize },
     /// `policy --public-bucket` for several buckets.
     PublicBucketNotSingle,
     /// `policy --public-bucket --expires`: the expiry is for a user's policy.
@@ -157,6 +165,12 @@ impl fmt::Display for CommandError {
             ),
             KeysAndPrefix => f.write_str("Cannot pass both keys and --prefix"),
             NoKeysNorPrefix => f.write_str("Specify one or more keys or use --prefix"),
+            BucketNotEmpty { bucket, contents } => {
+                f.write_str(&crate::lifecycle::delete_plan::not_empty(bucket, contents))
+            }
+            BucketNotDeleted { bucket, failed } => {
+                f.write_str(&crate::lifecycle::delete_plan::not_deleted(bucket, *failed))
+            }
             PublicBucketNotSingle => {
                 f.write_str("--public-bucket policy can only be generated for a single bucket")
             }

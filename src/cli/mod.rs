@@ -16,6 +16,7 @@ mod create;
 mod failure;
 mod help;
 mod iam;
+mod lifecycle_delete_bucket;
 mod lifecycle_revoke;
 mod localserver;
 mod objects;

@@ -89,12 +89,13 @@ impl Upload {
     }
 }
 
-/// Cut `entries` (a paged listing, as it comes) into DeleteObjects requests of at most
-/// [`BATCH`]; the last may be shorter, none is empty. Listing errors pass through and end
-/// the batches: a batch is never sent with entries missing in its middle.
-pub(crate) fn batches<E>(
-    entries: impl Iterator<Item = Result<Entry, E>>,
-) -> impl Iterator<Item = Result<Vec<Entry>, E>> {
+/// Cut `entries` (a paged listing, as it comes: versions here, keys for delete-objects)
+/// into DeleteObjects requests of at most [`BATCH`]; the last may be shorter, none is
+/// empty. Listing errors pass through and end the batches: a batch is never sent with
+/// entries missing in its middle.
+pub(crate) fn batches<T, E>(
+    entries: impl Iterator<Item = Result<T, E>>,
+) -> impl Iterator<Item = Result<Vec<T>, E>> {
     let mut entries = entries.fuse();
     let mut failed = false;
     std::iter::from_fn(move || {
@@ -121,7 +122,7 @@ pub(crate) fn batches<E>(
 
 /// What a bucket holds, counted from its listings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Contents {
+pub struct Contents {
     pub(crate) current: usize,
     pub(crate) older: usize,
     pub(crate) delete_markers: usize,

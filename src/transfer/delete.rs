@@ -8,10 +8,9 @@ use serde_json::Value;
 
 use super::listing;
 use crate::aws::s3::S3;
+use crate::aws::s3::object::ObjectIdentifier;
 use crate::error::Error;
-
-/// DeleteObjects takes at most this many keys.
-pub(crate) const BATCH: usize = 1000;
+use crate::lifecycle::delete_plan;
 
 /// Keys to delete, as they come.
 pub(crate) type Keys<'k> = &'k mut dyn Iterator<Item = Result<String, Error>>;
@@ -48,28 +47,19 @@ pub(crate) fn with_listing<T>(
     relist.replay(s3, bucket, Some(prefix), |listed| Some(listed.key), consume)
 }
 
-/// Delete `keys` in batches, counting what was deleted in `deleted` and handing each
-/// batch's per-key errors to `report`. Checks for a signal before each batch and after
-/// the last; an error from `keys` stops before the batch it would have joined.
-pub(crate) fn in_batches(
+/// Delete `keys` (or versions) in batches, counting what was deleted in `deleted` and
+/// handing each batch's per-key errors to `report`. Checks for a signal before each
+/// batch and after the last; an error from `keys` stops before the batch it would have
+/// joined.
+pub(crate) fn in_batches<T: ObjectIdentifier>(
     s3: &S3,
     bucket: &str,
-    keys: &mut dyn Iterator<Item = Result<String, Error>>,
+    keys: &mut dyn Iterator<Item = Result<T, Error>>,
     deleted: &mut usize,
     mut report: impl FnMut(Vec<Value>),
 ) -> Result<(), Error> {
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        for key in &mut *keys {
-            batch.push(key?);
-            if batch.len() == BATCH {
-                break;
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
+    for batch in delete_plan::batches(keys) {
+        let batch = batch?;
         crate::interrupt::check()?;
         let errors = s3.delete_objects(bucket, &batch)?;
         *deleted += batch.len().saturating_sub(errors.len());

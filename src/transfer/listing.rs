@@ -2,7 +2,8 @@
 //! that counts (the total the command prints before it starts) and keeps the wanted
 //! keys only while there are few, then the pass that acts on them, from what was kept
 //! or from the listing again, listed a page or two ahead on a thread of its own.
-//! delete-objects and get-objects both plan this way.
+//! delete-objects, get-objects and delete-bucket (over any paged listing: versions,
+//! uploads) all plan this way.
 
 use std::sync::mpsc;
 
@@ -34,12 +35,20 @@ pub(crate) fn count_pass<T>(
     s3: &S3,
     bucket: &str,
     prefix: Option<&str>,
-    mut count: impl FnMut(ListedKey) -> Option<T>,
+    count: impl FnMut(ListedKey) -> Option<T>,
+) -> Result<Kept<T>, Error> {
+    count_pages(s3.key_pages(bucket, prefix), count)
+}
+
+/// [`count_pass`] over any paged listing (ListObjectVersions, ListMultipartUploads).
+pub(crate) fn count_pages<L, T>(
+    pages: impl Iterator<Item = Result<Vec<L>, Error>>,
+    mut count: impl FnMut(L) -> Option<T>,
 ) -> Result<Kept<T>, Error> {
     let mut kept = Some(Vec::new());
-    for page in s3.key_pages(bucket, prefix) {
-        for key in page? {
-            let Some(entry) = count(key) else { continue };
+    for page in pages {
+        for listed in page? {
+            let Some(entry) = count(listed) else { continue };
             match &mut kept {
                 Some(k) if k.len() < KEEP => k.push(entry),
                 _ => kept = None,
@@ -53,6 +62,11 @@ impl<T> Kept<T> {
     /// The kept entries; None when they must be listed again.
     pub(crate) fn into_inner(self) -> Option<Vec<T>> {
         self.0
+    }
+
+    /// Whether the entries were kept (else they must be listed again).
+    pub(crate) fn is_kept(&self) -> bool {
+        self.0.is_some()
     }
 
     /// The wanted entries again, in listing order, for `consume`: those kept, or the
@@ -70,6 +84,21 @@ impl<T> Kept<T> {
     where
         T: Clone + Send,
     {
+        self.replay_pages(|| s3.key_pages(bucket, prefix), wanted, consume)
+    }
+
+    /// [`Kept::replay`] over any paged listing: `pages` starts it again (on the
+    /// listing thread).
+    pub(crate) fn replay_pages<L, P, R>(
+        &self,
+        pages: impl FnOnce() -> P + Send,
+        wanted: impl Fn(L) -> Option<T> + Send,
+        consume: impl FnOnce(&mut dyn Iterator<Item = Result<T, Error>>) -> R,
+    ) -> R
+    where
+        T: Clone + Send,
+        P: Iterator<Item = Result<Vec<L>, Error>>,
+    {
         if let Some(kept) = &self.0 {
             return consume(&mut kept.iter().cloned().map(Ok));
         }
@@ -78,7 +107,7 @@ impl<T> Kept<T> {
             let (tx, rx) = mpsc::sync_channel::<Result<Vec<T>, Error>>(AHEAD);
             scope.spawn(move || {
                 signals.enter(|| {
-                    for page in s3.key_pages(bucket, prefix) {
+                    for page in pages() {
                         let failed = page.is_err();
                         let page = page.map(|p| p.into_iter().filter_map(&wanted).collect());
                         if tx.send(page).is_err() || failed {

@@ -158,6 +158,17 @@ get_subresource!(
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 );
 
+get_subresource!(
+    /// The versioning Status: `Enabled`, `Suspended`, or `None` for a bucket that was
+    /// never versioned (S3 then sends an empty `<VersioningConfiguration/>`).
+    GetBucketVersioning,
+    "versioning",
+    Option<String>,
+    |_op, resp| Ok(body_root(&resp, Self::NAME)?
+        .string("Status")
+        .filter(|s| !s.is_empty()))
+);
+
 /// A PUT of one bucket subresource with a document S3 wants a Content-MD5 for.
 macro_rules! put_subresource {
     ($(#[$meta:meta])* $name:ident, $subresource:literal, $body:ty, |$op:ident| $document:expr) => {
@@ -236,6 +247,11 @@ impl S3<'_> {
     /// GetBucketPolicy: the policy document exactly as stored.
     pub fn get_bucket_policy(&self, bucket: &str) -> Result<String, Error> {
         self.send(&GetBucketPolicy { bucket })
+    }
+
+    /// GetBucketVersioning: `Enabled`, `Suspended`, or `None` when never versioned.
+    pub fn get_bucket_versioning(&self, bucket: &str) -> Result<Option<String>, Error> {
+        self.send(&GetBucketVersioning { bucket })
     }
 
     /// PutBucketCors with one rule.

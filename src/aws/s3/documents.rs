@@ -2,6 +2,7 @@
 //! [`Writer`] (which escapes every text), in the member order botocore serialises.
 
 use super::bucket::{CorsRule, PublicAccessSettings};
+use super::object::ObjectIdentifier;
 use crate::aws::xml::Writer;
 
 impl CorsRule {
@@ -67,11 +68,16 @@ pub(crate) fn tagging_xml(tags: &[(String, String)]) -> String {
     w.finish()
 }
 
-/// The DeleteObjects document, quiet (only failures are listed in the answer).
-pub(super) fn delete_xml(keys: &[String]) -> String {
+/// The DeleteObjects document, quiet (only failures are listed in the answer); a
+/// VersionId after the Key of an object that names one.
+pub(super) fn delete_xml<T: ObjectIdentifier>(objects: &[T]) -> String {
     let mut w = Writer::with_declaration("Delete");
-    for key in keys {
-        w.open("Object").leaf("Key", key).close();
+    for object in objects {
+        w.open("Object").leaf("Key", object.key());
+        if let Some(version_id) = object.version_id() {
+            w.leaf("VersionId", version_id);
+        }
+        w.close();
     }
     w.leaf("Quiet", "true");
     w.finish()

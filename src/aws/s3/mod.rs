@@ -2,9 +2,9 @@
 //! operation is a value of its own type ([`S3Operation`]): it says what it sends and
 //! how its answer is read; [`S3::send`] only addresses, signs, sends and follows a
 //! region redirect. Listings (list.rs), bucket configuration (bucket.rs), what `create`
-//! sets up (create.rs), objects (object.rs, multipart.rs), presigned URLs (presign.rs)
-//! and the bucket check (check.rs) each hold their operations and the client methods
-//! that send them.
+//! sets up (create.rs), objects (object.rs, multipart.rs), emptying and deleting a
+//! bucket (emptying.rs), presigned URLs (presign.rs) and the bucket check (check.rs)
+//! each hold their operations and the client methods that send them.
 
 use super::http::{Http, Request, Response, SigningTarget, Streaming};
 use super::operation::{Operation, S3Operation};
@@ -17,12 +17,15 @@ mod bucket_outputs;
 pub(crate) mod check;
 pub(crate) mod create;
 mod documents;
+pub(crate) mod emptying;
 pub(crate) mod list;
 mod multipart;
 pub(crate) mod object;
 pub(crate) mod presign;
 #[cfg(test)]
 mod tests_addressing;
+#[cfg(test)]
+mod tests_emptying;
 #[cfg(test)]
 mod tests_objects;
 #[cfg(test)]

@@ -227,14 +227,49 @@ impl S3Operation for GetObject<'_> {
     }
 }
 
-/// DeleteObjects for up to 1,000 keys, quiet: the answer lists only failures.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DeleteObjects<'a> {
-    pub(crate) bucket: &'a str,
-    pub(crate) keys: &'a [String],
+/// One object a DeleteObjects request names (botocore's ObjectIdentifier): a key, and
+/// the version of it to delete when one is named. A plain key names the current object
+/// (on a versioned bucket, S3 then adds a delete marker instead of deleting).
+pub(crate) trait ObjectIdentifier {
+    fn key(&self) -> &str;
+    fn version_id(&self) -> Option<&str>;
 }
 
-impl Operation for DeleteObjects<'_> {
+impl ObjectIdentifier for String {
+    fn key(&self) -> &str {
+        self
+    }
+    fn version_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A key and, when named, one version of it (`null` names the version written while
+/// the bucket was unversioned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ObjectVersion {
+    pub(crate) key: String,
+    pub(crate) version_id: Option<String>,
+}
+
+impl ObjectIdentifier for ObjectVersion {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn version_id(&self) -> Option<&str> {
+        self.version_id.as_deref()
+    }
+}
+
+/// DeleteObjects for up to 1,000 keys (or versions), quiet: the answer lists only
+/// failures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeleteObjects<'a, T> {
+    pub(crate) bucket: &'a str,
+    pub(crate) keys: &'a [T],
+}
+
+impl<T: ObjectIdentifier> Operation for DeleteObjects<'_, T> {
     const NAME: &'static str = "DeleteObjects";
     type Output = Vec<DeleteError>;
     fn parse(&self, resp: Response) -> Result<Vec<DeleteError>, Error> {
@@ -243,7 +278,7 @@ impl Operation for DeleteObjects<'_> {
     }
 }
 
-impl S3Operation for DeleteObjects<'_> {
+impl<T: ObjectIdentifier> S3Operation for DeleteObjects<'_, T> {
     const METHOD: &'static str = "POST";
     fn bucket(&self) -> Option<&str> {
         Some(self.bucket)
@@ -345,9 +380,14 @@ impl S3<'_> {
         })
     }
 
-    /// DeleteObjects for up to 1,000 keys (quiet mode: only failures are listed).
-    /// Returns the per-key errors in botocore's shape (Key, VersionId, Code, Message).
-    pub fn delete_objects(&self, bucket: &str, keys: &[String]) -> Result<Vec<Value>, Error> {
+    /// DeleteObjects for up to 1,000 keys or versions (quiet mode: only failures are
+    /// listed). Returns the per-key errors in botocore's shape (Key, VersionId, Code,
+    /// Message).
+    pub(crate) fn delete_objects<T: ObjectIdentifier>(
+        &self,
+        bucket: &str,
+        keys: &[T],
+    ) -> Result<Vec<Value>, Error> {
         let errors = self.send(&DeleteObjects { bucket, keys })?;
         Ok(errors.iter().map(to_value).collect())
     }

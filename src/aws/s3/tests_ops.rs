@@ -68,7 +68,10 @@ fn names_methods_and_addressing_rules_are_properties_of_the_types() {
         (GetBucketAcl::NAME, GetBucketAcl::METHOD),
         ("GetBucketAcl", "GET")
     );
-    assert_eq!(super::object::DeleteObjects::NAME, "DeleteObjects");
+    assert_eq!(
+        super::object::DeleteObjects::<String>::NAME,
+        "DeleteObjects"
+    );
     assert_eq!(
         (GetBucketLocation::PATH_STYLE, GetBucketAcl::PATH_STYLE),
         (true, false)

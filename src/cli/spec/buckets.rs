@@ -14,6 +14,49 @@ pub(super) const DEBUG_BUCKET: CommandSpec = CommandSpec {
     opts: &[AWS],
 };
 
+/// Not in the original (issue 25; upstream issue 50).
+pub(super) const DELETE_BUCKET: CommandSpec = CommandSpec {
+    name: "delete-bucket",
+    run: crate::cli::lifecycle_delete_bucket::delete_bucket,
+    summary: "Delete buckets (with --force, what they hold first)",
+    help: "  Delete empty buckets
+
+      s3-credentials delete-bucket my-bucket
+
+  Delete everything in a bucket first (every version and delete marker of a
+  versioned bucket, and open multipart uploads), then the bucket:
+
+      s3-credentials delete-bucket my-bucket --force
+
+  See what that would delete:
+
+      s3-credentials delete-bucket my-bucket --force --dry-run",
+    // Each checked with the bucket-name check before any request.
+    args: &[ArgSpec {
+        name: "BUCKETS",
+        required: true,
+        conv: ArgConv::Bucket,
+        set: ArgSet::Many(|a| &mut a.buckets),
+    }],
+    opts: &[
+        &[
+            flag(
+                "force",
+                "Delete every object, version and delete marker, and abort open uploads, before the bucket",
+                |a| &mut a.force,
+            ),
+            with_short(
+                flag("silent", "Don't print informational output", |a| {
+                    &mut a.silent
+                }),
+                's',
+            ),
+            with_short(dry_run("List what would be deleted, delete nothing"), 'd'),
+        ],
+        AWS,
+    ],
+};
+
 pub(super) const GET_BUCKET_POLICY: CommandSpec = CommandSpec {
     name: "get-bucket-policy",
     run: crate::cli::buckets::get_bucket_policy,

@@ -203,6 +203,7 @@ use objects::*;
 pub const COMMANDS: &[&CommandSpec] = &[
     &CREATE,
     &DEBUG_BUCKET,
+    &DELETE_BUCKET,
     &DELETE_OBJECTS,
     &DELETE_USER,
     &GET_BUCKET_POLICY,
