@@ -105,6 +105,8 @@ pub enum CommandError {
     KeysAndPrefix,
     /// `delete-objects` with neither.
     NoKeysNorPrefix,
+    /// `list-credentials` with usernames and `--all`.
+    UsernamesAndAll,
     /// `policy --public-bucket` for several buckets.
     PublicBucketNotSingle,
     /// A bucket command's AWS error as click shows botocore's exception: without the
@@ -153,6 +155,7 @@ impl fmt::Display for CommandError {
             ),
             KeysAndPrefix => f.write_str("Cannot pass both keys and --prefix"),
             NoKeysNorPrefix => f.write_str("Specify one or more keys or use --prefix"),
+            UsernamesAndAll => f.write_str("Cannot pass both usernames and --all"),
             PublicBucketNotSingle => {
                 f.write_str("--public-bucket policy can only be generated for a single bucket")
             }

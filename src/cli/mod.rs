@@ -16,6 +16,7 @@ mod create;
 mod failure;
 mod help;
 mod iam;
+mod lifecycle_inventory;
 mod localserver;
 mod objects;
 mod policy;
