@@ -181,3 +181,56 @@ impl Iterator for InOrder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::mpsc::Sender;
+
+    fn items(values: &[&str]) -> Result<Vec<Value>, Error> {
+        Ok(values.iter().map(|v| json!(v)).collect())
+    }
+
+    fn drain(send: impl FnOnce(&Sender<Done>)) -> Vec<Result<Value, String>> {
+        let (sender, receiver) = channel();
+        send(&sender);
+        drop(sender);
+        InOrder::new(receiver)
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn users_print_in_their_order_whatever_order_they_finish_in() {
+        let got = drain(|s| {
+            s.send((2, items(&["c"]))).unwrap();
+            s.send((1, items(&[]))).unwrap();
+            s.send((0, items(&["a1", "a2"]))).unwrap();
+            s.send((3, items(&["d"]))).unwrap();
+        });
+        let ok = |v: &str| Ok(json!(v));
+        assert_eq!(got, [ok("a1"), ok("a2"), ok("c"), ok("d")]);
+    }
+
+    #[test]
+    fn a_failure_comes_after_the_users_before_it_and_ends_the_list() {
+        let got = drain(|s| {
+            s.send((1, Err(Error::transport("user 1 failed")))).unwrap();
+            s.send((2, items(&["after"]))).unwrap();
+            s.send((0, items(&["a"]))).unwrap();
+        });
+        assert_eq!(got, [Ok(json!("a")), Err("user 1 failed".to_string())]);
+    }
+
+    #[test]
+    fn a_user_that_never_started_ends_the_list_there() {
+        // Without a signal (this test's thread has none) the gap ends the list quietly:
+        // only a stop for a signal leaves one without a failure before it.
+        let got = drain(|s| {
+            s.send((0, items(&["a"]))).unwrap();
+            s.send((2, items(&["c"]))).unwrap();
+        });
+        assert_eq!(got, [Ok(json!("a"))]);
+    }
+}
