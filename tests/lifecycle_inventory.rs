@@ -44,7 +44,6 @@ fn xml_text(xml: &str, tag: &str) -> String {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn lists_the_keys_of_the_users_create_made_on_moto() {
     let moto = Moto::start();
     for bucket in ["/my-bucket", "/other-bucket"] {
@@ -54,8 +53,11 @@ fn lists_the_keys_of_the_users_create_made_on_moto() {
     let read_only = created(&ours(
         &moto.url(),
         admin.clone(),
-        &["create", "my-bucket", "--read-only", "--expires", "90d"],
+        &["create", "my-bucket", "--read-only"],
     ));
+    // The expiry `create --expires` adds, put here directly (this test does not depend
+    // on that option): the user's generated document plus the Deny statement.
+    add_expiry(&moto, "s3.read-only.my-bucket", "2099-03-01T12:00:00Z");
     let read_write = created(&ours(
         &moto.url(),
         admin.clone(),
@@ -127,8 +129,7 @@ fn lists_the_keys_of_the_users_create_made_on_moto() {
     assert_eq!(ro["Permission"], "read-only");
     assert_eq!(ro["LastUsedDate"], Value::Null);
     assert_eq!(ro["State"], "never-used");
-    let expires = ro["Expires"].as_str().expect("an expiry");
-    assert!(expires.ends_with("+00:00"), "{expires}");
+    assert_eq!(ro["Expires"], "2099-03-01 12:00:00+00:00");
 
     let off = by_key(&second_id);
     assert_eq!(
@@ -189,8 +190,84 @@ fn lists_the_keys_of_the_users_create_made_on_moto() {
     );
 }
 
+/// Percent-decoding of IAM's URL-encoded policy documents.
+fn url_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("a %XX escape"));
+            i += 3;
+        } else {
+            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Replace `user`'s one inline policy by itself plus `create --expires`' statement
+/// denying everything after `at`, through the admin's own IAM requests.
+fn add_expiry(moto: &Moto, user: &str, at: &str) {
+    let names = moto.iam(&[("Action", "ListUserPolicies"), ("UserName", user)]);
+    assert_eq!(names.status, 200, "{}", names.text());
+    let name = xml_text(&names.text(), "member");
+    let got = moto.iam(&[
+        ("Action", "GetUserPolicy"),
+        ("UserName", user),
+        ("PolicyName", &name),
+    ]);
+    assert_eq!(got.status, 200, "{}", got.text());
+    let mut document: Value =
+        serde_json::from_str(&url_decode(&xml_text(&got.text(), "PolicyDocument")))
+            .expect("a JSON policy document");
+    document["Statement"].as_array_mut().unwrap().push(json!({
+        "Sid": "S3CredentialsExpiry", "Effect": "Deny", "Action": "*", "Resource": "*",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": at}}
+    }));
+    let put = moto.iam(&[
+        ("Action", "PutUserPolicy"),
+        ("UserName", user),
+        ("PolicyName", &name),
+        ("PolicyDocument", &document.to_string()),
+    ]);
+    assert_eq!(put.status, 200, "{}", put.text());
+}
+
 #[test]
-#[ignore = "issue 25: wired next session"]
+fn a_named_user_that_does_not_exist_ends_the_list_with_an_error_on_moto() {
+    let moto = Moto::start();
+    assert_eq!(moto.s3("PUT", "/my-bucket", b"").status, 200);
+    let admin = moto.admin_key();
+    let key = created(&ours(&moto.url(), admin.clone(), &["create", "my-bucket"]));
+    let out = ours(
+        &moto.url(),
+        admin,
+        &[
+            "list-credentials",
+            "s3.read-write.my-bucket",
+            "nobody",
+            "--nl",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<Value> = out
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "the user before the failure is printed");
+    assert_eq!(lines[0]["AccessKeyId"], key.0.as_str());
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("Error: ") && out.stderr.contains("NoSuchEntity"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn usernames_and_all_together_are_refused() {
     let server = MockServer::start();
     let out = ours(
@@ -279,7 +356,6 @@ fn days_since(text: &str) -> i64 {
 }
 
 #[test]
-#[ignore = "issue 25: wired next session"]
 fn old_use_and_past_expiry_over_two_pages_of_users() {
     let server = MockServer::start();
     server.on(
@@ -325,6 +401,50 @@ fn old_use_and_past_expiry_over_two_pages_of_users() {
         "<ServiceName>N/A</ServiceName><Region>N/A</Region>",
     );
 
+    // The write-only user's keys come in two pages: the second key (same user, same
+    // policy) only after its Marker is sent back.
+    let key_page = |keys: &[&str], more: &str| {
+        let members: String = keys
+            .iter()
+            .map(|k| {
+                format!(
+                    "<member><UserName>s3.write-only.c</UserName><AccessKeyId>{k}</AccessKeyId>\
+                     <Status>Active</Status><CreateDate>2020-01-01T00:00:00Z</CreateDate></member>"
+                )
+            })
+            .collect();
+        iam_reply(
+            "ListAccessKeys",
+            &format!("<AccessKeyMetadata>{members}</AccessKeyMetadata>{more}"),
+        )
+    };
+    server.on(
+        Matcher::action("ListAccessKeys")
+            .param("UserName", "s3.write-only.c")
+            .when(|r| r.param("Marker").is_none()),
+        key_page(
+            &["AKIAEXPIRED000000002"],
+            "<IsTruncated>true</IsTruncated><Marker>keys-2</Marker>",
+        ),
+    );
+    server.on(
+        Matcher::action("ListAccessKeys")
+            .param("UserName", "s3.write-only.c")
+            .param("Marker", "keys-2"),
+        key_page(
+            &["AKIAEXPIRED000000003"],
+            "<IsTruncated>false</IsTruncated>",
+        ),
+    );
+    server.on(
+        Matcher::action("GetAccessKeyLastUsed").param("AccessKeyId", "AKIAEXPIRED000000003"),
+        iam_reply(
+            "GetAccessKeyLastUsed",
+            "<UserName>s3.write-only.c</UserName><AccessKeyLastUsed><ServiceName>N/A</ServiceName>\
+             <Region>N/A</Region></AccessKeyLastUsed>",
+        ),
+    );
+
     let before = days_since("2020-02-01T10:00:00Z");
     let out = ours(
         &server.url(),
@@ -340,13 +460,18 @@ fn old_use_and_past_expiry_over_two_pages_of_users() {
     };
     let second = r#"{"UserName": "s3.write-only.c", "AccessKeyId": "AKIAEXPIRED000000002", "Status": "Active", "CreateDate": "2020-01-01 00:00:00+00:00", "LastUsedDate": null, "LastUsedService": null, "LastUsedRegion": null, "Buckets": ["c"], "Permission": "write-only", "Expires": "2020-06-01 00:00:00+00:00", "State": "expired"}"#;
     let lines: Vec<&str> = out.stdout_str().lines().collect();
-    assert_eq!(lines.len(), 2, "{}", out.stdout_str());
+    assert_eq!(lines.len(), 3, "{}", out.stdout_str());
     assert!(
         lines[0] == first(before) || lines[0] == first(after),
         "{}",
         lines[0]
     );
     assert_eq!(lines[1], second);
+    assert_eq!(
+        lines[2],
+        second.replace("AKIAEXPIRED000000002", "AKIAEXPIRED000000003"),
+        "the second page of keys, after the first"
+    );
 
     // Every page, one last-use request per key, nothing about the admin.
     let requests = server.requests();
@@ -360,11 +485,101 @@ fn old_use_and_past_expiry_over_two_pages_of_users() {
     let pages = actions("ListUsers");
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[1].param("Marker").as_deref(), Some("page-2"));
-    assert_eq!(actions("GetAccessKeyLastUsed").len(), 2);
+    let key_pages: Vec<Option<String>> = actions("ListAccessKeys")
+        .iter()
+        .filter(|r| r.param("UserName").as_deref() == Some("s3.write-only.c"))
+        .map(|r| r.param("Marker"))
+        .collect();
+    assert_eq!(key_pages, [None, Some("keys-2".to_string())]);
+    let mut last_used: Vec<String> = actions("GetAccessKeyLastUsed")
+        .iter()
+        .map(|r| r.param("AccessKeyId").unwrap())
+        .collect();
+    last_used.sort();
+    assert_eq!(
+        last_used,
+        [
+            "AKIAEXPIRED000000002",
+            "AKIAEXPIRED000000003",
+            "AKIAOLDKEY0000000001"
+        ],
+        "one GetAccessKeyLastUsed per key"
+    );
     assert!(
         requests
             .iter()
             .all(|r| r.param("UserName").as_deref() != Some("admin")),
         "the admin is not a user create makes"
+    );
+}
+
+/// Ctrl-C while users are in flight: the users finished before print in order, the ones
+/// in flight stop, no further user starts, and the run ends as the other list commands
+/// end on a signal (click's blank line and `Aborted!`, exit 1).
+#[test]
+fn an_interrupt_prints_the_users_done_and_starts_no_more() {
+    let server = MockServer::start();
+    let names: Vec<String> = (0..12).map(|i| format!("s3.read-only.b{i:02}")).collect();
+    server.on(
+        Matcher::action("ListUsers"),
+        iam_reply(
+            "ListUsers",
+            &format!(
+                "<Users>{}</Users><IsTruncated>false</IsTruncated>",
+                names.iter().map(|n| user(n)).collect::<String>()
+            ),
+        ),
+    );
+    // Every user from the third on waits for an answer that does not come (dropping
+    // the server at the end ends the wait); the first two answer at once.
+    server.on(
+        Matcher::action("ListAccessKeys"),
+        Reply::status(500).delay(std::time::Duration::from_secs(120)),
+    );
+    let document = json!({"Version": "2012-10-17", "Statement": []});
+    for (i, name) in names.iter().take(2).enumerate() {
+        seed_user(
+            &server,
+            name,
+            &format!("AKIAFAST000000000{i:03}"),
+            &document,
+            "<ServiceName>N/A</ServiceName><Region>N/A</Region>",
+        );
+    }
+    let mut cmd = bin();
+    cmd.args(["list-credentials", "--nl", "--endpoint-url", &server.url()])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_MAX_ATTEMPTS", "1");
+    let count = |action: &str| {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.param("Action").as_deref() == Some(action))
+            .count()
+    };
+    let mut child = support::Spawned::start(&mut cmd);
+    // Two users done, eight (the pool's size) waiting on their first request.
+    child.wait_until("ten users started", || {
+        count("ListAccessKeys") == 10 && count("GetAccessKeyLastUsed") == 2
+    });
+    child.signal("INT");
+    let out = child.finish();
+    assert_eq!((out.code, out.stderr.as_str()), (1, "\nAborted!\n"));
+    let printed: Vec<Value> = out
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let users: Vec<&str> = printed
+        .iter()
+        .map(|i| i["UserName"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, [names[0].as_str(), names[1].as_str()]);
+    assert_eq!(
+        count("ListAccessKeys"),
+        10,
+        "no user started after the signal"
     );
 }

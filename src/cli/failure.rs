@@ -113,6 +113,8 @@ pub enum CommandError {
     /// `delete-bucket --force` when this many objects could not be deleted: the bucket
     /// is left.
     BucketNotDeleted { bucket: String, failed: usize },
+    /// `list-credentials` with usernames and `--all`.
+    UsernamesAndAll,
     /// `policy --public-bucket` for several buckets.
     PublicBucketNotSingle,
     /// `policy --public-bucket --expires`: the expiry is for a user's policy.
@@ -171,6 +173,7 @@ impl fmt::Display for CommandError {
             BucketNotDeleted { bucket, failed } => {
                 f.write_str(&crate::lifecycle::delete_plan::not_deleted(bucket, *failed))
             }
+            UsernamesAndAll => f.write_str("Cannot pass both usernames and --all"),
             PublicBucketNotSingle => {
                 f.write_str("--public-bucket policy can only be generated for a single bucket")
             }

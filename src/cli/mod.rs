@@ -18,6 +18,7 @@ mod help;
 mod iam;
 mod lifecycle_delete_bucket;
 mod lifecycle_revoke;
+mod lifecycle_inventory;
 mod localserver;
 mod objects;
 mod policy;

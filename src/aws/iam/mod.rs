@@ -21,8 +21,8 @@ mod users;
 
 use paging::Listing;
 pub(crate) use responses::{
-    AccessKey, AccessKeyMetadata, AttachedPolicy, ListedRole, Policy, PolicyVersion, RolePolicy,
-    UserPolicy,
+    AccessKey, AccessKeyLastUsed, AccessKeyMetadata, AttachedPolicy, ListedRole, Policy,
+    PolicyVersion, RolePolicy, UserPolicy,
 };
 use roles::{
     AttachRolePolicy, CreateRole, GetPolicy, GetPolicyVersion, GetRole, GetRolePolicy,
@@ -30,8 +30,9 @@ use roles::{
 };
 pub(crate) use users::KeyStatus;
 use users::{
-    CreateAccessKey, CreateUser, DeleteAccessKey, DeleteUser, DeleteUserPolicy, GetUser,
-    GetUserPolicy, ListAccessKeys, ListUserPolicies, ListUsers, PutUserPolicy, UpdateAccessKey,
+    CreateAccessKey, CreateUser, DeleteAccessKey, DeleteUser, DeleteUserPolicy,
+    GetAccessKeyLastUsed, GetUser, GetUserPolicy, ListAccessKeys, ListUserPolicies, ListUsers,
+    PutUserPolicy, UpdateAccessKey,
 };
 
 pub struct Iam<'a> {
@@ -105,6 +106,12 @@ impl<'a> Iam<'a> {
             .into_iter()
             .map(|u| u.user_name.unwrap_or_default())
             .collect())
+    }
+
+    /// ListUsers as a lazily paged iterator of UserNames (empty when a member lacks one).
+    pub fn user_names(&self) -> impl Iterator<Item = Result<String, Error>> + 'a {
+        self.pages(ListUsers::default())
+            .map(|user| user.map(|u| u.user_name.unwrap_or_default()))
     }
 
     /// ListUsers as a lazily paged iterator of botocore's User shape.
@@ -218,6 +225,18 @@ impl<'a> Iam<'a> {
             user_name: user.to_string(),
             marker: None,
         })
+    }
+
+    /// GetAccessKeyLastUsed: the key's AccessKeyLastUsed (`None` when the response
+    /// lacks it).
+    pub fn get_access_key_last_used(
+        &self,
+        key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, Error> {
+        let result = self.send(&GetAccessKeyLastUsed {
+            access_key_id: key_id,
+        })?;
+        Ok(result.access_key_last_used)
     }
 
     /// UpdateAccessKey: set a key's status.

@@ -188,6 +188,25 @@ impl PolicyVersion {
     }
 }
 
+shape! {
+    /// GetAccessKeyLastUsed's result: the key's user and its AccessKeyLastUsed
+    /// (`list-credentials` reads them).
+    pub(super) struct KeyLastUsed {
+        user_name: Option<String> = "UserName" <- member("UserName"),
+        access_key_last_used: Option<AccessKeyLastUsed> = "AccessKeyLastUsed" <- member("AccessKeyLastUsed"),
+    }
+}
+
+shape! {
+    /// When and where a key was last used: LastUsedDate is absent, and ServiceName and
+    /// Region are `N/A`, when it never was.
+    pub struct AccessKeyLastUsed {
+        last_used_date: Option<Timestamp> = "LastUsedDate" <- member("LastUsedDate"),
+        service_name: Option<String> = "ServiceName" <- member("ServiceName"),
+        region: Option<String> = "Region" <- member("Region"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -454,3 +454,53 @@ fn role_policy_put_and_read_with_the_server_date() {
         assert!(policy.policy_document.is_some());
     }
 }
+
+#[test]
+fn access_key_last_used_of_the_reference_and_of_moto() {
+    assert_eq!(
+        form(&GetAccessKeyLastUsed {
+            access_key_id: BOB_KEY
+        }),
+        format!("Action=GetAccessKeyLastUsed&Version=2010-05-08&AccessKeyId={BOB_KEY}")
+    );
+    // The reference's example (members in its order, not botocore's).
+    let used = answer(
+        GetAccessKeyLastUsed {
+            access_key_id: BOB_KEY,
+        },
+        "<AccessKeyLastUsed><Region>us-west-2</Region><LastUsedDate>2015-03-13T10:45:00Z</LastUsedDate>\
+         <ServiceName>s3</ServiceName></AccessKeyLastUsed><UserName>bob</UserName>",
+    )
+    .unwrap();
+    assert_eq!(used.user_name.as_deref(), Some("bob"));
+    let last = used.access_key_last_used.unwrap();
+    assert_eq!(
+        last.last_used_date.map(|t| t.0).as_deref(),
+        Some("2015-03-13T10:45:00Z")
+    );
+    assert_eq!(
+        (last.service_name.as_deref(), last.region.as_deref()),
+        (Some("s3"), Some("us-west-2"))
+    );
+    // Never used (moto's answer, as AWS documents it): no date, N/A for the rest.
+    let never = answer(
+        GetAccessKeyLastUsed {
+            access_key_id: BOB_KEY,
+        },
+        "<UserName>bob</UserName><AccessKeyLastUsed><ServiceName>N/A</ServiceName>\
+         <Region>N/A</Region></AccessKeyLastUsed>",
+    )
+    .unwrap();
+    let last = never.access_key_last_used.unwrap();
+    assert!(last.last_used_date.is_none());
+    assert_eq!(last.service_name.as_deref(), Some("N/A"));
+    // An answer without the structure reads as none.
+    let empty = answer(
+        GetAccessKeyLastUsed {
+            access_key_id: BOB_KEY,
+        },
+        "",
+    )
+    .unwrap();
+    assert!(empty.access_key_last_used.is_none());
+}

@@ -3,7 +3,7 @@
 //! [`QueryOperation`] (the form parameters).
 
 use super::paging::{Listing, marker_page};
-use super::responses::{AccessKey, AccessKeyMetadata, User, UserPolicy};
+use super::responses::{AccessKey, AccessKeyMetadata, KeyLastUsed, User, UserPolicy};
 use crate::aws::config::Service;
 use crate::aws::http::Response;
 use crate::aws::operation::{Operation, QueryOperation};
@@ -349,5 +349,28 @@ impl QueryOperation for DeleteAccessKey<'_> {
         Params::new()
             .add("UserName", self.user_name)
             .add("AccessKeyId", self.access_key_id)
+    }
+}
+
+/// GetAccessKeyLastUsed: when, for which service and in which region a key was last
+/// used (it names no secret).
+pub(super) struct GetAccessKeyLastUsed<'a> {
+    pub access_key_id: &'a str,
+}
+
+impl Operation for GetAccessKeyLastUsed<'_> {
+    const NAME: &'static str = "GetAccessKeyLastUsed";
+    type Output = KeyLastUsed;
+
+    fn parse(&self, resp: Response) -> Result<KeyLastUsed, Error> {
+        result(&resp, Self::NAME)
+    }
+}
+
+impl QueryOperation for GetAccessKeyLastUsed<'_> {
+    const SERVICE: Service = Service::Iam;
+
+    fn params(&self) -> Params {
+        Params::new().add("AccessKeyId", self.access_key_id)
     }
 }

@@ -13,6 +13,36 @@ pub(super) const DELETE_USER: CommandSpec = CommandSpec {
     opts: &[AWS],
 };
 
+pub(super) const LIST_CREDENTIALS: CommandSpec = CommandSpec {
+    name: "list-credentials",
+    run: crate::cli::lifecycle_inventory::list_credentials,
+    summary: "List access keys handed out, with their last use and expiry",
+    help: "  List the access keys of the users create makes (s3.read-write.*,
+  s3.read-only.*, s3.write-only.*, s3.custom.*), with when each was last used, the
+  buckets and permission its user's policies grant, and when it expires
+
+      s3-credentials list-credentials
+
+  Named users only, or every user in the account:
+
+      s3-credentials list-credentials s3.read-only.my-bucket
+      s3-credentials list-credentials --all
+
+  As CSV (or TSV with --tsv):
+
+      s3-credentials list-credentials --csv",
+    args: &[many("USERNAMES", false, |a| &mut a.usernames)],
+    opts: &[
+        &[flag(
+            "all",
+            "List every user's keys, not only those of users create makes",
+            |a| &mut a.all,
+        )],
+        OUTPUT,
+        AWS,
+    ],
+};
+
 pub(super) const LIST_ROLES: CommandSpec = CommandSpec {
     name: "list-roles",
     run: crate::cli::iam::list_roles,

@@ -213,6 +213,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &GET_PUBLIC_ACCESS_BLOCK,
     &LIST_BUCKET,
     &LIST_BUCKETS,
+    &LIST_CREDENTIALS,
     &LIST_ROLES,
     &LIST_USER_POLICIES,
     &LIST_USERS,
