@@ -223,3 +223,76 @@ fn a_panicking_source_does_not_wedge_the_cache() {
         "a new fetch is attempted, not a wait forever"
     );
 }
+
+/// A [`Counter`] whose sets the test revokes by hand; counts the questions.
+struct Revoking {
+    inner: Counter,
+    answer: Arc<Mutex<Revocation>>,
+    asked: Arc<AtomicUsize>,
+}
+
+impl Source for Revoking {
+    fn fetch(&self) -> Result<TempCredentials, FetchError> {
+        self.inner.fetch()
+    }
+    fn revoked(&self, _creds: &TempCredentials) -> Revocation {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        self.answer.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn a_revoked_set_is_replaced_never_served() {
+    let clock = FakeClock::new();
+    let inner = Counter {
+        calls: Arc::default(),
+        failing: Arc::default(),
+        clock: clock.clone(),
+        expires_in: Arc::new(Mutex::new(time::Duration::HOUR)),
+    };
+    let answer = Arc::new(Mutex::new(Revocation::No));
+    let asked = Arc::new(AtomicUsize::new(0));
+    let source = Revoking {
+        inner: inner.clone(),
+        answer: answer.clone(),
+        asked: asked.clone(),
+    };
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log: Log = {
+        let lines = lines.clone();
+        Arc::new(move |line| lines.lock().unwrap().push(line.to_string()))
+    };
+    let cache = CredentialCache::new(Box::new(source), Box::new(clock.clone()), HOUR).with_log(log);
+
+    // The first set is fetched, not checked; a cached one is checked each time.
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(asked.load(Ordering::SeqCst), 0);
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+
+    // A check that fails serves the set and says why.
+    *answer.lock().unwrap() = Revocation::Unknown("could not tell".into());
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(lines.lock().unwrap().last().unwrap(), "could not tell");
+
+    // Revoked: a new set at once, and the line saying so.
+    let at = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+    *answer.lock().unwrap() = Revocation::Revoked(at);
+    assert_eq!(key(&cache), "AKID2");
+    assert_eq!(
+        lines.lock().unwrap().last().unwrap(),
+        "Credentials revoked at 2027-01-15T08:00:00.000Z; fetching new ones"
+    );
+
+    // Revoked, and no new set to be had: an error, not the dead set (though still valid).
+    inner.failing.store(true, Ordering::SeqCst);
+    assert_eq!(cache.get().unwrap_err().cause, Cause::Fetch);
+    assert_eq!(calls(&inner), 3);
+
+    // Nothing valid to serve: nothing to check.
+    *answer.lock().unwrap() = Revocation::No;
+    let before = asked.load(Ordering::SeqCst);
+    clock.advance(RETRY_PAUSE);
+    assert!(cache.get().is_err());
+    assert_eq!(asked.load(Ordering::SeqCst), before);
+}
