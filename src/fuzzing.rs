@@ -3,8 +3,8 @@
 //! change with the targets. Everything else the targets use is public already
 //! (`aws::config`, `aws::sigv4`, `cli`, `output`).
 
-use crate::aws::shape::{PolicyDocument, Timestamp, read, shape, to_value};
 use crate::aws::s3::list::{Bucket, Object};
+use crate::aws::shape::{PolicyDocument, Timestamp, read, shape, to_value};
 use crate::aws::{credentials, http, ini, s3, shape as shapes, xml};
 use crate::error::{AwsError, Error};
 use serde_json::Value;
