@@ -94,10 +94,11 @@ impl IniDoc {
     }
 }
 
-/// `credentials::parse_auth_content`: `--auth` text as (access key, secret, token).
-pub fn parse_auth_content(
-    text: &str,
-) -> Result<(Option<String>, Option<String>, Option<String>), Error> {
+/// What `--auth` content gives: (access key, secret key, session token).
+pub type AuthKeys = (Option<String>, Option<String>, Option<String>);
+
+/// `credentials::parse_auth_content`: `--auth` text as its keys.
+pub fn parse_auth_content(text: &str) -> Result<AuthKeys, Error> {
     credentials::parse_auth_content(text)
 }
 
