@@ -25,3 +25,21 @@ fn every_saved_input_passes_its_target() {
         );
     }
 }
+
+/// The xml target reads through a `shape!` type; a document with every member it declares
+/// must come out whole, or the target would be fuzzing a reader that reads nothing.
+#[test]
+fn the_xml_shape_reads_every_member_kind() {
+    use s3_credentials::fuzzing::{xml_parse, xml_to_json};
+    let doc = br#"<R xmlns:xsi="x" xsi:token="t1"><Marker>m</Marker>
+        <Owner xsi:type="Group"><Name>o</Name><Size> 7 </Size><IsTruncated>TRUE</IsTruncated>
+        <CreateDate>2026-11-28T22:57:20Z</CreateDate><PolicyDocument>%7B%22a%22%3A1%7D</PolicyDocument></Owner>
+        <Users><member><Name>u</Name></member></Users>
+        <Contents><Key>k</Key><Size>1</Size></Contents><Contents><Key>j</Key></Contents>
+        <Buckets><Bucket><Name>b</Name></Bucket></Buckets><Name>whole</Name></R>"#;
+    let root = xml_parse(doc).expect("a well-formed document");
+    assert_eq!(
+        s3_credentials::output::dumps(&xml_to_json(&root), None),
+        r#"{"Owner": {"Name": "o", "Size": 7, "IsTruncated": true, "CreateDate": "2026-11-28 22:57:20+00:00", "PolicyDocument": {"a": 1}, "Type": "Group"}, "Users": [{"Name": "u"}], "Contents": [{"Key": "k", "Size": 1}, {"Key": "j"}], "Buckets": [{"Name": "b"}], "Marker": "m", "NextToken": "t1", "Whole": {"Name": "whole"}}"#
+    );
+}
