@@ -16,6 +16,9 @@ pub(crate) mod assume;
 pub mod aws;
 pub mod cli;
 pub mod error;
+// The fuzz targets' wrappers over crate-private parsers (fuzz/), not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod interrupt;
 pub(crate) mod lifecycle;
 pub mod localserver;

@@ -10,12 +10,10 @@
 //! CLI target replaces `-` (stdin) and keeps policy values to literal JSON.
 
 use s3_credentials::aws::config::{self, MapEnv, Service, SharedFiles};
-use s3_credentials::aws::credentials;
-use s3_credentials::aws::http::{self, parse_error_body};
 use s3_credentials::aws::sigv4::{self, Mode, Signer};
-use s3_credentials::aws::xml::{self, Field, Kind};
-use s3_credentials::aws::{ini, s3};
 use s3_credentials::cli::{args, spec};
+// The crate-private parsers, through the crate's thin facade for these targets.
+use s3_credentials::fuzzing as internal;
 use s3_credentials::output;
 use serde_json::Value;
 use std::ffi::OsString;
@@ -39,34 +37,16 @@ pub fn target(name: &str) -> Option<fn(&[u8])> {
     TARGETS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
-/// A member table with every kind of field the response tables use.
-const ITEM: &[Field] = &[
-    Field("Name", Kind::Str),
-    Field("Size", Kind::Int),
-    Field("IsTruncated", Kind::Bool),
-    Field("CreateDate", Kind::Time),
-    Field("PolicyDocument", Kind::Policy),
-    Field("Type", Kind::Attr("type")),
-];
-const ITEM_KIND: Kind = Kind::Struct(ITEM);
-const RESPONSE: &[Field] = &[
-    Field("Owner", Kind::Struct(ITEM)),
-    Field("Users", Kind::List("member", &ITEM_KIND)),
-    Field("Contents", Kind::Flat(&Kind::Struct(s3::OBJECT))),
-    Field("Buckets", Kind::List("Bucket", &Kind::Struct(s3::BUCKET))),
-    Field("Marker", Kind::Str),
-    Field("NextToken", Kind::Attr("token")),
-];
-
-/// XML responses: the element tree, botocore-shaped JSON from it, the printed forms of that
-/// JSON, and the error-document reader.
+/// XML responses: the element tree, botocore-shaped JSON from it (read through a
+/// `shape!` type with every value kind and every way of finding a member, S3's listing
+/// shapes among them), the printed forms of that JSON, and the error-document reader.
 pub fn xml_response(data: &[u8]) {
-    if let Ok(root) = xml::parse(data) {
+    if let Some(root) = internal::xml_parse(data) {
         // Walk it as the clients do: nested lookups and every member kind.
         let _ = root.path_text(&["ListUsersResult", "Users", "member", "UserName"]);
-        let value = xml::to_json(&root, RESPONSE);
+        let value = internal::xml_to_json(&root);
         for child in &root.children {
-            let _ = xml::to_json(child, RESPONSE);
+            let _ = internal::xml_to_json(child);
         }
         let printed = output::dumps(&value, Some(4));
         let back: Value = serde_json::from_str(&printed).expect("dumps printed invalid JSON");
@@ -75,12 +55,12 @@ pub fn xml_response(data: &[u8]) {
     }
     // Any status, any body: a one-line error with a code, never a panic.
     let status = data.first().map_or(500, |b| 400 + u16::from(*b % 200));
-    let err = parse_error_body(status, data, "GetObject");
+    let err = internal::parse_error_body(status, data, "GetObject");
     assert!(!err.code.is_empty(), "empty error code");
     let line = err.to_string();
     assert!(line.starts_with("An error occurred ("), "{line}");
-    let _ = xml::decode_policy(&String::from_utf8_lossy(data));
-    let _ = s3::unquote_plus(&String::from_utf8_lossy(data));
+    let _ = internal::decode_policy(&String::from_utf8_lossy(data));
+    let _ = internal::unquote_plus(&String::from_utf8_lossy(data));
 }
 
 /// INI text: the parser, the shared-files view botocore has of it (region, retries,
@@ -116,7 +96,7 @@ pub fn ini_and_credentials(data: &[u8]) {
 /// (region, retries, endpoints for two profiles), and `--auth` content.
 fn config_errors(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    match ini::parse(text) {
+    match internal::ini_parse(text) {
         Ok(doc) => {
             let sections: Vec<String> = doc.sections().map(str::to_string).collect();
             for s in &sections {
@@ -148,7 +128,7 @@ fn config_errors(text: &str) -> Vec<String> {
         }
         Err(e) => out.push(e.to_string()),
     }
-    if let Err(e) = credentials::parse_auth_content(text) {
+    if let Err(e) = internal::parse_auth_content(text) {
         out.push(e.to_string());
     }
     out
@@ -296,7 +276,7 @@ pub fn sigv4_canonical(data: &[u8]) {
             "{enc:?}"
         );
         assert_eq!(
-            xml::percent_decode(&enc),
+            internal::percent_decode(&enc),
             *path,
             "encoding does not round-trip"
         );
@@ -437,7 +417,7 @@ pub fn endpoint_url(data: &[u8]) {
                 .unwrap_or_else(|| panic!("no scheme in {:?} from {url:?}", ep.url));
             assert!(!rest.is_empty(), "{url:?}");
             assert!(!rest.contains(['/', '?', '#', '@', ' ']), "{:?}", ep.url);
-            assert_eq!(http::authority(&ep.url), rest);
+            assert_eq!(internal::authority(&ep.url), rest);
         }
         Err(e) => assert!(e.to_string().starts_with("Invalid endpoint URL"), "{e}"),
     }
@@ -447,7 +427,7 @@ pub fn endpoint_url(data: &[u8]) {
 pub fn json_output(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = output::parse_aws_timestamp(&text);
-    let _ = http::parse_http_date(&text);
+    let _ = internal::parse_http_date(&text);
     let Ok(value) = serde_json::from_str::<Value>(&text) else {
         return;
     };

@@ -55,8 +55,10 @@ mod web_identity;
 
 pub(crate) use auth::CliAuth;
 pub(crate) use error::CredentialsError;
+// The tests' way to parse_auth_content, and crate::fuzzing's.
+pub(crate) use auth::parse_auth_content;
 #[cfg(test)]
-use {auth::parse_auth_content, token_cache::parse_cache_time};
+use token_cache::parse_cache_time;
 
 use auth::json_error;
 use static_keys::{from_env, from_profile_section, partial};

@@ -2,7 +2,7 @@
 //! `s3c_fuzz_targets` over its seed corpus mutated at random, for a bounded time.
 //!
 //! ```text
-//! cargo run --release --bin stable-fuzz -- TARGET SECONDS [SEED]
+//! cargo run --release -p s3c-fuzz-targets --bin stable-fuzz -- TARGET SECONDS [SEED]
 //! ```
 //!
 //! No coverage feedback: it mutates the seeds (`fuzz/corpus/TARGET/`, plus the inputs in
