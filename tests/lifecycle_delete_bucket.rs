@@ -155,28 +155,6 @@ fn force_deletes_versions_markers_and_uploads() {
 
 const KEYS: usize = 2500;
 
-/// A ListObjectsV2 page of `keys`, truncated with `next` when given.
-fn page(keys: impl IntoIterator<Item = String>, next: Option<&str>) -> Reply {
-    let mut doc = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult \
-         xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bucket</Name>\
-         <EncodingType>url</EncodingType>",
-    );
-    for k in keys {
-        doc.push_str(&format!(
-            "<Contents><Key>{k}</Key><Size>1</Size></Contents>"
-        ));
-    }
-    match next {
-        Some(t) => doc.push_str(&format!(
-            "<IsTruncated>true</IsTruncated><NextContinuationToken>{t}</NextContinuationToken>"
-        )),
-        None => doc.push_str("<IsTruncated>false</IsTruncated>"),
-    }
-    doc.push_str("</ListBucketResult>");
-    Reply::xml(200, doc)
-}
-
 /// An unversioned bucket of [`KEYS`] keys and no uploads; DeleteObjects answers after
 /// `delete_delay`.
 pub(crate) fn unversioned_bucket(delete_delay: std::time::Duration) -> MockServer {
@@ -196,18 +174,9 @@ pub(crate) fn unversioned_bucket(delete_delay: std::time::Duration) -> MockServe
              <KeyMarker/><UploadIdMarker/><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>",
         ),
     );
-    server.on(
-        Matcher::get("/bucket").query("list-type", "2"),
-        Reply::compute(|r: &Recorded| {
-            let from: usize = r
-                .query_param("continuation-token")
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(0);
-            let to = (from + 1000).min(KEYS);
-            let next = (to < KEYS).then(|| to.to_string());
-            page((from..to).map(|i| format!("k{i:05}")), next.as_deref())
-        }),
-    );
+    let keys: Vec<String> = (0..KEYS).map(|i| format!("k{i:05}")).collect();
+    let objects: Vec<(&str, u64)> = keys.iter().map(|k| (k.as_str(), 1)).collect();
+    crate::support::s3_mock::serve_listing(&server, "bucket", &objects, 1000);
     server.on(
         Matcher::post("/bucket").query("delete", ""),
         Reply::xml(200, "<DeleteResult></DeleteResult>").delay(delete_delay),

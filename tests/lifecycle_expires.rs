@@ -34,13 +34,7 @@ fn user_policy(moto: &Moto, user: &str, name: &str) -> Value {
         ("PolicyName", name),
     ]);
     assert_eq!(r.status, 200, "{}", r.text());
-    let text = r.text();
-    let encoded = text
-        .split("<PolicyDocument>")
-        .nth(1)
-        .and_then(|rest| rest.split("</PolicyDocument>").next())
-        .expect("PolicyDocument");
-    serde_json::from_str(&support::http::percent_decode(encoded, false)).expect("JSON document")
+    support::moto::policy_document(&r.text())
 }
 
 fn utc(text: &str) -> OffsetDateTime {

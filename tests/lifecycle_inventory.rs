@@ -8,23 +8,14 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::moto::Moto;
-use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, run, sigv4};
+use support::{Matcher, MockServer, Outcome, Recorded, Reply, bin, sigv4};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 /// The item's members, in order: the CSV header (notes/lifecycle.md).
 const HEADER: &str = "UserName,AccessKeyId,Status,CreateDate,LastUsedDate,LastUsedService,LastUsedRegion,Buckets,Permission,Expires,State";
 
-fn ours(url: &str, key: (String, String), args: &[&str]) -> Outcome {
-    let mut cmd = bin();
-    cmd.args(args)
-        .args(["--endpoint-url", url])
-        .env("AWS_ACCESS_KEY_ID", key.0)
-        .env("AWS_SECRET_ACCESS_KEY", key.1)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_MAX_ATTEMPTS", "1");
-    run(&mut cmd, None)
-}
+use support::run_keyed as ours;
 
 fn created(out: &Outcome) -> (String, String) {
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -11,23 +11,14 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::moto::Moto;
-use support::{Matcher, MockServer, Outcome, Reply, bin, run, sigv4};
+use support::{Matcher, MockServer, Outcome, Reply, bin, sigv4};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 const ROLE: &str = "s3-credentials.AmazonS3FullAccess";
 const PREFIX: &str = "Revoked sessions of role s3-credentials.AmazonS3FullAccess issued before ";
 
-fn ours(url: &str, key: (String, String), args: &[&str]) -> Outcome {
-    let mut cmd = bin();
-    cmd.args(args)
-        .args(["--endpoint-url", url])
-        .env("AWS_ACCESS_KEY_ID", key.0)
-        .env("AWS_SECRET_ACCESS_KEY", key.1)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_MAX_ATTEMPTS", "1");
-    run(&mut cmd, None)
-}
+use support::run_keyed as ours;
 
 /// The role as `create --duration` makes it, trusting the admin too (moto refuses
 /// AssumeRole on a role trusting only the account root, as tests/create_e2e.rs notes).
@@ -58,13 +49,7 @@ fn role_policy(moto: &Moto) -> Value {
         ("PolicyName", "AWSRevokeOlderSessions"),
     ]);
     assert_eq!(r.status, 200, "{}", r.text());
-    let text = r.text();
-    let encoded = text
-        .split("<PolicyDocument>")
-        .nth(1)
-        .and_then(|rest| rest.split("</PolicyDocument>").next())
-        .expect("PolicyDocument");
-    serde_json::from_str(&support::http::percent_decode(encoded, false)).expect("JSON")
+    support::moto::policy_document(&r.text())
 }
 
 /// The time `revoke-sessions` printed.
@@ -445,26 +430,11 @@ fn localserver_survives_hostile_revocation_answers() {
 #[test]
 fn localserver_asks_about_revocation_once_for_a_burst_of_requests() {
     let aws = crate::localserver_cli::mock_aws();
-    let url = aws.server.url();
-    let server = crate::localserver_cli::Running::start(
-        || {
-            let mut cmd = bin();
-            cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-                .env(
-                    "AWS_SECRET_ACCESS_KEY",
-                    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                )
-                .env("S3_CREDENTIALS_RETRY_BASE_MS", "1");
-            cmd
-        },
-        &[
-            "--duration",
-            "15m",
-            "--host",
-            "127.0.0.1",
-            "--endpoint-url",
-            &url,
-        ],
+    // The harness checks at every request; empty is unset, so this is the default.
+    let server = crate::localserver_cli::start_on_with(
+        &aws,
+        &[],
+        &[("S3_CREDENTIALS_REVOCATION_CHECK_MS", "")],
     );
     for _ in 0..20 {
         assert_eq!(server.get("/", &[]).status, 200);

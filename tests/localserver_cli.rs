@@ -237,6 +237,11 @@ impl Drop for Running {
 }
 
 pub(crate) fn start_on(aws: &Aws, args: &[&str]) -> Running {
+    start_on_with(aws, args, &[])
+}
+
+/// [`start_on`], with `env` set after the usual variables (so it can change them).
+pub(crate) fn start_on_with(aws: &Aws, args: &[&str], env: &[(&str, &str)]) -> Running {
     let url = aws.server.url();
     let mut all = vec!["--duration", "15m", "--host", "127.0.0.1"];
     all.extend_from_slice(args);
@@ -244,7 +249,7 @@ pub(crate) fn start_on(aws: &Aws, args: &[&str]) -> Running {
     Running::start(
         || {
             let mut cmd = bin();
-            keyed(&mut cmd);
+            keyed(&mut cmd).envs(env.iter().copied());
             cmd
         },
         &all,

@@ -137,6 +137,18 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs `cmd` to completion, feeding it `stdin` (or /dev/null), and captures its output.
 /// Panics if it runs longer than [`RUN_TIMEOUT`], so a hung binary fails its test.
+/// Ours with these keys against `url` (us-east-1, one attempt per request).
+pub fn run_keyed(url: &str, key: (String, String), args: &[&str]) -> Outcome {
+    let mut cmd = bin();
+    cmd.args(args)
+        .args(["--endpoint-url", url])
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_MAX_ATTEMPTS", "1");
+    run(&mut cmd, None)
+}
+
 pub fn run(cmd: &mut Command, stdin: Option<&[u8]>) -> Outcome {
     let input = if stdin.is_some() {
         Stdio::piped()

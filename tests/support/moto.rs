@@ -190,3 +190,14 @@ fn xml_text(xml: &str, tag: &str) -> String {
         _ => panic!("no <{tag}> in moto response: {xml}"),
     }
 }
+
+/// The policy document of an IAM Get*Policy answer (URL-encoded, as IAM sends it), as JSON.
+pub fn policy_document(answer: &str) -> serde_json::Value {
+    let encoded = answer
+        .split("<PolicyDocument>")
+        .nth(1)
+        .and_then(|rest| rest.split("</PolicyDocument>").next())
+        .expect("PolicyDocument");
+    serde_json::from_str(&crate::support::http::percent_decode(encoded, false))
+        .expect("a JSON document")
+}
