@@ -16,7 +16,7 @@ pub(super) const DELETE_USER: CommandSpec = CommandSpec {
 pub(super) const LIST_CREDENTIALS: CommandSpec = CommandSpec {
     name: "list-credentials",
     run: crate::cli::lifecycle_inventory::list_credentials,
-    summary: "List access keys handed out, with their last use and expiry",
+    summary: "List access keys with their last use and expiry",
     help: "  List the access keys of the users create makes (s3.read-write.*,
   s3.read-only.*, s3.write-only.*, s3.custom.*), with when each was last used, the
   buckets and permission its user's policies grant, and when it expires
@@ -109,7 +109,7 @@ pub(super) const WHOAMI: CommandSpec = CommandSpec {
 pub(super) const REVOKE_SESSIONS: CommandSpec = CommandSpec {
     name: "revoke-sessions",
     run: crate::cli::lifecycle_revoke::run,
-    summary: "Make every temporary credential issued so far stop working",
+    summary: "Revoke the temporary credentials issued so far",
     help: "  Revoke the temporary credentials that create --duration and localserver have
   issued so far, as the IAM console's \"Revoke active sessions\" does: the role
   s3-credentials.AmazonS3FullAccess gets an inline policy denying everything to
